@@ -1,0 +1,57 @@
+// CaptureSink: writes every byte a session sends and receives to a file, on the I/O thread, before any display budget.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <variant>
+
+#include "socketeer/core/event/session_event.hpp"
+
+namespace socketeer::core {
+
+enum class CaptureFormat : std::uint8_t {
+    Raw,     ///< the payload bytes only, back to back (one direction makes a byte-exact copy of the stream)
+    Records, ///< per record a header line "# <ISO time> RX|TX <peer> conn=<id> size=<n>", the n bytes, then '\n';
+             ///< connection events as "# <ISO time> <EVENT> <peer> <detail>" lines
+};
+
+struct CaptureSpec {
+    std::string path;
+    CaptureFormat format = CaptureFormat::Records;
+    bool captureRx = true;
+    bool captureTx = true;
+    bool overwrite = false; ///< without it an existing file is never replaced
+};
+
+class CaptureSink {
+public:
+    /// Opens the file; the error text names the path and the OS reason, or says the file exists.
+    static std::variant<std::unique_ptr<CaptureSink>, std::string> open(const CaptureSpec& spec);
+    ~CaptureSink();
+    CaptureSink(const CaptureSink&) = delete;
+    CaptureSink& operator=(const CaptureSink&) = delete;
+
+    /// Records one event. Returns false once, on the first write error (disk full): the caller reports it.
+    bool write(const SessionEvent& event);
+    /// Flushes and closes; returns the error text if the final flush failed, else empty.
+    std::string close();
+
+    [[nodiscard]] const CaptureSpec& spec() const { return m_spec; }
+    [[nodiscard]] std::uint64_t payloadBytesWritten() const { return m_payloadBytes; }
+    [[nodiscard]] const std::string& errorText() const { return m_error; }
+
+private:
+    CaptureSink(CaptureSpec spec, std::FILE* file);
+    bool put(const void* data, std::size_t size);
+    bool putLine(const std::string& line);
+
+    CaptureSpec m_spec;
+    std::FILE* m_file = nullptr;
+    std::unique_ptr<char[]> m_buffer;
+    std::uint64_t m_payloadBytes = 0;
+    std::string m_error;
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,131 @@
+// SessionEvent: everything a session reports to its front end, as one variant of small structs.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <variant>
+
+#include "socketeer/core/bytes.hpp"
+#include "socketeer/core/net/endpoint.hpp"
+#include "socketeer/core/stats/counters.hpp"
+
+namespace socketeer::core {
+
+/// Identifies one TCP connection of a session (a server's client, or a client's current connection). 0 = the session.
+using ConnectionId = std::uint64_t;
+
+enum class Direction : std::uint8_t { Rx, Tx };
+
+/// Why a connection (or the session itself) closed.
+enum class CloseReason : std::uint8_t {
+    Local,      ///< this side closed it (the user, or close-after-reply)
+    Kicked,     ///< the user kicked a server's client
+    PeerClosed, ///< orderly close by the peer (FIN)
+    Reset,      ///< the peer reset the connection (RST, broken pipe)
+    Timeout,    ///< connect timeout
+    Error,      ///< any other failure; the detail says which
+};
+std::string_view closeReasonName(CloseReason reason); ///< "local", "kicked", "peer closed", "reset", "timeout", "error"
+
+/// A server is listening / a UDP socket is bound, at the real local endpoint (the real port when port 0 was asked).
+struct EventOpened {
+    Endpoint local;
+};
+
+/// A client starts a connection attempt to one resolved address.
+struct EventConnecting {
+    Endpoint remote;
+    unsigned attempt = 1;
+};
+
+/// A client's connection is established.
+struct EventConnected {
+    ConnectionId id = 0;
+    Endpoint local;
+    Endpoint remote;
+};
+
+/// A server accepted a client.
+struct EventAccepted {
+    ConnectionId id = 0;
+    Endpoint local;
+    Endpoint remote;
+};
+
+/// Bytes received (Rx) or written to the OS (Tx).
+struct EventData {
+    Direction direction = Direction::Rx;
+    ConnectionId id = 0;
+    Endpoint peer;
+    SharedBytes bytes;
+};
+
+/// A connection closed; id 0 means the session itself stopped (listener or socket closed).
+struct EventClosed {
+    ConnectionId id = 0;
+    Endpoint peer;
+    CloseReason reason = CloseReason::Local;
+    std::string detail; ///< a sentence, e.g. "connection reset by 127.0.0.1:5000"
+    TrafficSnapshot traffic; ///< what this connection carried, final and exact
+};
+
+/// Something failed. message names the endpoint and the OS error: "connect to 127.0.0.1:1 failed: Connection refused".
+struct EventError {
+    ConnectionId id = 0;
+    std::error_code code;
+    std::string message;
+};
+
+/// A send was not queued: the send budget is full, there is no peer, the target is invalid.
+struct EventSendRejected {
+    ConnectionId id = 0;
+    std::size_t bytes = 0;
+    std::string reason;
+};
+
+/// A server refused a client: allow-list, max-clients.
+struct EventRefused {
+    Endpoint remote;
+    std::string reason;
+};
+
+/// A client will try again after a delay (auto-reconnect).
+struct EventReconnecting {
+    std::chrono::milliseconds delay{0};
+    unsigned attempt = 0;
+};
+
+/// Informational: group joined, repeat finished.
+struct EventNotice {
+    std::string text;
+};
+
+/// The event queue was over its budget: these events were counted (counters and capture stay exact) but not queued.
+struct EventDisplayGap {
+    std::uint64_t rxBytes = 0;
+    std::uint64_t rxMessages = 0;
+    std::uint64_t txBytes = 0;
+    std::uint64_t txMessages = 0;
+    std::uint64_t otherEvents = 0;
+    [[nodiscard]] bool empty() const { return rxMessages + txMessages + otherEvents == 0; }
+};
+
+using SessionEventBody = std::variant<EventOpened, EventConnecting, EventConnected, EventAccepted, EventData, EventClosed,
+                                      EventError, EventSendRejected, EventRefused, EventReconnecting, EventNotice,
+                                      EventDisplayGap>;
+
+struct SessionEvent {
+    std::int64_t timeUs = 0; ///< wall clock, microseconds since the Unix epoch
+    SessionEventBody body;
+};
+
+/// Microseconds since the Unix epoch, the time base of every event.
+std::int64_t nowUs();
+
+/// "2026-11-23T10:00:00.123456Z" (UTC, ISO 8601 with microseconds).
+std::string formatIsoTimeUs(std::int64_t timeUs);
+
+} // namespace socketeer::core

@@ -1,0 +1,117 @@
+// Session: the thread-safe facade every session type shares. Each owns one Worker; every call here only posts.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "socketeer/core/bytes.hpp"
+#include "socketeer/core/capture/capture_sink.hpp"
+#include "socketeer/core/event/event_queue.hpp"
+#include "socketeer/core/net/auto_reply.hpp"
+#include "socketeer/core/stats/counters.hpp"
+#include "socketeer/core/stats/peer_table.hpp"
+
+namespace socketeer::core {
+
+enum class SessionKind : std::uint8_t { TcpClient, TcpServer, Udp };
+std::string_view sessionKindName(SessionKind kind); ///< "TCP client", "TCP server", "UDP"
+
+enum class SessionState : std::uint8_t {
+    Closed,       ///< not open (never opened, closed by the user, or failed)
+    Opening,      ///< resolving / connecting / binding
+    Open,         ///< connected, listening or bound
+    Reconnecting, ///< waiting to retry a lost connection
+};
+std::string_view sessionStateName(SessionState state);
+
+/// Where a send goes. Default: a client's connection, all of a server's clients, a UDP socket's configured remote
+/// (else its last sender).
+struct SendTarget {
+    enum class Kind : std::uint8_t { Default, Connection, AllConnections, HostPort, LastSender };
+    Kind kind = Kind::Default;
+    ConnectionId connection = 0;
+    std::string host;
+    std::uint16_t port = 0;
+
+    static SendTarget toDefault() { return {}; }
+    static SendTarget toConnection(ConnectionId id) { return {Kind::Connection, id, {}, 0}; }
+    static SendTarget toAllConnections() { return {Kind::AllConnections, 0, {}, 0}; }
+    static SendTarget toHost(std::string host, std::uint16_t port) { return {Kind::HostPort, 0, std::move(host), port}; }
+    static SendTarget toLastSender() { return {Kind::LastSender, 0, {}, 0}; }
+};
+
+/// Send `payload` to `target` every `interval` (1 ms resolution), `count` times (0 = until stopped). Runs on the worker.
+struct RepeatSpec {
+    Bytes payload;
+    SendTarget target;
+    std::chrono::milliseconds interval{1000};
+    std::uint64_t count = 0;
+};
+
+struct SessionLimits {
+    std::size_t sendBudgetBytes = 16u << 20; ///< per connection (TCP) or socket (UDP): bytes queued but not yet sent
+    EventQueueLimits eventQueue;
+};
+
+class Worker;
+class SessionImpl;
+class SessionOutput;
+
+class Session {
+public:
+    virtual ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    [[nodiscard]] SessionKind kind() const { return m_kind; }
+    /// Unique in the process; names the worker thread ("tcp-server-3").
+    [[nodiscard]] std::uint64_t id() const { return m_id; }
+
+    /// The one channel of events from the worker. Drain it from one thread.
+    EventQueue& events();
+    [[nodiscard]] const SessionCounters& counters() const;
+    [[nodiscard]] SessionState state() const;
+    /// A server's clients, a UDP socket's peers, a client's server: with exact per-peer counters.
+    [[nodiscard]] std::vector<PeerStats> peers() const;
+
+    /// Connect / listen / bind. Asynchronous: the outcome arrives as events (opened, connected, error).
+    void open();
+    /// Closes everything the session holds; emits closed events. The session can be opened again.
+    void close();
+    /// Queues payload for target. Over the send budget, or without a peer, the send is rejected with an event.
+    void send(Bytes payload, SendTarget target = {});
+    /// TCP servers: disconnect one client.
+    void kick(ConnectionId id);
+
+    void startRepeat(RepeatSpec spec);
+    void stopRepeat();
+    void setAutoReply(AutoReply rule);
+
+    /// Starts capturing to a file. Returns an empty string on success, else the reason (file exists, cannot open).
+    std::string startCapture(const CaptureSpec& spec);
+    /// Flushes and closes the capture file (asynchronously, on the worker).
+    void stopCapture();
+
+protected:
+    Session(SessionKind kind, SessionLimits limits);
+    /// Derived constructors build their Impl on worker().context() with output(), then attach it.
+    void attach(std::shared_ptr<SessionImpl> impl);
+    Worker& worker() { return *m_worker; }
+    const std::shared_ptr<SessionOutput>& output() const { return m_output; }
+    const SessionLimits& limits() const { return m_limits; }
+
+private:
+    const SessionKind m_kind;
+    const std::uint64_t m_id;
+    const SessionLimits m_limits;
+    std::shared_ptr<SessionOutput> m_output;
+    std::unique_ptr<Worker> m_worker;
+    std::shared_ptr<SessionImpl> m_impl;
+};
+
+} // namespace socketeer::core

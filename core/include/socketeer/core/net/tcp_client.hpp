@@ -1,0 +1,34 @@
+// TcpClient: connects to a host name or address, with timeout, optional local bind and auto-reconnect with backoff.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "socketeer/core/net/session.hpp"
+
+namespace socketeer::core {
+
+struct TcpClientConfig {
+    std::string host;              ///< name or IPv4/IPv6 literal
+    std::uint16_t port = 0;
+    std::chrono::milliseconds connectTimeout{5000};
+    std::string localAddress;      ///< optional local bind address ("" = any)
+    std::uint16_t localPort = 0;   ///< optional local port (0 = any)
+    bool autoReconnect = false;    ///< after a lost connection or a failed attempt (not after a local close)
+    std::chrono::milliseconds reconnectInitialDelay{500};
+    std::chrono::milliseconds reconnectMaxDelay{30000};
+    unsigned reconnectMaxAttempts = 0; ///< 0 = keep trying
+    AutoReply autoReply;
+    SessionLimits limits;
+};
+
+class TcpClient final : public Session {
+public:
+    explicit TcpClient(TcpClientConfig config);
+    [[nodiscard]] const TcpClientConfig& config() const { return m_config; }
+
+private:
+    const TcpClientConfig m_config;
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,32 @@
+// TcpServer: listens, accepts any number of clients into a registry; send to one or all, kick; limits and allow-list.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "socketeer/core/net/cidr.hpp"
+#include "socketeer/core/net/session.hpp"
+
+namespace socketeer::core {
+
+struct TcpServerConfig {
+    std::string bindAddress;       ///< "" = all interfaces, dual-stack ([::] accepting IPv4 too; 0.0.0.0 without IPv6)
+    std::uint16_t port = 0;        ///< 0 = any free port; the Opened event reports the real one
+    int backlog = 1024;
+    bool reuseAddress = true;      ///< restart on a port in TIME_WAIT (not applied on Windows, where it means port sharing)
+    std::size_t maxClients = 0;    ///< 0 = no limit; past it new clients are refused (EventRefused)
+    std::vector<Cidr> allowList;   ///< empty = everyone; else only peers inside one of these blocks
+    AutoReply autoReply;
+    SessionLimits limits;
+};
+
+class TcpServer final : public Session {
+public:
+    explicit TcpServer(TcpServerConfig config);
+    [[nodiscard]] const TcpServerConfig& config() const { return m_config; }
+
+private:
+    const TcpServerConfig m_config;
+};
+
+} // namespace socketeer::core

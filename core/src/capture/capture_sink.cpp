@@ -1,0 +1,97 @@
+// CaptureSink: buffered, lossless capture of a session's traffic.
+#include "socketeer/core/capture/capture_sink.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+namespace socketeer::core {
+namespace {
+
+constexpr std::size_t CaptureBufferSize = 1u << 20;
+
+std::string eventLine(const SessionEvent& event) {
+    const std::string time = formatIsoTimeUs(event.timeUs);
+    return std::visit(
+        [&](const auto& body) -> std::string {
+            using T = std::decay_t<decltype(body)>;
+            if constexpr (std::is_same_v<T, EventOpened>) {
+                return "# " + time + " OPENED " + body.local.toString() + "\n";
+            } else if constexpr (std::is_same_v<T, EventConnected>) {
+                return "# " + time + " CONNECTED " + body.remote.toString() + " conn=" + std::to_string(body.id) + "\n";
+            } else if constexpr (std::is_same_v<T, EventAccepted>) {
+                return "# " + time + " ACCEPTED " + body.remote.toString() + " conn=" + std::to_string(body.id) + "\n";
+            } else if constexpr (std::is_same_v<T, EventClosed>) {
+                return "# " + time + " CLOSED " + body.peer.toString() + " conn=" + std::to_string(body.id) + " " +
+                       std::string(closeReasonName(body.reason)) + "\n";
+            } else if constexpr (std::is_same_v<T, EventError>) {
+                return "# " + time + " ERROR " + body.message + "\n";
+            } else {
+                return {};
+            }
+        },
+        event.body);
+}
+
+} // namespace
+
+std::variant<std::unique_ptr<CaptureSink>, std::string> CaptureSink::open(const CaptureSpec& spec) {
+    std::error_code ec;
+    if (!spec.overwrite && std::filesystem::exists(spec.path, ec))
+        return "capture file '" + spec.path + "' already exists (choose another name or allow overwriting)";
+    std::FILE* file = std::fopen(spec.path.c_str(), "wb");
+    if (!file) return "cannot open capture file '" + spec.path + "': " + std::strerror(errno);
+    return std::unique_ptr<CaptureSink>(new CaptureSink(spec, file));
+}
+
+CaptureSink::CaptureSink(CaptureSpec spec, std::FILE* file)
+    : m_spec(std::move(spec)), m_file(file), m_buffer(new char[CaptureBufferSize]) {
+    std::setvbuf(m_file, m_buffer.get(), _IOFBF, CaptureBufferSize);
+}
+
+CaptureSink::~CaptureSink() { close(); }
+
+bool CaptureSink::put(const void* data, std::size_t size) {
+    if (!m_error.empty() || !m_file) return false;
+    if (size != 0 && std::fwrite(data, 1, size, m_file) != size) {
+        m_error = "writing capture file '" + m_spec.path + "' failed: " + std::strerror(errno);
+        return false;
+    }
+    return true;
+}
+
+bool CaptureSink::putLine(const std::string& line) { return put(line.data(), line.size()); }
+
+bool CaptureSink::write(const SessionEvent& event) {
+    if (!m_error.empty()) return true; // already reported
+    if (const auto* data = std::get_if<EventData>(&event.body)) {
+        const bool wanted = data->direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
+        if (!wanted || !data->bytes) return true;
+        const Bytes& bytes = *data->bytes;
+        if (m_spec.format == CaptureFormat::Records) {
+            std::string header = "# " + formatIsoTimeUs(event.timeUs) +
+                                 (data->direction == Direction::Rx ? " RX " : " TX ") + data->peer.toString() +
+                                 " conn=" + std::to_string(data->id) + " size=" + std::to_string(bytes.size()) + "\n";
+            if (!putLine(header) || !put(bytes.data(), bytes.size()) || !put("\n", 1)) return false;
+        } else if (!put(bytes.data(), bytes.size())) {
+            return false;
+        }
+        m_payloadBytes += bytes.size();
+        return true;
+    }
+    if (m_spec.format == CaptureFormat::Records) {
+        std::string line = eventLine(event);
+        if (!line.empty() && !putLine(line)) return false;
+    }
+    return true;
+}
+
+std::string CaptureSink::close() {
+    if (!m_file) return {};
+    if (std::fclose(m_file) != 0 && m_error.empty())
+        m_error = "closing capture file '" + m_spec.path + "' failed: " + std::strerror(errno);
+    m_file = nullptr;
+    return m_error;
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,103 @@
+// Session facade: every call posts onto the worker.
+#include "socketeer/core/net/session.hpp"
+
+#include "session_impl.hpp"
+#include "worker.hpp"
+
+namespace socketeer::core {
+namespace {
+
+std::atomic<std::uint64_t> s_nextSessionId{1};
+
+std::string threadNameFor(SessionKind kind, std::uint64_t id) {
+    const char* prefix = kind == SessionKind::TcpClient ? "tcp-client-" : kind == SessionKind::TcpServer ? "tcp-server-" : "udp-";
+    return prefix + std::to_string(id);
+}
+
+} // namespace
+
+std::string_view sessionKindName(SessionKind kind) {
+    switch (kind) {
+    case SessionKind::TcpClient: return "TCP client";
+    case SessionKind::TcpServer: return "TCP server";
+    case SessionKind::Udp: return "UDP";
+    }
+    return "session";
+}
+
+std::string_view sessionStateName(SessionState state) {
+    switch (state) {
+    case SessionState::Closed: return "closed";
+    case SessionState::Opening: return "opening";
+    case SessionState::Open: return "open";
+    case SessionState::Reconnecting: return "reconnecting";
+    }
+    return "unknown";
+}
+
+Session::Session(SessionKind kind, SessionLimits limits)
+    : m_kind(kind), m_id(s_nextSessionId.fetch_add(1)), m_limits(limits),
+      m_output(std::make_shared<SessionOutput>(limits.eventQueue)),
+      m_worker(std::make_unique<Worker>(threadNameFor(kind, m_id))) {
+    m_worker->setFailureHandler([output = m_output](const std::string& what) {
+        output->emitError(0, std::make_error_code(std::errc::state_not_recoverable),
+                          "internal error on the I/O thread: " + what);
+    });
+}
+
+Session::~Session() {
+    if (m_impl) m_worker->post([impl = m_impl] { impl->shutdown(); });
+    m_worker->stop();
+    m_impl.reset();
+}
+
+void Session::attach(std::shared_ptr<SessionImpl> impl) { m_impl = std::move(impl); }
+
+EventQueue& Session::events() { return m_output->queue; }
+const SessionCounters& Session::counters() const { return m_output->counters; }
+SessionState Session::state() const { return m_output->state.load(); }
+std::vector<PeerStats> Session::peers() const { return m_output->peers.snapshot(); }
+
+void Session::open() {
+    m_worker->post([impl = m_impl] { impl->open(); });
+}
+
+void Session::close() {
+    m_worker->post([impl = m_impl] { impl->close(); });
+}
+
+void Session::send(Bytes payload, SendTarget target) {
+    auto shared = std::make_shared<const Bytes>(std::move(payload));
+    m_worker->post([impl = m_impl, shared = std::move(shared), target = std::move(target)] { impl->send(target, shared); });
+}
+
+void Session::kick(ConnectionId id) {
+    m_worker->post([impl = m_impl, id] { impl->kick(id); });
+}
+
+void Session::startRepeat(RepeatSpec spec) {
+    m_worker->post([impl = m_impl, spec = std::move(spec)]() mutable { impl->startRepeat(std::move(spec)); });
+}
+
+void Session::stopRepeat() {
+    m_worker->post([impl = m_impl] { impl->stopRepeat(); });
+}
+
+void Session::setAutoReply(AutoReply rule) {
+    m_worker->post([impl = m_impl, rule = std::move(rule)]() mutable { impl->setAutoReply(std::move(rule)); });
+}
+
+std::string Session::startCapture(const CaptureSpec& spec) {
+    auto opened = CaptureSink::open(spec);
+    if (auto* error = std::get_if<std::string>(&opened)) return *error;
+    // The handler must be copyable; the shared_ptr carries the move-only sink across.
+    auto sink = std::make_shared<std::unique_ptr<CaptureSink>>(std::move(std::get<0>(opened)));
+    m_worker->post([output = m_output, sink] { output->setCapture(std::move(*sink)); });
+    return {};
+}
+
+void Session::stopCapture() {
+    m_worker->post([output = m_output] { output->closeCapture(); });
+}
+
+} // namespace socketeer::core

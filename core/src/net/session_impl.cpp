@@ -1,0 +1,68 @@
+// SessionImpl: repeat sending and the shared parts of every session's worker side.
+#include "session_impl.hpp"
+
+namespace socketeer::core {
+
+SessionImpl::SessionImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, SessionLimits limits)
+    : m_io(io), m_out(std::move(output)), m_limits(limits),
+      m_readBuffer(std::make_shared<ReadBuffer>(ReadBufferSize)), m_repeatTimer(io) {}
+
+void SessionImpl::kick(ConnectionId id) {
+    m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported), "only a TCP server can kick a client");
+}
+
+void SessionImpl::rejectSend(ConnectionId id, std::size_t bytes, std::string reason) {
+    m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
+    m_out->emit(EventSendRejected{id, bytes, std::move(reason)});
+}
+
+void SessionImpl::startRepeat(RepeatSpec spec) {
+    stopRepeat();
+    if (spec.interval.count() < 1) spec.interval = std::chrono::milliseconds(1);
+    m_repeat = std::move(spec);
+    m_repeatPayload = std::make_shared<const Bytes>(m_repeat.payload);
+    m_repeatSent = 0;
+    m_repeatNext = std::chrono::steady_clock::now();
+    m_out->emit(EventNotice{"repeat started: " + std::to_string(m_repeatPayload->size()) + " bytes every " +
+                            std::to_string(m_repeat.interval.count()) + " ms" +
+                            (m_repeat.count ? ", " + std::to_string(m_repeat.count) + " times" : "")});
+    scheduleRepeat();
+}
+
+void SessionImpl::stopRepeat() {
+    if (!m_repeatPayload) return;
+    ++m_repeatGeneration;
+    m_repeatTimer.cancel();
+    m_repeatPayload.reset();
+    m_out->emit(EventNotice{"repeat stopped after " + std::to_string(m_repeatSent) + " sends"});
+}
+
+void SessionImpl::scheduleRepeat() {
+    m_repeatTimer.expires_at(m_repeatNext);
+    m_repeatTimer.async_wait([self = shared_from_this(), generation = m_repeatGeneration](std::error_code ec) {
+        if (ec || generation != self->m_repeatGeneration || !self->m_repeatPayload) return;
+        self->send(self->m_repeat.target, self->m_repeatPayload);
+        ++self->m_repeatSent;
+        if (self->m_repeat.count != 0 && self->m_repeatSent >= self->m_repeat.count) {
+            ++self->m_repeatGeneration;
+            self->m_repeatPayload.reset();
+            self->m_out->emit(EventNotice{"repeat finished after " + std::to_string(self->m_repeatSent) + " sends"});
+            return;
+        }
+        // Absolute deadlines keep the average rate exact; after a long stall, restart the schedule instead of bursting.
+        const auto now = std::chrono::steady_clock::now();
+        self->m_repeatNext += self->m_repeat.interval;
+        if (now - self->m_repeatNext > 10 * self->m_repeat.interval) self->m_repeatNext = now + self->m_repeat.interval;
+        self->scheduleRepeat();
+    });
+}
+
+void SessionImpl::shutdown() {
+    ++m_repeatGeneration;
+    m_repeatTimer.cancel();
+    m_repeatPayload.reset();
+    close();
+    m_out->closeCapture();
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,59 @@
+// SessionImpl: the worker-side half of a session. Lives on its Worker's thread; never touched from anywhere else.
+#pragma once
+
+#include <asio/io_context.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <memory>
+#include <vector>
+
+#include "session_output.hpp"
+#include "socketeer/core/net/auto_reply.hpp"
+#include "socketeer/core/net/session.hpp"
+
+namespace socketeer::core {
+
+/// One 64 KiB buffer per worker that every read of that worker fills in turn (reads happen one at a time on the
+/// worker thread), so an idle connection costs no buffer at all.
+using ReadBuffer = std::vector<std::uint8_t>;
+inline constexpr std::size_t ReadBufferSize = 65536;
+
+class SessionImpl : public std::enable_shared_from_this<SessionImpl> {
+public:
+    SessionImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, SessionLimits limits);
+    virtual ~SessionImpl() = default;
+
+    virtual void open() = 0;
+    virtual void close() = 0;
+    virtual void send(const SendTarget& target, SharedBytes payload) = 0;
+    virtual void kick(ConnectionId id);
+
+    void setAutoReply(AutoReply rule) { m_autoReply = std::move(rule); }
+    void startRepeat(RepeatSpec spec);
+    void stopRepeat();
+
+    /// Before the worker stops: stop timers, close everything, flush the capture.
+    void shutdown();
+
+protected:
+    /// Emits a SendRejected event and counts it.
+    void rejectSend(ConnectionId id, std::size_t bytes, std::string reason);
+
+    asio::io_context& m_io;
+    std::shared_ptr<SessionOutput> m_out;
+    const SessionLimits m_limits;
+    AutoReply m_autoReply;
+    std::shared_ptr<ReadBuffer> m_readBuffer;
+
+private:
+    void scheduleRepeat();
+
+    asio::steady_timer m_repeatTimer;
+    RepeatSpec m_repeat;
+    SharedBytes m_repeatPayload;
+    std::uint64_t m_repeatSent = 0;
+    std::uint64_t m_repeatGeneration = 0; // a stale timer callback from an earlier repeat sees a different number
+    std::chrono::steady_clock::time_point m_repeatNext;
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,48 @@
+// SessionOutput: the worker side of a session's reporting.
+#include "session_output.hpp"
+
+namespace socketeer::core {
+
+void SessionOutput::record(SessionEvent&& event) {
+    if (m_capture && !m_capture->write(event)) {
+        std::string error = m_capture->errorText();
+        m_capture.reset();
+        queue.push(std::move(event));
+        queue.push({nowUs(), EventError{0, std::make_error_code(std::errc::io_error), error + "; capture stopped"}});
+        return;
+    }
+    queue.push(std::move(event));
+}
+
+void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
+
+void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes) {
+    const std::int64_t time = nowUs();
+    const std::uint64_t size = bytes ? bytes->size() : 0;
+    if (direction == Direction::Rx) {
+        counters.traffic.addRx(size);
+        peers.recordRx(id, size, time);
+    } else {
+        counters.traffic.addTx(size);
+        peers.recordTx(id, size, time);
+    }
+    record({time, EventData{direction, id, peer, std::move(bytes)}});
+}
+
+void SessionOutput::emitError(ConnectionId id, std::error_code code, std::string message) {
+    emit(EventError{id, code, std::move(message)});
+}
+
+void SessionOutput::setCapture(std::unique_ptr<CaptureSink> sink) {
+    closeCapture();
+    m_capture = std::move(sink);
+}
+
+void SessionOutput::closeCapture() {
+    if (!m_capture) return;
+    std::string error = m_capture->close();
+    m_capture.reset();
+    if (!error.empty()) queue.push({nowUs(), EventError{0, std::make_error_code(std::errc::io_error), error}});
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,41 @@
+// SessionOutput: what a session's worker reports through — counters, peer table, capture, then the event queue.
+#pragma once
+
+#include <atomic>
+#include <memory>
+
+#include "socketeer/core/capture/capture_sink.hpp"
+#include "socketeer/core/event/event_queue.hpp"
+#include "socketeer/core/net/session.hpp"
+#include "socketeer/core/stats/counters.hpp"
+#include "socketeer/core/stats/peer_table.hpp"
+
+namespace socketeer::core {
+
+/// Shared by the facade (reads) and the worker (writes). The emit functions run on the worker thread only; the
+/// order is fixed: counters, then capture, then the queue — so capture and counters are exact whatever the queue drops.
+class SessionOutput {
+public:
+    explicit SessionOutput(EventQueueLimits limits) : queue(limits) {}
+
+    EventQueue queue;
+    SessionCounters counters;
+    PeerTable peers;
+    std::atomic<SessionState> state{SessionState::Closed};
+
+    void emit(SessionEventBody body);
+    void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes);
+    void emitError(ConnectionId id, std::error_code code, std::string message);
+
+    void setState(SessionState newState) { state.store(newState); }
+
+    void setCapture(std::unique_ptr<CaptureSink> sink);
+    void closeCapture();
+
+private:
+    void record(SessionEvent&& event);
+
+    std::unique_ptr<CaptureSink> m_capture; // worker thread only
+};
+
+} // namespace socketeer::core

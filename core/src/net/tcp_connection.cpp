@@ -1,0 +1,233 @@
+// TcpConnection: reads through the worker's shared buffer, one gathered write in flight, graceful and abrupt close.
+#include "tcp_connection.hpp"
+
+#include <asio/error.hpp>
+#include <asio/write.hpp>
+
+#include "net_error.hpp"
+
+namespace socketeer::core {
+namespace {
+
+constexpr int MaxReadsPerWakeup = 4;             // then yield to the worker's other connections
+constexpr std::size_t MaxBuffersPerWrite = 64;   // one writev gathers up to this many queued payloads
+constexpr std::size_t MaxBytesPerWrite = 1u << 20;
+constexpr auto LingerTimeout = std::chrono::seconds(2);
+
+std::string formatSize(std::size_t bytes) {
+    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+} // namespace
+
+TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
+                             std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
+                             std::size_t sendBudget, std::weak_ptr<TcpConnectionOwner> owner)
+    : m_socket(std::move(socket)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
+      m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
+      m_owner(std::move(owner)) {}
+
+void TcpConnection::start() {
+    std::error_code ignored;
+    m_socket.non_blocking(true, ignored);
+    m_socket.set_option(asio::ip::tcp::no_delay(true), ignored); // a test tool sends what the user typed, now
+    m_out->peers.add(m_id, m_peer, nowUs());
+    m_out->counters.activeConnections.fetch_add(1, std::memory_order_relaxed);
+    m_out->counters.connectionsOpened.fetch_add(1, std::memory_order_relaxed);
+    waitForData();
+}
+
+void TcpConnection::waitForData() {
+    if (m_closed || m_waitingForData || m_readPaused || m_peerFinished) return;
+    m_waitingForData = true;
+    m_socket.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](std::error_code ec) {
+        self->m_waitingForData = false;
+        if (self->m_closed) return;
+        if (ec) {
+            if (ec != asio::error::operation_aborted) self->onReadFailure(ec);
+            return;
+        }
+        self->readAvailable();
+    });
+}
+
+void TcpConnection::readAvailable() {
+    ReadBuffer& buffer = *m_readBuffer;
+    for (int i = 0; i < MaxReadsPerWakeup && !m_closed && !m_readPaused; ++i) {
+        std::error_code ec;
+        const std::size_t n = m_socket.read_some(asio::buffer(buffer), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+        if (ec) {
+            onReadFailure(ec);
+            return;
+        }
+        ++m_messagesReceived;
+        auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+        m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
+        if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
+        if (n < buffer.size()) break; // the socket is very likely empty: let the reactor say when it is not
+    }
+    waitForData();
+}
+
+void TcpConnection::onReadFailure(const std::error_code& ec) {
+    if (ec == asio::error::eof) {
+        m_peerFinished = true;
+        if (m_sendShutdown) {
+            finish(m_closeWhenFlushed.value_or(CloseReason::PeerClosed), {}, {});
+            return;
+        }
+        if (!m_closeWhenFlushed) m_closeWhenFlushed = CloseReason::PeerClosed;
+        // Answer what the peer sent before its FIN (a half-closed peer still reads), then close.
+        if (m_queue.empty()) finishGracefully();
+        return;
+    }
+    const CloseReason reason = closeReasonFor(ec);
+    if (reason == CloseReason::Error)
+        m_out->emitError(m_id, ec, "receiving from " + m_peer.toString() + " failed: " + describeError(ec));
+    finish(reason, ec, {});
+}
+
+bool TcpConnection::send(SharedBytes payload) {
+    const std::size_t size = payload ? payload->size() : 0;
+    if (m_closed || m_closeWhenFlushed || m_sendShutdown) {
+        m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
+        m_out->emit(EventSendRejected{m_id, size, "connection to " + m_peer.toString() + " is closing"});
+        return false;
+    }
+    if (m_queuedBytes + size > m_sendBudget) {
+        m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
+        std::string reason = size > m_sendBudget
+                                 ? "payload of " + formatSize(size) + " is larger than the send budget of " +
+                                       formatSize(m_sendBudget)
+                                 : "send budget of " + formatSize(m_sendBudget) + " is full (" +
+                                       std::to_string(m_queuedBytes) + " bytes queued): " + m_peer.toString() +
+                                       " is not reading fast enough";
+        m_out->emit(EventSendRejected{m_id, size, std::move(reason)});
+        return false;
+    }
+    if (size == 0) return true;
+    m_queuedBytes += size;
+    m_queue.push_back(std::move(payload));
+    writeQueued();
+    return true;
+}
+
+void TcpConnection::writeQueued() {
+    if (m_closed || m_inFlightCount != 0 || m_queue.empty()) return;
+    std::vector<asio::const_buffer> buffers;
+    std::size_t total = 0;
+    for (const auto& payload : m_queue) {
+        if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload->size() > MaxBytesPerWrite)) break;
+        buffers.emplace_back(asio::buffer(*payload));
+        total += payload->size();
+    }
+    m_inFlightCount = buffers.size();
+    asio::async_write(m_socket, buffers, [self = shared_from_this()](std::error_code ec, std::size_t) {
+        const std::size_t count = self->m_inFlightCount;
+        self->m_inFlightCount = 0;
+        if (self->m_closed) return;
+        if (ec) {
+            const CloseReason reason = closeReasonFor(ec);
+            if (reason == CloseReason::Error)
+                self->m_out->emitError(self->m_id, ec, "sending to " + self->m_peer.toString() + " failed: " + describeError(ec));
+            self->finish(reason, ec, {});
+            return;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+            SharedBytes payload = std::move(self->m_queue.front());
+            self->m_queue.pop_front();
+            self->m_queuedBytes -= payload->size();
+            self->m_out->emitData(Direction::Tx, self->m_id, self->m_peer, std::move(payload));
+        }
+        if (self->m_queuedBytes < self->m_sendBudget / 4) {
+            if (auto owner = self->m_owner.lock()) owner->onConnectionDrained(*self);
+        }
+        if (!self->m_queue.empty())
+            self->writeQueued();
+        else if (self->m_closeWhenFlushed)
+            self->finishGracefully();
+    });
+}
+
+void TcpConnection::closeAfterWrites(CloseReason reason) {
+    if (m_closed || m_closeWhenFlushed) return;
+    m_closeWhenFlushed = reason;
+    if (m_queue.empty()) finishGracefully();
+}
+
+void TcpConnection::finishGracefully() {
+    const CloseReason reason = m_closeWhenFlushed.value_or(CloseReason::Local);
+    if (m_peerFinished) {
+        finish(reason, {}, {});
+        return;
+    }
+    // Send our FIN, then keep reading until the peer's: closing with unread data would send a RST that can destroy
+    // the reply we just wrote before the peer reads it.
+    std::error_code ignored;
+    m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    m_sendShutdown = true;
+    m_readPaused = false;
+    m_lingerTimer.emplace(m_socket.get_executor());
+    m_lingerTimer->expires_after(LingerTimeout);
+    m_lingerTimer->async_wait([self = shared_from_this(), reason](std::error_code ec) {
+        if (!ec) self->finish(reason, {}, {});
+    });
+    waitForData();
+}
+
+void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received) {
+    if (rule.mode == ReplyMode::None || m_closed) return;
+    TemplateContext context{std::chrono::system_clock::now(), m_peer.toString(), m_messagesReceived};
+    send(std::make_shared<const Bytes>(buildReply(rule, received, context)));
+    if (rule.closeAfterReply) closeAfterWrites(CloseReason::Local);
+}
+
+void TcpConnection::sendWelcome(const AutoReply& rule) {
+    if (!rule.welcome.empty()) {
+        TemplateContext context{std::chrono::system_clock::now(), m_peer.toString(), 0};
+        send(std::make_shared<const Bytes>(expandTemplate(rule.welcome, context)));
+    }
+    // A "datetime server": welcome, then hang up — unless a reply is still to come.
+    if (rule.closeAfterReply && rule.mode == ReplyMode::None && !rule.relay) closeAfterWrites(CloseReason::Local);
+}
+
+void TcpConnection::close(CloseReason reason, std::string detail) { finish(reason, {}, std::move(detail)); }
+
+void TcpConnection::pauseReading() { m_readPaused = true; }
+
+void TcpConnection::resumeReading() {
+    if (!m_readPaused) return;
+    m_readPaused = false;
+    waitForData();
+}
+
+void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::string detail) {
+    if (m_closed) return;
+    m_closed = true;
+    std::error_code ignored;
+    m_socket.close(ignored);
+    if (m_lingerTimer) m_lingerTimer->cancel();
+    m_queue.clear();
+    m_queuedBytes = 0;
+    if (detail.empty()) {
+        switch (reason) {
+        case CloseReason::Local: detail = "closed locally"; break;
+        case CloseReason::Kicked: detail = "kicked"; break;
+        case CloseReason::PeerClosed: detail = "closed by peer " + m_peer.toString(); break;
+        case CloseReason::Reset: detail = "connection reset by " + m_peer.toString(); break;
+        case CloseReason::Timeout: detail = "timed out"; break;
+        case CloseReason::Error: detail = "error: " + describeError(ec); break;
+        }
+    }
+    TrafficSnapshot traffic = m_out->peers.remove(m_id);
+    m_out->counters.activeConnections.fetch_sub(1, std::memory_order_relaxed);
+    auto owner = m_owner.lock();
+    if (owner) owner->onConnectionClosing(*this, reason);
+    m_out->emit(EventClosed{m_id, m_peer, reason, std::move(detail), traffic});
+    if (owner) owner->onConnectionClosed(*this, reason);
+}
+
+} // namespace socketeer::core

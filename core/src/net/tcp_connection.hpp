@@ -1,0 +1,96 @@
+// TcpConnection: one TCP stream of a session (a server's client or a client's connection): reads, the bounded
+// write queue, and telling an orderly close from a reset.
+#pragma once
+
+#include <asio/ip/tcp.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "session_impl.hpp"
+#include "session_output.hpp"
+
+namespace socketeer::core {
+
+class TcpConnection;
+
+/// The session that owns connections. Called on the worker thread.
+class TcpConnectionOwner {
+public:
+    virtual ~TcpConnectionOwner() = default;
+    virtual void onConnectionData(TcpConnection& connection, const SharedBytes& bytes) = 0;
+    /// Just before the Closed event is emitted, so the session state already says what the event means.
+    virtual void onConnectionClosing(TcpConnection&, CloseReason) {}
+    /// After the Closed event was emitted; the owner drops the connection from its registry.
+    virtual void onConnectionClosed(TcpConnection& connection, CloseReason reason) = 0;
+    /// The write queue fell below a quarter of the budget: readers paused for back-pressure may resume.
+    virtual void onConnectionDrained(TcpConnection& connection) = 0;
+};
+
+class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
+public:
+    TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
+                  std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
+                  std::size_t sendBudget, std::weak_ptr<TcpConnectionOwner> owner);
+
+    /// Registers in the peer table and starts reading.
+    void start();
+    /// Queues payload. Over the budget (or when closing) the send is rejected with an event and false is returned.
+    bool send(SharedBytes payload);
+    /// Sends what is queued, then shuts down the send side and closes once the peer closes too (or after 2 s).
+    void closeAfterWrites(CloseReason reason);
+    /// Closes now; pending writes are dropped. Emits the Closed event once.
+    void close(CloseReason reason, std::string detail = {});
+
+    /// Queues the automatic reply to `received` (echo, fixed, prefixed) and closes after it if the rule says so.
+    void replyAutomatically(const AutoReply& rule, ByteView received);
+    /// Queues the rule's welcome, and closes after it when close-after-reply has no other reply to wait for.
+    void sendWelcome(const AutoReply& rule);
+    /// True when the write queue holds more than half the budget: sources feeding it should pause.
+    [[nodiscard]] bool isCongested() const { return m_queuedBytes > m_sendBudget / 2; }
+
+    /// Back-pressure for echo and relay: stop reading while a destination cannot keep up.
+    void pauseReading();
+    void resumeReading();
+
+    [[nodiscard]] ConnectionId id() const { return m_id; }
+    [[nodiscard]] const Endpoint& peer() const { return m_peer; }
+    [[nodiscard]] const Endpoint& local() const { return m_local; }
+    [[nodiscard]] bool isOpen() const { return !m_closed; }
+    [[nodiscard]] std::size_t queuedBytes() const { return m_queuedBytes; }
+    [[nodiscard]] std::size_t sendBudget() const { return m_sendBudget; }
+    [[nodiscard]] std::uint64_t messagesReceived() const { return m_messagesReceived; }
+
+private:
+    void waitForData();
+    void readAvailable();
+    void writeQueued();
+    void onReadFailure(const std::error_code& ec);
+    void finishGracefully();
+    void finish(CloseReason reason, const std::error_code& ec, std::string detail);
+
+    asio::ip::tcp::socket m_socket;
+    const ConnectionId m_id;
+    const Endpoint m_local;
+    const Endpoint m_peer;
+    std::shared_ptr<SessionOutput> m_out;
+    std::shared_ptr<ReadBuffer> m_readBuffer;
+    const std::size_t m_sendBudget;
+    std::weak_ptr<TcpConnectionOwner> m_owner;
+
+    std::deque<SharedBytes> m_queue;
+    std::size_t m_queuedBytes = 0;
+    std::size_t m_inFlightCount = 0; // payloads at the front of m_queue that the current async_write carries
+    bool m_waitingForData = false;
+    bool m_readPaused = false;
+    bool m_peerFinished = false;     // FIN received
+    bool m_sendShutdown = false;     // our FIN sent
+    std::optional<CloseReason> m_closeWhenFlushed;
+    bool m_closed = false;
+    std::uint64_t m_messagesReceived = 0;
+    std::optional<asio::steady_timer> m_lingerTimer;
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,237 @@
+// TcpServer: the acceptor, the client registry (send to one / all, kick), limits, allow-list and auto-replies.
+#include "socketeer/core/net/tcp_server.hpp"
+
+#include <asio/error.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/v6_only.hpp>
+#include <asio/steady_timer.hpp>
+
+#include <map>
+
+#include "asio_endpoint.hpp"
+#include "net_error.hpp"
+#include "session_impl.hpp"
+#include "tcp_connection.hpp"
+#include "worker.hpp"
+
+namespace socketeer::core {
+namespace {
+
+constexpr auto AcceptRetryDelay = std::chrono::milliseconds(100);
+
+class TcpServerImpl final : public SessionImpl, public TcpConnectionOwner {
+public:
+    TcpServerImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, TcpServerConfig config)
+        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_acceptor(io),
+          m_retryTimer(io) {
+        m_autoReply = m_config.autoReply;
+    }
+
+    void open() override {
+        if (m_acceptor.is_open()) {
+            m_out->emit(EventNotice{"already listening on " + m_localText});
+            return;
+        }
+        m_out->setState(SessionState::Opening);
+        asio::ip::tcp::endpoint endpoint;
+        const bool dualStack = m_config.bindAddress.empty() || m_config.bindAddress == "::";
+        if (m_config.bindAddress.empty()) {
+            endpoint = {asio::ip::tcp::v6(), m_config.port};
+        } else {
+            std::error_code ec;
+            auto address = asio::ip::make_address(m_config.bindAddress, ec);
+            if (ec) return failOpen(ec, "bind address '" + m_config.bindAddress + "' is not an IP address");
+            endpoint = {address, m_config.port};
+        }
+        std::error_code ec;
+        m_acceptor.open(endpoint.protocol(), ec);
+        if (ec && m_config.bindAddress.empty()) { // no IPv6 on this machine: all IPv4 interfaces then
+            endpoint = {asio::ip::tcp::v4(), m_config.port};
+            ec.clear();
+            m_acceptor.open(endpoint.protocol(), ec);
+        }
+        const std::string where = Endpoint{endpoint.address().to_string(), m_config.port}.toString();
+        if (ec) return failOpen(ec, "cannot open a socket for " + where + ": " + describeError(ec));
+        if (dualStack && endpoint.protocol() == asio::ip::tcp::v6())
+            m_acceptor.set_option(asio::ip::v6_only(false), ec); // best effort: some systems are IPv6-only
+#ifndef _WIN32
+        if (m_config.reuseAddress) m_acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+#endif
+        m_acceptor.bind(endpoint, ec);
+        if (ec) return failOpen(ec, "cannot listen on " + where + ": " + describeError(ec, m_config.port));
+        const int backlog = m_config.backlog > 0 ? m_config.backlog : asio::socket_base::max_listen_connections;
+        m_acceptor.listen(backlog, ec);
+        if (ec) return failOpen(ec, "cannot listen on " + where + ": " + describeError(ec, m_config.port));
+        auto local = m_acceptor.local_endpoint(ec);
+        m_local = Endpoint{local.address().to_string(), local.port()};
+        m_localText = m_local.toString();
+        m_out->setState(SessionState::Open);
+        m_out->emit(EventOpened{m_local});
+        accept();
+    }
+
+    void close() override {
+        const bool wasListening = m_acceptor.is_open();
+        m_out->setState(SessionState::Closed);
+        std::error_code ignored;
+        m_acceptor.close(ignored);
+        m_retryTimer.cancel();
+        auto connections = m_connections; // closing erases from the registry
+        for (auto& [id, connection] : connections) connection->close(CloseReason::Local);
+        m_connections.clear();
+        m_paused.clear();
+        if (wasListening) m_out->emit(EventClosed{0, m_local, CloseReason::Local, "stopped listening on " + m_localText, {}});
+    }
+
+    void send(const SendTarget& target, SharedBytes payload) override {
+        switch (target.kind) {
+        case SendTarget::Kind::Default:
+        case SendTarget::Kind::AllConnections:
+            if (m_connections.empty()) return rejectSend(0, payload->size(), "no clients are connected");
+            for (auto& [id, connection] : m_connections) connection->send(payload);
+            return;
+        case SendTarget::Kind::Connection: {
+            auto it = m_connections.find(target.connection);
+            if (it == m_connections.end())
+                return rejectSend(target.connection, payload->size(),
+                                  "client #" + std::to_string(target.connection) + " is not connected");
+            it->second->send(std::move(payload));
+            return;
+        }
+        case SendTarget::Kind::HostPort:
+        case SendTarget::Kind::LastSender:
+            return rejectSend(0, payload->size(), "a TCP server sends to its clients: choose one client or all");
+        }
+    }
+
+    void kick(ConnectionId id) override {
+        auto it = m_connections.find(id);
+        if (it == m_connections.end()) {
+            m_out->emitError(id, std::make_error_code(std::errc::not_connected),
+                             "cannot kick client #" + std::to_string(id) + ": it is not connected");
+            return;
+        }
+        it->second->close(CloseReason::Kicked, "kicked " + it->second->peer().toString());
+    }
+
+    void onConnectionData(TcpConnection& source, const SharedBytes& bytes) override {
+        source.replyAutomatically(m_autoReply, *bytes);
+        bool congested = source.isCongested();
+        if (m_autoReply.relay) {
+            for (auto& [id, connection] : m_connections) {
+                if (id == source.id()) continue;
+                connection->send(bytes);
+                congested = congested || connection->isCongested();
+            }
+        }
+        // Echo and relay must not outrun a slow reader: stop reading the source until its destinations drain.
+        if (congested) {
+            source.pauseReading();
+            m_paused.push_back(source.id());
+        }
+    }
+
+    void onConnectionClosed(TcpConnection& connection, CloseReason) override {
+        m_connections.erase(connection.id());
+        resumePaused();
+    }
+
+    void onConnectionDrained(TcpConnection&) override { resumePaused(); }
+
+private:
+    void failOpen(const std::error_code& ec, std::string message) {
+        std::error_code ignored;
+        m_acceptor.close(ignored);
+        m_out->setState(SessionState::Closed);
+        m_out->emitError(0, ec, std::move(message));
+    }
+
+    void accept() {
+        m_acceptor.async_accept([self = shared(), this](std::error_code ec, asio::ip::tcp::socket socket) {
+            if (ec == asio::error::operation_aborted || !m_acceptor.is_open()) return;
+            if (ec) {
+                if (isResourceExhaustion(ec)) {
+                    if (!m_acceptStalled)
+                        m_out->emitError(0, ec, "cannot accept on " + m_localText + ": " + describeError(ec) +
+                                                    "; connected clients are still served, accepting resumes when "
+                                                    "descriptors free up");
+                    m_acceptStalled = true;
+                    m_retryTimer.expires_after(AcceptRetryDelay);
+                    m_retryTimer.async_wait([self, this](std::error_code timerEc) {
+                        if (!timerEc && m_acceptor.is_open()) accept();
+                    });
+                    return;
+                }
+                // A peer that gave up before accept (ECONNABORTED) is routine; keep accepting.
+                if (ec != asio::error::connection_aborted)
+                    m_out->emitError(0, ec, "accept on " + m_localText + " failed: " + describeError(ec));
+                accept();
+                return;
+            }
+            if (m_acceptStalled) {
+                m_acceptStalled = false;
+                m_out->emit(EventNotice{"accepting again on " + m_localText});
+            }
+            admit(std::move(socket));
+            accept();
+        });
+    }
+
+    void admit(asio::ip::tcp::socket socket) {
+        std::error_code ec;
+        const auto remoteEndpoint = socket.remote_endpoint(ec);
+        if (ec) return; // gone before we looked
+        const Endpoint remote = toEndpoint(remoteEndpoint);
+        const Endpoint local = toEndpoint(socket.local_endpoint(ec));
+        std::string refusal;
+        if (!m_config.allowList.empty() &&
+            std::none_of(m_config.allowList.begin(), m_config.allowList.end(),
+                         [&](const Cidr& block) { return block.contains(remote.address); }))
+            refusal = "refused " + remote.toString() + ": not in the allow-list";
+        else if (m_config.maxClients != 0 && m_connections.size() >= m_config.maxClients)
+            refusal = "refused " + remote.toString() + ": the limit of " + std::to_string(m_config.maxClients) +
+                      " clients is reached";
+        if (!refusal.empty()) {
+            socket.close(ec);
+            m_out->counters.connectionsRefused.fetch_add(1, std::memory_order_relaxed);
+            m_out->emit(EventRefused{remote, std::move(refusal)});
+            return;
+        }
+        const ConnectionId id = ++m_nextConnectionId;
+        auto connection = std::make_shared<TcpConnection>(std::move(socket), id, local, remote, m_out, m_readBuffer,
+                                                          m_limits.sendBudgetBytes, weakOwner());
+        m_connections.emplace(id, connection);
+        m_out->emit(EventAccepted{id, local, remote});
+        connection->start();
+        connection->sendWelcome(m_autoReply);
+    }
+
+    void resumePaused() {
+        if (m_paused.empty()) return;
+        auto paused = std::move(m_paused);
+        m_paused.clear();
+        for (ConnectionId id : paused)
+            if (auto it = m_connections.find(id); it != m_connections.end()) it->second->resumeReading();
+    }
+
+    std::shared_ptr<TcpServerImpl> shared() { return std::static_pointer_cast<TcpServerImpl>(shared_from_this()); }
+    std::weak_ptr<TcpConnectionOwner> weakOwner() { return std::weak_ptr<TcpConnectionOwner>(shared()); }
+
+    const TcpServerConfig m_config;
+    asio::ip::tcp::acceptor m_acceptor;
+    asio::steady_timer m_retryTimer;
+    Endpoint m_local;
+    std::string m_localText;
+    std::map<ConnectionId, std::shared_ptr<TcpConnection>> m_connections;
+    std::vector<ConnectionId> m_paused;
+    ConnectionId m_nextConnectionId = 0;
+    bool m_acceptStalled = false;
+};
+
+} // namespace
+
+TcpServer::TcpServer(TcpServerConfig config) : Session(SessionKind::TcpServer, config.limits), m_config(config) {
+    attach(std::make_shared<TcpServerImpl>(worker().context(), output(), std::move(config)));
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,402 @@
+// UdpSocket: datagrams in and out (never truncated), peer table, broadcast, multicast, auto-reply, send budget.
+#include "socketeer/core/net/udp_socket.hpp"
+
+#include <asio/error.hpp>
+#include <asio/ip/multicast.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/ip/v6_only.hpp>
+
+#include <charconv>
+#include <deque>
+#include <map>
+
+#ifdef _WIN32
+#include <netioapi.h>
+#else
+#include <net/if.h>
+#endif
+
+#include "asio_endpoint.hpp"
+#include "net_error.hpp"
+#include "session_impl.hpp"
+#include "worker.hpp"
+
+namespace socketeer::core {
+
+namespace {
+
+using asio::ip::udp;
+
+constexpr int MaxDatagramsPerWakeup = 64; // then yield to the worker's other handlers
+
+/// "eth0" or "3" → interface index; 0 when unknown.
+unsigned interfaceIndex(const std::string& nameOrIndex) {
+    if (nameOrIndex.empty()) return 0;
+    unsigned index = 0;
+    auto [end, ec] = std::from_chars(nameOrIndex.data(), nameOrIndex.data() + nameOrIndex.size(), index);
+    if (ec == std::errc() && end == nameOrIndex.data() + nameOrIndex.size()) return index;
+    return if_nametoindex(nameOrIndex.c_str());
+}
+
+struct PendingDatagram {
+    udp::endpoint destination;
+    ConnectionId peerId = 0;
+    SharedBytes payload;
+};
+
+} // namespace
+
+class UdpSocket::Impl final : public SessionImpl {
+public:
+    Impl(asio::io_context& io, std::shared_ptr<SessionOutput> output, UdpSocketConfig config)
+        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_socket(io), m_resolver(io) {
+        m_autoReply = m_config.autoReply;
+    }
+
+    void open() override {
+        if (m_socket.is_open()) {
+            m_out->emit(EventNotice{"already open on " + m_local.toString()});
+            return;
+        }
+        m_out->setState(SessionState::Opening);
+        std::error_code ec;
+        udp::endpoint bindEndpoint;
+        if (!m_config.bindAddress.empty()) {
+            auto address = asio::ip::make_address(m_config.bindAddress, ec);
+            if (ec) return failOpen(ec, "bind address '" + m_config.bindAddress + "' is not an IP address");
+            bindEndpoint = {address, m_config.port};
+        } else {
+            bindEndpoint = {preferredFamily(), m_config.port};
+        }
+        const bool anyV6 = bindEndpoint.address().is_v6() && bindEndpoint.address().is_unspecified();
+        m_socket.open(bindEndpoint.protocol(), ec);
+        if (ec && m_config.bindAddress.empty() && anyV6) { // no IPv6 here
+            bindEndpoint = {udp::v4(), m_config.port};
+            ec.clear();
+            m_socket.open(bindEndpoint.protocol(), ec);
+        }
+        const std::string where = toEndpoint(bindEndpoint).toString();
+        if (ec) return failOpen(ec, "cannot open a UDP socket for " + where + ": " + describeError(ec));
+        if (bindEndpoint.address().is_v6() && bindEndpoint.address().is_unspecified())
+            m_socket.set_option(asio::ip::v6_only(false), ec);
+        if (m_config.reuseAddress || !m_config.multicast.groups.empty())
+            m_socket.set_option(asio::socket_base::reuse_address(true), ec);
+        if (m_config.broadcast) {
+            m_socket.set_option(asio::socket_base::broadcast(true), ec);
+            if (ec) m_out->emitError(0, ec, "cannot enable broadcast on " + where + ": " + describeError(ec));
+        }
+        if (m_config.receiveBufferBytes != 0)
+            m_socket.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(m_config.receiveBufferBytes)), ec);
+        m_socket.bind(bindEndpoint, ec);
+        if (ec) return failOpen(ec, "cannot bind UDP " + where + ": " + describeError(ec, m_config.port));
+        m_local = toEndpoint(m_socket.local_endpoint(ec));
+        applyMulticastOptions();
+        m_out->setState(SessionState::Open);
+        m_out->emit(EventOpened{m_local});
+        for (const auto& group : m_config.multicast.groups) changeMembership(group, m_config.multicast.interface, true);
+        m_socket.non_blocking(true, ec);
+        waitForDatagrams();
+    }
+
+    void close() override {
+        if (!m_socket.is_open()) {
+            m_out->setState(SessionState::Closed);
+            return;
+        }
+        m_out->setState(SessionState::Closed);
+        std::error_code ignored;
+        m_socket.close(ignored);
+        m_resolver.cancel();
+        m_queue.clear();
+        m_queuedBytes = 0;
+        m_sending = false;
+        m_out->peers.clear();
+        m_peerIds.clear();
+        m_peerEndpoints.clear();
+        m_out->emit(EventClosed{0, m_local, CloseReason::Local, "closed UDP socket " + m_local.toString(), {}});
+    }
+
+    void send(const SendTarget& target, SharedBytes payload) override {
+        const std::size_t size = payload->size();
+        if (!m_socket.is_open()) return rejectSend(0, size, "the UDP socket is not open");
+        switch (target.kind) {
+        case SendTarget::Kind::Default:
+            if (!m_config.remoteHost.empty())
+                return sendToHost(m_config.remoteHost, m_config.remotePort, std::move(payload));
+            [[fallthrough]];
+        case SendTarget::Kind::LastSender:
+            if (!m_lastSender) return rejectSend(0, size, "no datagram received yet: there is no sender to reply to");
+            return enqueue(*m_lastSender, std::move(payload));
+        case SendTarget::Kind::HostPort: return sendToHost(target.host, target.port, std::move(payload));
+        case SendTarget::Kind::Connection: {
+            auto it = m_peerEndpoints.find(target.connection);
+            if (it == m_peerEndpoints.end())
+                return rejectSend(target.connection, size, "peer #" + std::to_string(target.connection) + " is unknown");
+            return enqueue(it->second, std::move(payload));
+        }
+        case SendTarget::Kind::AllConnections:
+            if (m_peerEndpoints.empty()) return rejectSend(0, size, "no peers known yet");
+            for (const auto& [id, endpoint] : m_peerEndpoints) enqueue(endpoint, payload);
+            return;
+        }
+    }
+
+    void changeMembership(const std::string& groupText, const std::string& interface, bool join) {
+        const char* verb = join ? "join" : "leave";
+        std::error_code ec;
+        auto group = asio::ip::make_address(groupText, ec);
+        if (ec || !group.is_multicast())
+            return m_out->emitError(0, ec ? ec : std::make_error_code(std::errc::invalid_argument),
+                                    std::string("cannot ") + verb + " '" + groupText + "': not a multicast address");
+        if (!m_socket.is_open())
+            return m_out->emitError(0, asio::error::not_connected,
+                                    std::string("cannot ") + verb + " " + groupText + ": the socket is not open");
+        const bool socketV6 = m_socket.local_endpoint(ec).address().is_v6();
+        if (group.is_v6() != socketV6)
+            return m_out->emitError(0, std::make_error_code(std::errc::address_family_not_supported),
+                                    std::string("cannot ") + verb + " " + groupText + " on an " +
+                                        (socketV6 ? "IPv6" : "IPv4") + " socket (bind to an " +
+                                        (group.is_v6() ? "IPv6" : "IPv4") + " address)");
+        const std::string on = interface.empty() ? "the default interface" : "interface " + interface;
+        if (group.is_v4()) {
+            asio::ip::address_v4 interfaceAddress;
+            if (!interface.empty()) {
+                interfaceAddress = asio::ip::make_address_v4(interface, ec);
+                if (ec)
+                    return m_out->emitError(0, ec, "interface '" + interface + "' must be an IPv4 address of this host");
+            }
+            if (join)
+                m_socket.set_option(asio::ip::multicast::join_group(group.to_v4(), interfaceAddress), ec);
+            else
+                m_socket.set_option(asio::ip::multicast::leave_group(group.to_v4(), interfaceAddress), ec);
+        } else {
+            const unsigned index = interfaceIndex(interface);
+            if (!interface.empty() && index == 0)
+                return m_out->emitError(0, std::make_error_code(std::errc::no_such_device),
+                                        "no network interface named '" + interface + "'");
+            if (join)
+                m_socket.set_option(asio::ip::multicast::join_group(group.to_v6(), index), ec);
+            else
+                m_socket.set_option(asio::ip::multicast::leave_group(group.to_v6(), index), ec);
+        }
+        if (ec)
+            return m_out->emitError(0, ec, std::string("cannot ") + verb + " multicast group " + groupText + " on " + on +
+                                               ": " + describeError(ec));
+        m_out->emit(EventNotice{std::string(join ? "joined" : "left") + " multicast group " + groupText + " on " + on});
+    }
+
+private:
+    asio::ip::udp preferredFamily() const {
+        const auto& groups = m_config.multicast.groups;
+        if (!groups.empty()) {
+            std::error_code ec;
+            auto group = asio::ip::make_address(groups.front(), ec);
+            if (!ec) return group.is_v6() ? udp::v6() : udp::v4();
+        }
+        if (m_config.broadcast) return udp::v4();
+        return udp::v6(); // dual-stack: receives from and sends to IPv4 and IPv6 peers
+    }
+
+    void applyMulticastOptions() {
+        std::error_code ec;
+        const auto& options = m_config.multicast;
+        const bool v6 = m_socket.local_endpoint(ec).address().is_v6();
+        m_socket.set_option(asio::ip::multicast::hops(options.hops), ec);
+        m_socket.set_option(asio::ip::multicast::enable_loopback(options.loopback), ec);
+        if (options.interface.empty()) return;
+        if (v6) {
+            const unsigned index = interfaceIndex(options.interface);
+            if (index == 0)
+                return m_out->emitError(0, std::make_error_code(std::errc::no_such_device),
+                                        "no network interface named '" + options.interface + "'");
+            m_socket.set_option(asio::ip::multicast::outbound_interface(index), ec);
+        } else {
+            auto address = asio::ip::make_address_v4(options.interface, ec);
+            if (!ec) m_socket.set_option(asio::ip::multicast::outbound_interface(address), ec);
+        }
+        if (ec)
+            m_out->emitError(0, ec, "cannot send multicast through interface " + options.interface + ": " + describeError(ec));
+    }
+
+    void failOpen(const std::error_code& ec, std::string message) {
+        std::error_code ignored;
+        m_socket.close(ignored);
+        m_out->setState(SessionState::Closed);
+        m_out->emitError(0, ec, std::move(message));
+    }
+
+    void waitForDatagrams() {
+        m_socket.async_wait(udp::socket::wait_read, [self = shared(), this](std::error_code ec) {
+            if (ec == asio::error::operation_aborted || !m_socket.is_open()) return;
+            if (ec) {
+                m_out->emitError(0, ec, "receiving on " + m_local.toString() + " failed: " + describeError(ec));
+                return;
+            }
+            receiveAvailable();
+        });
+    }
+
+    void receiveAvailable() {
+        ReadBuffer& buffer = *m_readBuffer;
+        for (int i = 0; i < MaxDatagramsPerWakeup && m_socket.is_open(); ++i) {
+            udp::endpoint sender;
+            std::error_code ec;
+            const std::size_t n = m_socket.receive_from(asio::buffer(buffer), sender, 0, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+            if (ec == asio::error::connection_reset || ec == asio::error::connection_refused) {
+                // Windows reports an earlier send's ICMP "port unreachable" on the next receive; it is not fatal.
+                m_out->emit(EventNotice{"a peer reported port unreachable for an earlier datagram"});
+                continue;
+            }
+            if (ec) {
+                m_out->emitError(0, ec, "receiving on " + m_local.toString() + " failed: " + describeError(ec));
+                break;
+            }
+            const ConnectionId id = peerIdFor(sender);
+            const Endpoint peer = toEndpoint(sender);
+            auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
+            m_lastSender = sender;
+            m_out->emitData(Direction::Rx, id, peer, bytes);
+            if (m_autoReply.mode != ReplyMode::None) {
+                TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
+                enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
+            }
+        }
+        waitForDatagrams();
+    }
+
+    ConnectionId peerIdFor(const udp::endpoint& endpoint) {
+        auto it = m_peerIds.find(endpoint);
+        if (it != m_peerIds.end() && m_out->peers.contains(it->second)) return it->second;
+        const ConnectionId id = ++m_nextPeerId;
+        m_peerIds[endpoint] = id;
+        m_peerEndpoints[id] = endpoint;
+        m_out->peers.add(id, toEndpoint(endpoint), nowUs());
+        pruneForgottenPeers();
+        return id;
+    }
+
+    /// The peer table drops its least recent peers past its capacity; forget their endpoints here as well.
+    void pruneForgottenPeers() {
+        if (m_peerEndpoints.size() <= 2 * m_out->peers.size() + 1024) return;
+        for (auto it = m_peerEndpoints.begin(); it != m_peerEndpoints.end();) {
+            if (m_out->peers.contains(it->first)) {
+                ++it;
+                continue;
+            }
+            m_peerIds.erase(it->second);
+            m_messagesFrom.erase(it->first);
+            it = m_peerEndpoints.erase(it);
+        }
+    }
+
+    void sendToHost(const std::string& host, std::uint16_t port, SharedBytes payload) {
+        std::error_code ec;
+        auto address = asio::ip::make_address(host, ec);
+        if (!ec) return enqueue(udp::endpoint(address, port), std::move(payload));
+        const std::string key = HostPort{host, port}.toString();
+        if (auto it = m_resolved.find(key); it != m_resolved.end()) return enqueue(it->second, std::move(payload));
+        m_resolver.async_resolve(host, std::to_string(port),
+                                 [self = shared(), this, key, host, payload](std::error_code rec, udp::resolver::results_type results) {
+                                     if (rec == asio::error::operation_aborted) return;
+                                     if (rec || results.empty()) {
+                                         m_out->emitError(0, rec, "cannot resolve host '" + host + "': " + describeError(rec));
+                                         return rejectSend(0, payload->size(), "host '" + host + "' not found");
+                                     }
+                                     // Prefer an address of the socket's own family.
+                                     udp::endpoint chosen = results.begin()->endpoint();
+                                     for (const auto& entry : results)
+                                         if (entry.endpoint().protocol() == socketProtocol()) {
+                                             chosen = entry.endpoint();
+                                             break;
+                                         }
+                                     m_resolved[key] = chosen;
+                                     enqueue(chosen, payload);
+                                 });
+    }
+
+    udp socketProtocol() {
+        std::error_code ec;
+        return m_socket.local_endpoint(ec).address().is_v6() ? udp::v6() : udp::v4();
+    }
+
+    void enqueue(udp::endpoint destination, SharedBytes payload) {
+        const std::size_t size = payload->size();
+        const bool socketV6 = socketProtocol() == udp::v6();
+        if (destination.address().is_v6() && !socketV6)
+            return rejectSend(0, size, "cannot send to IPv6 address " + toEndpoint(destination).toString() +
+                                           " from an IPv4 socket (bind to :: or leave the bind address empty)");
+        if (destination.address().is_v4() && socketV6)
+            destination = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, destination.address().to_v4()),
+                                        destination.port());
+        const bool v4Path = unmapped(destination.address()).is_v4();
+        const std::size_t limit = v4Path ? MaxUdpPayloadV4 : MaxUdpPayloadV6;
+        if (size > limit)
+            return rejectSend(0, size, "datagram of " + std::to_string(size) + " bytes is larger than the UDP maximum of " +
+                                           std::to_string(limit) + " bytes");
+        if (m_queuedBytes + size > m_limits.sendBudgetBytes)
+            return rejectSend(0, size, "send budget of " + std::to_string(m_limits.sendBudgetBytes) +
+                                           " bytes is full: datagrams are queued faster than the network takes them");
+        const ConnectionId id = peerIdFor(destination);
+        m_queuedBytes += size;
+        m_queue.push_back({destination, id, std::move(payload)});
+        sendQueued();
+    }
+
+    void sendQueued() {
+        if (m_sending || m_queue.empty() || !m_socket.is_open()) return;
+        m_sending = true;
+        const PendingDatagram& next = m_queue.front();
+        m_socket.async_send_to(asio::buffer(*next.payload), next.destination,
+                               [self = shared(), this](std::error_code ec, std::size_t) {
+                                   m_sending = false;
+                                   if (ec == asio::error::operation_aborted || m_queue.empty()) return;
+                                   PendingDatagram sent = std::move(m_queue.front());
+                                   m_queue.pop_front();
+                                   m_queuedBytes -= sent.payload->size();
+                                   const Endpoint peer = toEndpoint(sent.destination);
+                                   if (ec)
+                                       m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) +
+                                                                              " bytes to " + peer.toString() +
+                                                                              " failed: " + describeError(ec));
+                                   else
+                                       m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
+                                   sendQueued();
+                               });
+    }
+
+    std::shared_ptr<Impl> shared() { return std::static_pointer_cast<Impl>(shared_from_this()); }
+
+    const UdpSocketConfig m_config;
+    udp::socket m_socket;
+    udp::resolver m_resolver;
+    Endpoint m_local;
+    std::optional<udp::endpoint> m_lastSender;
+    std::map<udp::endpoint, ConnectionId> m_peerIds;
+    std::map<ConnectionId, udp::endpoint> m_peerEndpoints;
+    std::map<ConnectionId, std::uint64_t> m_messagesFrom;
+    std::map<std::string, udp::endpoint> m_resolved;
+    ConnectionId m_nextPeerId = 0;
+    std::deque<PendingDatagram> m_queue;
+    std::size_t m_queuedBytes = 0;
+    bool m_sending = false;
+};
+
+UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.limits), m_config(config) {
+    m_udp = std::make_shared<Impl>(worker().context(), output(), std::move(config));
+    attach(m_udp);
+}
+
+void UdpSocket::joinGroup(std::string group, std::string interface) {
+    worker().post([impl = m_udp, group = std::move(group), interface = std::move(interface)] {
+        impl->changeMembership(group, interface, true);
+    });
+}
+
+void UdpSocket::leaveGroup(std::string group, std::string interface) {
+    worker().post([impl = m_udp, group = std::move(group), interface = std::move(interface)] {
+        impl->changeMembership(group, interface, false);
+    });
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,50 @@
+// Worker: one asio io_context run by one named thread. Every session owns exactly one.
+#pragma once
+
+#include <asio/executor_work_guard.hpp>
+#include <asio/io_context.hpp>
+#include <asio/post.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+
+namespace socketeer::core {
+
+class Worker {
+public:
+    /// Starts the thread at once. threadName is cut to 15 characters (the Linux limit).
+    explicit Worker(std::string threadName);
+    ~Worker();
+    Worker(const Worker&) = delete;
+    Worker& operator=(const Worker&) = delete;
+
+    asio::io_context& context() { return m_io; }
+
+    template <class Handler>
+    void post(Handler&& handler) {
+        asio::post(m_io, std::forward<Handler>(handler));
+    }
+
+    /// Called on the worker thread when a handler throws; the loop then goes on running.
+    void setFailureHandler(std::function<void(const std::string&)> handler) { m_onFailure = std::move(handler); }
+
+    /// Runs what was posted before, then stops the loop and joins the thread; completions still pending are
+    /// destroyed with the io_context. Idempotent.
+    /// Must not be called from the worker thread itself.
+    void stop();
+
+    [[nodiscard]] bool isWorkerThread() const { return std::this_thread::get_id() == m_thread.get_id(); }
+
+private:
+    void run();
+
+    std::string m_name;
+    asio::io_context m_io{1}; // one thread runs it: concurrency hint 1 lets asio skip internal locking
+    std::optional<asio::executor_work_guard<asio::io_context::executor_type>> m_guard;
+    std::function<void(const std::string&)> m_onFailure;
+    std::thread m_thread;
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian/Ubuntu packages Socketeer needs to build, run and test; a quick no-op when all are there.
+set -eu
+
+packages="g++ cmake make pkg-config libasio-dev libimgui-dev libstb-dev libglfw3-dev libgl-dev
+          nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth iproute2"
+
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "install-deps: installing$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+$sudo apt-get update -qq
+# --no-install-recommends: without it libasio-dev drags in all of boost.
+# shellcheck disable=SC2086
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >&2
