@@ -134,15 +134,14 @@ std::string formatEscaped(ByteView bytes, TextEncoding encoding) {
             ++offset;
             continue;
         }
+        // decodeChar only accepts bytes that are exactly how appendEncodedChar writes the character (GB18030 is
+        // checked by re-encoding), so parseEscaped turns the character, or its escape letter, back into these bytes.
         const std::size_t length = decoded.byteCount();
         const char32_t codePoint = decoded.codePoint();
-        // Every encoding here writes ASCII as the same single byte, which is what parseEscaped produces for a
-        // one-letter escape or a printable ASCII character.
-        const bool singleAsciiByte = length == 1 && codePoint < 0x80 && rest[0] == codePoint;
-        if (const char letter = simpleEscapeLetter(codePoint); letter != 0 && singleAsciiByte) {
+        if (const char letter = simpleEscapeLetter(codePoint); letter != 0) {
             out += '\\';
             out += letter;
-        } else if (isPrintableChar(codePoint) && (codePoint >= 0x80 || singleAsciiByte)) {
+        } else if (isPrintableChar(codePoint)) {
             out += decoded.utf8();
         } else {
             for (std::size_t i = 0; i < length; ++i) {

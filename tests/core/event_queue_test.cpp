@@ -1,0 +1,111 @@
+// EventQueue: order, swap-on-drain, one wake per drain, bounded by a budget with exact gap accounting.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "socketeer/core/event/event_queue.hpp"
+
+using namespace socketeer::core;
+
+namespace {
+
+SessionEvent dataEvent(Direction direction, std::size_t size, std::uint8_t fill = 0) {
+    return {nowUs(), EventData{direction, 1, Endpoint{"127.0.0.1", 1}, std::make_shared<const Bytes>(size, fill)}};
+}
+
+} // namespace
+
+TEST(EventQueue, DrainReturnsEventsInOrderAndEmptiesTheQueue) {
+    EventQueue queue;
+    queue.push({1, EventNotice{"a"}});
+    queue.push({2, EventNotice{"b"}});
+    std::vector<SessionEvent> out;
+    EXPECT_EQ(queue.drain(out), 2u);
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(std::get<EventNotice>(out[0].body).text, "a");
+    EXPECT_EQ(std::get<EventNotice>(out[1].body).text, "b");
+    EXPECT_EQ(queue.drain(out), 0u);
+    EXPECT_EQ(out.size(), 2u);
+    EXPECT_EQ(queue.queuedBytes(), 0u);
+}
+
+TEST(EventQueue, WakesOncePerDrain) {
+    EventQueue queue;
+    int wakes = 0;
+    queue.setWakeCallback([&] { ++wakes; });
+    for (int i = 0; i < 10; ++i) queue.push({0, EventNotice{"x"}});
+    EXPECT_EQ(wakes, 1);
+    std::vector<SessionEvent> out;
+    queue.drain(out);
+    queue.push({0, EventNotice{"y"}});
+    queue.push({0, EventNotice{"z"}});
+    EXPECT_EQ(wakes, 2);
+}
+
+TEST(EventQueue, OverBudgetDataIsFoldedIntoAnExactGap) {
+    EventQueueLimits limits;
+    limits.byteBudget = 10 * 1024;
+    EventQueue queue(limits);
+    std::uint64_t pushedRx = 0;
+    for (int i = 0; i < 100; ++i) {
+        queue.push(dataEvent(Direction::Rx, 1000));
+        pushedRx += 1000;
+    }
+    queue.push(dataEvent(Direction::Tx, 10));
+    EXPECT_LE(queue.queuedBytes(), limits.byteBudget);
+
+    std::vector<SessionEvent> out;
+    queue.drain(out);
+    std::uint64_t keptRx = 0;
+    std::uint64_t keptRxMessages = 0;
+    const EventDisplayGap* gap = nullptr;
+    for (const auto& e : out) {
+        if (const auto* d = std::get_if<EventData>(&e.body); d && d->direction == Direction::Rx) {
+            keptRx += d->bytes->size();
+            ++keptRxMessages;
+        }
+        if (const auto* g = std::get_if<EventDisplayGap>(&e.body)) gap = g;
+    }
+    ASSERT_NE(gap, nullptr);
+    EXPECT_EQ(keptRx + gap->rxBytes, pushedRx);
+    EXPECT_EQ(keptRxMessages + gap->rxMessages, 100u);
+    EXPECT_EQ(gap->txBytes, 10u);
+    EXPECT_EQ(gap->txMessages, 1u);
+    EXPECT_TRUE(std::holds_alternative<EventDisplayGap>(out.back().body)) << "the gap comes where the loss happened";
+}
+
+TEST(EventQueue, GapIsFlushedBeforeTheNextEventThatFits) {
+    EventQueueLimits limits;
+    limits.maxEvents = 4;
+    EventQueue queue(limits);
+    for (int i = 0; i < 5; ++i) queue.push({i, EventNotice{std::to_string(i)}});
+    std::vector<SessionEvent> out;
+    queue.drain(out);
+    // 2 fit (one slot stays for the gap), 3 folded; then the gap is the last event.
+    ASSERT_EQ(out.size(), 3u);
+    EXPECT_EQ(std::get<EventDisplayGap>(out.back().body).otherEvents, 3u);
+    out.clear();
+    queue.push({9, EventNotice{"after"}});
+    queue.drain(out);
+    ASSERT_EQ(out.size(), 1u);
+    EXPECT_EQ(std::get<EventNotice>(out[0].body).text, "after");
+}
+
+TEST(EventQueue, ProducerThreadAndConsumerLoseNothingUnderBudget) {
+    EventQueue queue;
+    constexpr int Count = 100000;
+    std::thread producer([&] {
+        for (int i = 0; i < Count; ++i) queue.push({i, EventNotice{}});
+    });
+    std::vector<SessionEvent> out;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (out.size() < Count && std::chrono::steady_clock::now() < deadline) {
+        queue.waitUntilNotEmpty(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+        queue.drain(out);
+    }
+    producer.join();
+    queue.drain(out);
+    ASSERT_EQ(out.size(), static_cast<std::size_t>(Count));
+    for (int i = 0; i < Count; ++i) ASSERT_EQ(out[i].timeUs, i);
+}
