@@ -75,16 +75,17 @@ TEST(EventQueue, OverBudgetDataIsFoldedIntoAnExactGap) {
     EXPECT_TRUE(std::holds_alternative<EventDisplayGap>(out.back().body)) << "the gap comes where the loss happened";
 }
 
-TEST(EventQueue, GapIsFlushedBeforeTheNextEventThatFits) {
+TEST(EventQueue, FoldingLastsUntilTheDrainThenQueueingResumes) {
     EventQueueLimits limits;
     limits.maxEvents = 4;
     EventQueue queue(limits);
     for (int i = 0; i < 5; ++i) queue.push({i, EventNotice{std::to_string(i)}});
+    EXPECT_LE(queue.queuedBytes(), 3 * EventQueue::PerEventOverhead);
     std::vector<SessionEvent> out;
     queue.drain(out);
-    // 2 fit (one slot stays for the gap), 3 folded; then the gap is the last event.
-    ASSERT_EQ(out.size(), 3u);
-    EXPECT_EQ(std::get<EventDisplayGap>(out.back().body).otherEvents, 3u);
+    // 3 fit (one slot stays for the gap), 2 are folded; the gap is the last event.
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(std::get<EventDisplayGap>(out.back().body).otherEvents, 2u);
     out.clear();
     queue.push({9, EventNotice{"after"}});
     queue.drain(out);

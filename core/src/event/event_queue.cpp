@@ -46,20 +46,15 @@ void EventQueue::push(SessionEvent event) {
     {
         std::lock_guard lock(m_mutex);
         const std::size_t size = eventBytes(event);
-        // The gap event itself must fit too, so keep one slot and one overhead in reserve.
-        const bool fits = m_events.size() + 2 <= m_limits.maxEvents &&
+        // Once folding starts it goes on until the consumer drains, so the display shows one gap, not a patchwork.
+        // One slot and one overhead stay in reserve for the gap event itself.
+        const bool fits = m_gap.empty() && m_events.size() + 2 <= m_limits.maxEvents &&
                           m_bytes + size + PerEventOverhead <= m_limits.byteBudget;
-        if (!fits) {
-            foldIntoGap(event);
-        } else {
-            if (!m_gap.empty()) {
-                // Flush the gap first so the consumer sees it where the loss happened.
-                m_events.push_back({m_gapTimeUs, m_gap});
-                m_bytes += PerEventOverhead;
-                m_gap = {};
-            }
+        if (fits) {
             m_events.push_back(std::move(event));
             m_bytes += size;
+        } else {
+            foldIntoGap(event);
         }
         m_notEmpty.notify_one();
         if (m_wake && !m_wakePending.exchange(true)) wake = m_wake;

@@ -48,7 +48,7 @@ void SessionHistory::append(std::int64_t timeUs, Direction direction, Connection
     chunk.payloadBytes += bytes.size();
     m_records.push_back({timeUs, connection, destination, static_cast<std::uint32_t>(bytes.size()), peerIndex, direction});
     m_memoryUsed += sizeof(Header);
-    evictToBudget();
+    evictToBudget(true);
 }
 
 bool SessionHistory::append(const SessionEvent& event) {
@@ -65,9 +65,10 @@ HistoryRecord SessionHistory::at(std::size_t index) const {
             &m_peers[header.peer], ByteView(header.data, header.size)};
 }
 
-void SessionHistory::evictToBudget() {
-    // Keep the newest chunk: it holds the record just appended.
-    while (m_memoryUsed > m_budget && m_chunks.size() > 1) {
+void SessionHistory::evictToBudget(bool keepNewestChunk) {
+    // After an append, keep the newest chunk: it holds the record just appended.
+    const std::size_t keep = keepNewestChunk ? 1 : 0;
+    while (m_memoryUsed > m_budget && m_chunks.size() > keep) {
         Chunk& oldest = m_chunks.front();
         m_records.erase(m_records.begin(), m_records.begin() + static_cast<std::ptrdiff_t>(oldest.records));
         m_evictedRecords += oldest.records;
@@ -79,7 +80,7 @@ void SessionHistory::evictToBudget() {
 
 void SessionHistory::setBudget(std::size_t byteBudget) {
     m_budget = std::max<std::size_t>(byteBudget, 4096);
-    evictToBudget();
+    evictToBudget(false);
 }
 
 void SessionHistory::clear() {

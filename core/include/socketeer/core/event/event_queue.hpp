@@ -13,7 +13,8 @@
 
 namespace socketeer::core {
 
-/// Bounds for one queue. Data past the budget is folded into an EventDisplayGap (counted, not queued).
+/// Bounds for one queue. Past them events are folded into one EventDisplayGap (counted, not queued) until the
+/// consumer drains; the gap is then the batch's last event.
 struct EventQueueLimits {
     std::size_t byteBudget = 32u << 20; ///< payload bytes plus a fixed per-event overhead
     std::size_t maxEvents = 200'000;

@@ -73,7 +73,7 @@ private:
 
     std::uint32_t internPeer(const Endpoint& peer);
     Chunk& chunkFor(std::size_t size);
-    void evictToBudget();
+    void evictToBudget(bool keepNewestChunk);
     [[nodiscard]] std::size_t chunkSize() const;
 
     std::size_t m_budget;
