@@ -196,8 +196,8 @@ private:
         m_socket = tcp::socket(m_io);
         m_attempt = 0; // a success resets the backoff
         m_out->setState(SessionState::Open);
-        m_out->emit(EventConnected{id, local, remote});
         m_connection->start();
+        m_out->emit(EventConnected{id, local, remote});
     }
 
     void scheduleReconnect() {

@@ -201,8 +201,8 @@ private:
         auto connection = std::make_shared<TcpConnection>(std::move(socket), id, local, remote, m_out, m_readBuffer,
                                                           m_limits.sendBudgetBytes, weakOwner());
         m_connections.emplace(id, connection);
+        connection->start(); // registers it in the peer table first: whoever sees the event sees the client listed
         m_out->emit(EventAccepted{id, local, remote});
-        connection->start();
         connection->sendWelcome(m_autoReply);
     }
 
