@@ -1,0 +1,188 @@
+// Capture and repeat: a 100 MiB stream captured byte for byte, record-format captures, repeat counts, overwrite consent.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include <unistd.h>
+
+#include "sha256.hpp"
+#include "socketeer/core/net/tcp_client.hpp"
+#include "socketeer/core/net/tcp_server.hpp"
+#include "socketeer/core/net/udp_socket.hpp"
+#include "wait.hpp"
+
+using namespace socketeer;
+using namespace socketeer::core;
+using socketeer::test::EventLog;
+
+namespace {
+
+std::string tempPath(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("socketeer-test-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return (dir / name).string();
+}
+
+std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace
+
+TEST(Capture, HundredMebibyteStreamIsCapturedByteForByte) {
+    const std::string path = tempPath("stream.raw");
+    std::filesystem::remove(path);
+    TcpServerConfig serverConfig;
+    serverConfig.bindAddress = "127.0.0.1";
+    serverConfig.limits.eventQueue.byteBudget = 1u << 20; // the display budget is tiny: capture must not care
+    TcpServer server(serverConfig);
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    ASSERT_EQ(server.startCapture({path, CaptureFormat::Raw, true, false, false}), "");
+
+    TcpClientConfig clientConfig;
+    clientConfig.host = "127.0.0.1";
+    clientConfig.port = port;
+    TcpClient client(clientConfig);
+    EventLog clientLog(client);
+    client.open();
+    ASSERT_TRUE(clientLog.waitForEvent<EventConnected>());
+
+    constexpr std::size_t Total = 100u << 20;
+    constexpr std::size_t Chunk = 256u << 10;
+    std::mt19937_64 rng(42);
+    test::Sha256 sent;
+    std::size_t offered = 0;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (offered < Total && std::chrono::steady_clock::now() < deadline) {
+        // Keep at most 8 MiB in flight, well inside the 16 MiB send budget.
+        if (offered - client.counters().traffic.snapshot().txBytes > (8u << 20)) {
+            clientLog.waitFor([](const auto&) { return true; }, std::chrono::milliseconds(5));
+            clientLog.drain();
+            continue;
+        }
+        Bytes chunk(Chunk);
+        for (std::size_t i = 0; i < Chunk; i += 8) {
+            const std::uint64_t word = rng();
+            std::memcpy(chunk.data() + i, &word, 8);
+        }
+        sent.update(chunk);
+        offered += Chunk;
+        client.send(std::move(chunk));
+    }
+    ASSERT_EQ(offered, Total);
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxBytes == Total; },
+                                 std::chrono::seconds(60)));
+    EXPECT_EQ(client.counters().sendsRejected.load(), 0u);
+    server.stopCapture();
+    ASSERT_TRUE(test::eventually([&] { return std::filesystem::file_size(path) == Total; }, std::chrono::seconds(10)));
+    serverLog.drain();
+    EXPECT_GT(serverLog.count<EventDisplayGap>(), 0u) << "the display queue should have overflowed";
+    EXPECT_EQ(test::sha256OfFile(path), sent.hexDigest());
+    std::filesystem::remove(path);
+}
+
+TEST(Capture, RecordsFormatHasTimestampPeerAndDirection) {
+    const std::string path = tempPath("records.cap");
+    std::filesystem::remove(path);
+    UdpSocketConfig config;
+    config.bindAddress = "127.0.0.1";
+    config.autoReply.mode = ReplyMode::Echo;
+    {
+        UdpSocket server(config);
+        EventLog serverLog(server);
+        const auto port = test::openAndGetPort(server, serverLog);
+        ASSERT_EQ(server.startCapture({path, CaptureFormat::Records, true, true, false}), "");
+        UdpSocketConfig clientConfig;
+        clientConfig.bindAddress = "127.0.0.1";
+        UdpSocket client(clientConfig);
+        EventLog clientLog(client);
+        const auto clientPort = test::openAndGetPort(client, clientLog);
+        client.send(toBytes("ping\n"), SendTarget::toHost("127.0.0.1", port));
+        ASSERT_TRUE(clientLog.waitFor([](const auto& e) {
+            for (const auto& x : e)
+                if (const auto* d = std::get_if<EventData>(&x.body); d && d->direction == Direction::Rx) return true;
+            return false;
+        }));
+        // Destroying the session flushes and closes the capture.
+        (void)clientPort;
+    }
+    const std::string text = readFile(path);
+    EXPECT_NE(text.find(" RX 127.0.0.1:"), std::string::npos) << text;
+    EXPECT_NE(text.find(" TX 127.0.0.1:"), std::string::npos) << text;
+    EXPECT_NE(text.find(" size=5\nping\n\n"), std::string::npos) << text;
+    EXPECT_EQ(text.rfind("# 20", 0), 0u) << text; // starts with an ISO timestamp
+    std::filesystem::remove(path);
+}
+
+TEST(Capture, ExistingFileIsNotOverwrittenWithoutConsent) {
+    const std::string path = tempPath("exists.cap");
+    { std::ofstream(path) << "keep me"; }
+    UdpSocket socket(UdpSocketConfig{});
+    EXPECT_EQ(socket.startCapture({path, CaptureFormat::Raw, true, true, false}),
+              "capture file '" + path + "' already exists (choose another name or allow overwriting)");
+    EXPECT_EQ(readFile(path), "keep me");
+    EXPECT_EQ(socket.startCapture({path, CaptureFormat::Raw, true, true, true}), "");
+    socket.stopCapture();
+    EXPECT_NE(socket.startCapture({"/nonexistent-dir/x.cap", CaptureFormat::Raw, true, true, false}).find(
+                  "cannot open capture file '/nonexistent-dir/x.cap': No such file or directory"),
+              std::string::npos);
+    std::filesystem::remove(path);
+}
+
+TEST(Repeat, SendsExactlyTheCountAtTheInterval) {
+    UdpSocketConfig serverConfig;
+    serverConfig.bindAddress = "127.0.0.1";
+    UdpSocket server(serverConfig);
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    UdpSocketConfig clientConfig;
+    clientConfig.bindAddress = "127.0.0.1";
+    UdpSocket client(clientConfig);
+    EventLog clientLog(client);
+    ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
+
+    const auto start = std::chrono::steady_clock::now();
+    client.startRepeat({toBytes("tick"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(2), 50});
+    ASSERT_TRUE(clientLog.waitFor([](const auto& e) {
+        for (const auto& x : e)
+            if (const auto* n = std::get_if<EventNotice>(&x.body); n && n->text == "repeat finished after 50 sends")
+                return true;
+        return false;
+    }));
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages == 50; }));
+    EXPECT_EQ(server.counters().traffic.snapshot().rxBytes, 200u);
+    // 49 intervals of 2 ms: not faster than asked (the schedule is absolute, never bursts ahead).
+    EXPECT_GE(elapsed, std::chrono::milliseconds(98));
+    clientLog.waitFor([](const auto&) { return false; }, std::chrono::milliseconds(50));
+    EXPECT_EQ(client.counters().traffic.snapshot().txMessages, 50u);
+}
+
+TEST(Repeat, StopEndsAnEndlessRepeat) {
+    UdpSocketConfig config;
+    config.bindAddress = "127.0.0.1";
+    UdpSocket server(config);
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    UdpSocket client(config);
+    EventLog clientLog(client);
+    ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
+    client.startRepeat({toBytes("x"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(1), 0});
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages >= 10; }));
+    client.stopRepeat();
+    ASSERT_TRUE(clientLog.waitFor([](const auto& e) {
+        for (const auto& x : e)
+            if (const auto* n = std::get_if<EventNotice>(&x.body); n && n->text.starts_with("repeat stopped after ")) return true;
+        return false;
+    }));
+    const auto sent = client.counters().traffic.snapshot().txMessages;
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages == sent; }));
+    clientLog.waitFor([](const auto&) { return false; }, std::chrono::milliseconds(30));
+    EXPECT_EQ(client.counters().traffic.snapshot().txMessages, sent);
+}
