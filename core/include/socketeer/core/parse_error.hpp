@@ -14,8 +14,10 @@ struct ParseError {
     std::size_t column = 1;
     std::string message; ///< names the problem, e.g. "bad hex digit 'G'"
 
-    /// "bad hex digit 'G' at column 5" (adds "line N, " when the input has several lines and line > 1).
+    /// "bad hex digit 'G' at column 5" (adds "line N, " when line > 1). Column 0 means "no position": the message
+    /// names the place itself (e.g. a JSON path).
     [[nodiscard]] std::string describe() const {
+        if (column == 0) return message;
         std::string where = line > 1 ? "line " + std::to_string(line) + ", column " : "column ";
         return message + " at " + where + std::to_string(column);
     }

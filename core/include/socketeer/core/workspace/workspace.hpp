@@ -1,0 +1,66 @@
+// Workspace: the sessions and saved payloads a user keeps, as a versioned JSON file shared by the app and the CLI.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "socketeer/core/net/session.hpp"
+#include "socketeer/core/net/tcp_client.hpp"
+#include "socketeer/core/net/tcp_server.hpp"
+#include "socketeer/core/net/udp_socket.hpp"
+#include "socketeer/core/parse_error.hpp"
+
+namespace socketeer::core {
+
+/// One session as saved: its kind, a name, and the configuration of that kind (the other two are ignored).
+struct SessionSpec {
+    std::string name;
+    SessionKind kind = SessionKind::TcpClient;
+    bool openOnLoad = true;
+    TcpClientConfig tcpClient;
+    TcpServerConfig tcpServer;
+    UdpSocketConfig udp;
+};
+
+/// A payload in the workspace's library (quick sends).
+struct SavedPayload {
+    std::string name;
+    Bytes bytes;
+    bool showAsHex = false; ///< how the send pane shows it
+};
+
+struct Workspace {
+    static constexpr int CurrentVersion = 1;
+    std::vector<SessionSpec> sessions;
+    std::vector<SavedPayload> payloads;
+    nlohmann::json frontEnd = nlohmann::json::object(); ///< opaque state of a front end (layout, view options)
+};
+
+/// Limits that keep a hostile or broken file from taking the program down.
+struct WorkspaceLimits {
+    std::size_t maxFileBytes = 16u << 20;
+    std::size_t maxDepth = 32;
+    std::size_t maxSessions = 1000;
+    std::size_t maxPayloads = 1000;
+    std::size_t maxStringBytes = 256u << 10;
+};
+
+/// Parses and validates; errors name the place: "sessions[2].port: 99999 is out of range (0-65535)", or the line and
+/// column of a JSON syntax error.
+Parsed<Workspace> parseWorkspace(std::string_view jsonText, const WorkspaceLimits& limits = {});
+std::string serializeWorkspace(const Workspace& workspace);
+
+Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimits& limits = {});
+/// Writes atomically (temporary file, then rename). Returns "" or the reason; refuses to replace a file unless
+/// overwrite is set.
+std::string saveWorkspaceFile(const std::string& path, const Workspace& workspace, bool overwrite);
+
+/// Constructs the session a spec describes (not opened).
+std::unique_ptr<Session> makeSession(const SessionSpec& spec);
+
+std::string_view sessionKindKey(SessionKind kind); ///< "tcp-client", "tcp-server", "udp"
+
+} // namespace socketeer::core

@@ -1,0 +1,481 @@
+// Workspace files: strict, versioned JSON. Every refusal names the place (JSON path or line and column).
+#include "socketeer/core/workspace/workspace.hpp"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "socketeer/core/codec/escape_codec.hpp"
+
+namespace socketeer::core {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view FormatTag = "socketeer-workspace";
+
+/// Nesting is checked before nlohmann's recursive parser sees the text, so a hostile file cannot exhaust the stack.
+std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDepth) {
+    std::size_t depth = 0, line = 1, column = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        ++column;
+        if (c == '\n') {
+            ++line;
+            column = 0;
+        }
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return ParseError{line, column, "nesting deeper than " + std::to_string(maxDepth) + " levels"};
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
+
+ParseError positionedError(std::string_view text, std::size_t byteOffset, std::string message) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < byteOffset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+    return ParseError{line, column == 1 ? 1 : column - 1, std::move(message)};
+}
+
+/// Reads typed fields out of JSON objects; the first problem is kept with its path, later reads become no-ops.
+class Reader {
+public:
+    explicit Reader(const WorkspaceLimits& limits) : m_limits(limits) {}
+
+    [[nodiscard]] bool failed() const { return m_error.has_value(); }
+    [[nodiscard]] const ParseError& error() const { return *m_error; }
+
+    bool fail(const std::string& path, const std::string& message) {
+        if (!m_error) m_error = ParseError{0, 0, (path.empty() ? std::string() : path + ": ") + message};
+        return false;
+    }
+
+    bool expectObject(const json& value, const std::string& path) {
+        return value.is_object() || fail(path, "expected an object");
+    }
+
+    bool onlyKeys(const json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
+        for (const auto& [key, value] : object.items()) {
+            bool known = false;
+            for (auto name : allowed) known = known || key == name;
+            if (!known) return fail(join(path, key), "unknown key (a typo, or a file from a newer Socketeer?)");
+        }
+        return !failed();
+    }
+
+    void string(const json& object, const std::string& path, const char* key, std::string& out) {
+        if (failed() || !object.contains(key)) return;
+        const json& value = object.at(key);
+        if (!value.is_string()) return (void)fail(join(path, key), "expected a string");
+        const auto& text = value.get_ref<const std::string&>();
+        if (text.size() > m_limits.maxStringBytes)
+            return (void)fail(join(path, key), "string of " + std::to_string(text.size()) + " bytes is longer than the " +
+                                                   std::to_string(m_limits.maxStringBytes) + " allowed");
+        out = text;
+    }
+
+    void boolean(const json& object, const std::string& path, const char* key, bool& out) {
+        if (failed() || !object.contains(key)) return;
+        const json& value = object.at(key);
+        if (!value.is_boolean()) return (void)fail(join(path, key), "expected true or false");
+        out = value.get<bool>();
+    }
+
+    template <class T>
+    void number(const json& object, const std::string& path, const char* key, T& out, std::uint64_t min, std::uint64_t max) {
+        if (failed() || !object.contains(key)) return;
+        const json& value = object.at(key);
+        const std::string where = join(path, key);
+        if (value.is_number_integer() && value.get<std::int64_t>() < 0)
+            return (void)fail(where, std::to_string(value.get<std::int64_t>()) + " is negative (allowed " + range(min, max) + ")");
+        if (!value.is_number_unsigned()) return (void)fail(where, "expected a whole number (allowed " + range(min, max) + ")");
+        const auto n = value.get<std::uint64_t>();
+        if (n < min || n > max) return (void)fail(where, std::to_string(n) + " is out of range (" + range(min, max) + ")");
+        out = static_cast<T>(n);
+    }
+
+    void milliseconds(const json& object, const std::string& path, const char* key, std::chrono::milliseconds& out,
+                      std::uint64_t min, std::uint64_t max) {
+        std::uint64_t value = static_cast<std::uint64_t>(out.count());
+        number(object, path, key, value, min, max);
+        out = std::chrono::milliseconds(value);
+    }
+
+    /// Payload bytes are stored as text with escapes (formatEscaped), which round-trips any bytes exactly.
+    void bytes(const json& object, const std::string& path, const char* key, Bytes& out) {
+        std::string text;
+        if (failed() || !object.contains(key)) return;
+        string(object, path, key, text);
+        if (failed()) return;
+        auto parsed = parseEscaped(text);
+        if (!parsed) return (void)fail(join(path, key), parsed.error().describe());
+        out = std::move(parsed).value();
+    }
+
+    void stringList(const json& object, const std::string& path, const char* key, std::vector<std::string>& out) {
+        if (failed() || !object.contains(key)) return;
+        const json& value = object.at(key);
+        const std::string where = join(path, key);
+        if (!value.is_array()) return (void)fail(where, "expected a list of strings");
+        if (value.size() > m_limits.maxSessions) return (void)fail(where, "more than " + std::to_string(m_limits.maxSessions) + " entries");
+        out.clear();
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            if (!value[i].is_string()) return (void)fail(where + "[" + std::to_string(i) + "]", "expected a string");
+            out.push_back(value[i].get<std::string>());
+        }
+    }
+
+    static std::string join(const std::string& path, std::string_view key) {
+        return path.empty() ? std::string(key) : path + "." + std::string(key);
+    }
+
+private:
+    static std::string range(std::uint64_t min, std::uint64_t max) { return std::to_string(min) + "-" + std::to_string(max); }
+
+    const WorkspaceLimits& m_limits;
+    std::optional<ParseError> m_error;
+};
+
+constexpr std::uint64_t MaxPort = 65535;
+constexpr std::uint64_t MinBudget = 4096;
+constexpr std::uint64_t MaxBudget = 1ull << 30;
+constexpr std::uint64_t MaxDelayMs = 24ull * 3600 * 1000;
+
+std::string_view replyModeKey(ReplyMode mode) {
+    switch (mode) {
+    case ReplyMode::None: return "none";
+    case ReplyMode::Echo: return "echo";
+    case ReplyMode::Fixed: return "fixed";
+    case ReplyMode::PrefixedEcho: return "prefixed-echo";
+    }
+    return "none";
+}
+
+void readReply(Reader& in, const json& object, const std::string& path, AutoReply& out) {
+    if (in.failed() || !object.contains("reply")) return;
+    const json& reply = object.at("reply");
+    const std::string where = Reader::join(path, "reply");
+    if (!in.expectObject(reply, where) ||
+        !in.onlyKeys(reply, where, {"mode", "reply", "prefix", "welcome", "relay", "closeAfterReply"}))
+        return;
+    std::string mode = std::string(replyModeKey(out.mode));
+    in.string(reply, where, "mode", mode);
+    if (mode == "none") out.mode = ReplyMode::None;
+    else if (mode == "echo") out.mode = ReplyMode::Echo;
+    else if (mode == "fixed") out.mode = ReplyMode::Fixed;
+    else if (mode == "prefixed-echo") out.mode = ReplyMode::PrefixedEcho;
+    else in.fail(Reader::join(where, "mode"), "'" + mode + "' is not one of none, echo, fixed, prefixed-echo");
+    in.bytes(reply, where, "reply", out.reply);
+    in.bytes(reply, where, "prefix", out.prefix);
+    in.bytes(reply, where, "welcome", out.welcome);
+    in.boolean(reply, where, "relay", out.relay);
+    in.boolean(reply, where, "closeAfterReply", out.closeAfterReply);
+}
+
+void readLimits(Reader& in, const json& object, const std::string& path, SessionLimits& out) {
+    if (in.failed() || !object.contains("limits")) return;
+    const json& limits = object.at("limits");
+    const std::string where = Reader::join(path, "limits");
+    if (!in.expectObject(limits, where) || !in.onlyKeys(limits, where, {"sendBudgetBytes", "eventQueueBytes"})) return;
+    in.number(limits, where, "sendBudgetBytes", out.sendBudgetBytes, MinBudget, MaxBudget);
+    in.number(limits, where, "eventQueueBytes", out.eventQueue.byteBudget, MinBudget, MaxBudget);
+}
+
+void readSession(Reader& in, const json& object, const std::string& path, SessionSpec& spec) {
+    if (!in.expectObject(object, path)) return;
+    std::string kind;
+    if (!object.contains("kind")) return (void)in.fail(path, "missing \"kind\" (tcp-client, tcp-server or udp)");
+    in.string(object, path, "kind", kind);
+    in.string(object, path, "name", spec.name);
+    in.boolean(object, path, "openOnLoad", spec.openOnLoad);
+    if (kind == "tcp-client") {
+        spec.kind = SessionKind::TcpClient;
+        auto& c = spec.tcpClient;
+        if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "host", "port", "connectTimeoutMs", "localAddress",
+                                        "localPort", "autoReconnect", "reconnectInitialDelayMs", "reconnectMaxDelayMs",
+                                        "reconnectMaxAttempts", "reply", "limits"}))
+            return;
+        in.string(object, path, "host", c.host);
+        in.number(object, path, "port", c.port, 0, MaxPort);
+        in.milliseconds(object, path, "connectTimeoutMs", c.connectTimeout, 1, MaxDelayMs);
+        in.string(object, path, "localAddress", c.localAddress);
+        in.number(object, path, "localPort", c.localPort, 0, MaxPort);
+        in.boolean(object, path, "autoReconnect", c.autoReconnect);
+        in.milliseconds(object, path, "reconnectInitialDelayMs", c.reconnectInitialDelay, 1, MaxDelayMs);
+        in.milliseconds(object, path, "reconnectMaxDelayMs", c.reconnectMaxDelay, 1, MaxDelayMs);
+        in.number(object, path, "reconnectMaxAttempts", c.reconnectMaxAttempts, 0, 1000000);
+        readReply(in, object, path, c.autoReply);
+        readLimits(in, object, path, c.limits);
+        if (!in.failed() && c.host.empty()) in.fail(Reader::join(path, "host"), "a TCP client needs a host");
+    } else if (kind == "tcp-server") {
+        spec.kind = SessionKind::TcpServer;
+        auto& c = spec.tcpServer;
+        if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "backlog", "reuseAddress",
+                                        "maxClients", "allow", "reply", "limits"}))
+            return;
+        in.string(object, path, "bindAddress", c.bindAddress);
+        in.number(object, path, "port", c.port, 0, MaxPort);
+        in.number(object, path, "backlog", c.backlog, 0, 65535);
+        in.boolean(object, path, "reuseAddress", c.reuseAddress);
+        in.number(object, path, "maxClients", c.maxClients, 0, 1000000);
+        std::vector<std::string> allow;
+        in.stringList(object, path, "allow", allow);
+        for (std::size_t i = 0; i < allow.size() && !in.failed(); ++i) {
+            auto block = Cidr::parse(allow[i]);
+            if (!block) in.fail(Reader::join(path, "allow") + "[" + std::to_string(i) + "]", block.error().message);
+            else c.allowList.push_back(block.value());
+        }
+        readReply(in, object, path, c.autoReply);
+        readLimits(in, object, path, c.limits);
+    } else if (kind == "udp") {
+        spec.kind = SessionKind::Udp;
+        auto& c = spec.udp;
+        if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "remoteHost", "remotePort",
+                                        "broadcast", "reuseAddress", "receiveBufferBytes", "multicast", "reply", "limits"}))
+            return;
+        in.string(object, path, "bindAddress", c.bindAddress);
+        in.number(object, path, "port", c.port, 0, MaxPort);
+        in.string(object, path, "remoteHost", c.remoteHost);
+        in.number(object, path, "remotePort", c.remotePort, 0, MaxPort);
+        in.boolean(object, path, "broadcast", c.broadcast);
+        in.boolean(object, path, "reuseAddress", c.reuseAddress);
+        in.number(object, path, "receiveBufferBytes", c.receiveBufferBytes, 0, 1ull << 30);
+        if (!in.failed() && object.contains("multicast")) {
+            const json& multicast = object.at("multicast");
+            const std::string where = Reader::join(path, "multicast");
+            if (in.expectObject(multicast, where) && in.onlyKeys(multicast, where, {"groups", "interface", "hops", "loopback"})) {
+                in.stringList(multicast, where, "groups", c.multicast.groups);
+                in.string(multicast, where, "interface", c.multicast.interface);
+                in.number(multicast, where, "hops", c.multicast.hops, 0, 255);
+                in.boolean(multicast, where, "loopback", c.multicast.loopback);
+            }
+        }
+        readReply(in, object, path, c.autoReply);
+        readLimits(in, object, path, c.limits);
+    } else if (!in.failed()) {
+        in.fail(Reader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
+    }
+}
+
+json replyJson(const AutoReply& reply) {
+    return {{"mode", replyModeKey(reply.mode)},
+            {"reply", formatEscaped(reply.reply)},
+            {"prefix", formatEscaped(reply.prefix)},
+            {"welcome", formatEscaped(reply.welcome)},
+            {"relay", reply.relay},
+            {"closeAfterReply", reply.closeAfterReply}};
+}
+
+json limitsJson(const SessionLimits& limits) {
+    return {{"sendBudgetBytes", limits.sendBudgetBytes}, {"eventQueueBytes", limits.eventQueue.byteBudget}};
+}
+
+json sessionJson(const SessionSpec& spec) {
+    json out = {{"kind", sessionKindKey(spec.kind)}, {"name", spec.name}, {"openOnLoad", spec.openOnLoad}};
+    switch (spec.kind) {
+    case SessionKind::TcpClient: {
+        const auto& c = spec.tcpClient;
+        out.update({{"host", c.host},
+                    {"port", c.port},
+                    {"connectTimeoutMs", c.connectTimeout.count()},
+                    {"localAddress", c.localAddress},
+                    {"localPort", c.localPort},
+                    {"autoReconnect", c.autoReconnect},
+                    {"reconnectInitialDelayMs", c.reconnectInitialDelay.count()},
+                    {"reconnectMaxDelayMs", c.reconnectMaxDelay.count()},
+                    {"reconnectMaxAttempts", c.reconnectMaxAttempts},
+                    {"reply", replyJson(c.autoReply)},
+                    {"limits", limitsJson(c.limits)}});
+        break;
+    }
+    case SessionKind::TcpServer: {
+        const auto& c = spec.tcpServer;
+        json allow = json::array();
+        for (const auto& block : c.allowList) allow.push_back(block.toString());
+        out.update({{"bindAddress", c.bindAddress},
+                    {"port", c.port},
+                    {"backlog", c.backlog},
+                    {"reuseAddress", c.reuseAddress},
+                    {"maxClients", c.maxClients},
+                    {"allow", allow},
+                    {"reply", replyJson(c.autoReply)},
+                    {"limits", limitsJson(c.limits)}});
+        break;
+    }
+    case SessionKind::Udp: {
+        const auto& c = spec.udp;
+        out.update({{"bindAddress", c.bindAddress},
+                    {"port", c.port},
+                    {"remoteHost", c.remoteHost},
+                    {"remotePort", c.remotePort},
+                    {"broadcast", c.broadcast},
+                    {"reuseAddress", c.reuseAddress},
+                    {"receiveBufferBytes", c.receiveBufferBytes},
+                    {"multicast",
+                     {{"groups", c.multicast.groups},
+                      {"interface", c.multicast.interface},
+                      {"hops", c.multicast.hops},
+                      {"loopback", c.multicast.loopback}}},
+                    {"reply", replyJson(c.autoReply)},
+                    {"limits", limitsJson(c.limits)}});
+        break;
+    }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string_view sessionKindKey(SessionKind kind) {
+    switch (kind) {
+    case SessionKind::TcpClient: return "tcp-client";
+    case SessionKind::TcpServer: return "tcp-server";
+    case SessionKind::Udp: return "udp";
+    }
+    return "tcp-client";
+}
+
+Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& limits) {
+    if (text.size() > limits.maxFileBytes)
+        return ParseError{0, 0, "workspace of " + std::to_string(text.size()) + " bytes is larger than the " +
+                                    std::to_string(limits.maxFileBytes) + " allowed"};
+    if (auto nesting = checkNesting(text, limits.maxDepth)) return *nesting;
+    json root;
+    try {
+        root = json::parse(text);
+    } catch (const json::parse_error& e) {
+        std::string message = e.what();
+        // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; keep the reason.
+        if (auto colon = message.find(": "); colon != std::string::npos) message = message.substr(colon + 2);
+        return positionedError(text, e.byte, "invalid JSON: " + message);
+    }
+    Reader in(limits);
+    if (!root.is_object()) return ParseError{0, 0, "a workspace is a JSON object"};
+    if (!in.onlyKeys(root, "", {"format", "version", "sessions", "payloads", "frontEnd"})) return in.error();
+    std::string format;
+    in.string(root, "", "format", format);
+    if (!in.failed() && format != FormatTag)
+        in.fail("format", "expected \"" + std::string(FormatTag) + "\" (is this a Socketeer workspace?)");
+    int version = 0;
+    if (!root.contains("version")) in.fail("version", "missing");
+    in.number(root, "", "version", version, 1, std::numeric_limits<int>::max());
+    if (!in.failed() && version > Workspace::CurrentVersion)
+        in.fail("version", std::to_string(version) + " is newer than this Socketeer understands (" +
+                               std::to_string(Workspace::CurrentVersion) + ")");
+    Workspace workspace;
+    if (!in.failed() && root.contains("sessions")) {
+        const json& sessions = root.at("sessions");
+        if (!sessions.is_array()) in.fail("sessions", "expected a list");
+        else if (sessions.size() > limits.maxSessions)
+            in.fail("sessions", std::to_string(sessions.size()) + " sessions is more than the " +
+                                    std::to_string(limits.maxSessions) + " allowed");
+        for (std::size_t i = 0; !in.failed() && i < sessions.size(); ++i) {
+            SessionSpec spec;
+            readSession(in, sessions[i], "sessions[" + std::to_string(i) + "]", spec);
+            workspace.sessions.push_back(std::move(spec));
+        }
+    }
+    if (!in.failed() && root.contains("payloads")) {
+        const json& payloads = root.at("payloads");
+        if (!payloads.is_array()) in.fail("payloads", "expected a list");
+        else if (payloads.size() > limits.maxPayloads)
+            in.fail("payloads", std::to_string(payloads.size()) + " payloads is more than the " +
+                                    std::to_string(limits.maxPayloads) + " allowed");
+        for (std::size_t i = 0; !in.failed() && i < payloads.size(); ++i) {
+            const std::string path = "payloads[" + std::to_string(i) + "]";
+            SavedPayload payload;
+            if (in.expectObject(payloads[i], path) && in.onlyKeys(payloads[i], path, {"name", "data", "showAsHex"})) {
+                in.string(payloads[i], path, "name", payload.name);
+                in.bytes(payloads[i], path, "data", payload.bytes);
+                in.boolean(payloads[i], path, "showAsHex", payload.showAsHex);
+            }
+            workspace.payloads.push_back(std::move(payload));
+        }
+    }
+    if (!in.failed() && root.contains("frontEnd")) {
+        if (!root.at("frontEnd").is_object()) in.fail("frontEnd", "expected an object");
+        else workspace.frontEnd = root.at("frontEnd");
+    }
+    if (in.failed()) return in.error();
+    return workspace;
+}
+
+std::string serializeWorkspace(const Workspace& workspace) {
+    json sessions = json::array();
+    for (const auto& spec : workspace.sessions) sessions.push_back(sessionJson(spec));
+    json payloads = json::array();
+    for (const auto& payload : workspace.payloads)
+        payloads.push_back({{"name", payload.name}, {"data", formatEscaped(payload.bytes)}, {"showAsHex", payload.showAsHex}});
+    json root = {{"format", FormatTag},
+                 {"version", Workspace::CurrentVersion},
+                 {"sessions", sessions},
+                 {"payloads", payloads},
+                 {"frontEnd", workspace.frontEnd}};
+    return root.dump(2) + "\n";
+}
+
+Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimits& limits) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(path, ec);
+    if (ec) return ParseError{0, 0, "cannot read workspace '" + path + "': " + ec.message()};
+    if (size > limits.maxFileBytes)
+        return ParseError{0, 0, "workspace '" + path + "' (" + std::to_string(size) + " bytes) is larger than the " +
+                                    std::to_string(limits.maxFileBytes) + " allowed"};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return ParseError{0, 0, "cannot read workspace '" + path + "'"};
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto parsed = parseWorkspace(text.str(), limits);
+    if (!parsed) {
+        ParseError error = parsed.error();
+        error.message = path + ": " + error.message;
+        return error;
+    }
+    return parsed;
+}
+
+std::string saveWorkspaceFile(const std::string& path, const Workspace& workspace, bool overwrite) {
+    std::error_code ec;
+    if (!overwrite && std::filesystem::exists(path, ec)) return "workspace '" + path + "' already exists";
+    const std::string temporary = path + ".tmp";
+    {
+        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+        if (!out) return "cannot write workspace '" + temporary + "'";
+        out << serializeWorkspace(workspace);
+        out.flush();
+        if (!out) return "writing workspace '" + temporary + "' failed";
+    }
+    std::filesystem::rename(temporary, path, ec);
+    if (ec) return "cannot replace workspace '" + path + "': " + ec.message();
+    return {};
+}
+
+std::unique_ptr<Session> makeSession(const SessionSpec& spec) {
+    switch (spec.kind) {
+    case SessionKind::TcpClient: return std::make_unique<TcpClient>(spec.tcpClient);
+    case SessionKind::TcpServer: return std::make_unique<TcpServer>(spec.tcpServer);
+    case SessionKind::Udp: return std::make_unique<UdpSocket>(spec.udp);
+    }
+    return nullptr;
+}
+
+} // namespace socketeer::core

@@ -1,0 +1,155 @@
+// Workspace files: round trip of every field, and refusal of broken or hostile files with a message naming the place.
+#include <gtest/gtest.h>
+
+#include "socketeer/core/workspace/workspace.hpp"
+
+using namespace socketeer::core;
+
+namespace {
+
+Workspace sample() {
+    Workspace ws;
+    SessionSpec server;
+    server.name = "Echo server";
+    server.kind = SessionKind::TcpServer;
+    server.tcpServer.bindAddress = "127.0.0.1";
+    server.tcpServer.port = 5000;
+    server.tcpServer.backlog = 64;
+    server.tcpServer.maxClients = 10;
+    server.tcpServer.allowList = {Cidr::parse("127.0.0.0/8").value(), Cidr::parse("::1").value()};
+    server.tcpServer.autoReply.mode = ReplyMode::PrefixedEcho;
+    server.tcpServer.autoReply.prefix = toBytes("[{time}] ");
+    server.tcpServer.autoReply.welcome = Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'};
+    server.tcpServer.autoReply.relay = true;
+    server.tcpServer.limits.sendBudgetBytes = 1 << 20;
+    ws.sessions.push_back(server);
+
+    SessionSpec client;
+    client.name = "Device";
+    client.kind = SessionKind::TcpClient;
+    client.openOnLoad = false;
+    client.tcpClient.host = "example.test";
+    client.tcpClient.port = 23;
+    client.tcpClient.connectTimeout = std::chrono::milliseconds(1500);
+    client.tcpClient.autoReconnect = true;
+    client.tcpClient.reconnectMaxAttempts = 7;
+    ws.sessions.push_back(client);
+
+    SessionSpec udp;
+    udp.name = "Group";
+    udp.kind = SessionKind::Udp;
+    udp.udp.port = 4000;
+    udp.udp.multicast.groups = {"239.1.2.3"};
+    udp.udp.multicast.interface = "127.0.0.1";
+    udp.udp.multicast.hops = 4;
+    udp.udp.multicast.loopback = false;
+    udp.udp.broadcast = true;
+    ws.sessions.push_back(udp);
+
+    ws.payloads.push_back({"ping", Bytes{0x01, 0x02, 0xFE}, true});
+    ws.frontEnd = {{"layout", "x"}};
+    return ws;
+}
+
+std::string refusal(const std::string& text) {
+    auto parsed = parseWorkspace(text);
+    EXPECT_FALSE(parsed.ok()) << text;
+    return parsed.ok() ? "" : parsed.error().describe();
+}
+
+std::string withSession(const std::string& session) {
+    return R"({"format":"socketeer-workspace","version":1,"sessions":[)" + session + "]}";
+}
+
+} // namespace
+
+TEST(Workspace, RoundTripKeepsEveryField) {
+    const Workspace original = sample();
+    auto parsed = parseWorkspace(serializeWorkspace(original));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    const Workspace& ws = parsed.value();
+    ASSERT_EQ(ws.sessions.size(), 3u);
+    const auto& server = ws.sessions[0];
+    EXPECT_EQ(server.name, "Echo server");
+    EXPECT_EQ(server.kind, SessionKind::TcpServer);
+    EXPECT_EQ(server.tcpServer.port, 5000);
+    EXPECT_EQ(server.tcpServer.backlog, 64);
+    EXPECT_EQ(server.tcpServer.maxClients, 10u);
+    ASSERT_EQ(server.tcpServer.allowList.size(), 2u);
+    EXPECT_EQ(server.tcpServer.allowList[1].toString(), "::1/128");
+    EXPECT_EQ(server.tcpServer.autoReply.mode, ReplyMode::PrefixedEcho);
+    EXPECT_EQ(server.tcpServer.autoReply.prefix, toBytes("[{time}] "));
+    EXPECT_EQ(server.tcpServer.autoReply.welcome, (Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'}));
+    EXPECT_TRUE(server.tcpServer.autoReply.relay);
+    EXPECT_EQ(server.tcpServer.limits.sendBudgetBytes, 1u << 20);
+    const auto& client = ws.sessions[1];
+    EXPECT_FALSE(client.openOnLoad);
+    EXPECT_EQ(client.tcpClient.host, "example.test");
+    EXPECT_EQ(client.tcpClient.connectTimeout.count(), 1500);
+    EXPECT_TRUE(client.tcpClient.autoReconnect);
+    EXPECT_EQ(client.tcpClient.reconnectMaxAttempts, 7u);
+    const auto& udp = ws.sessions[2];
+    EXPECT_EQ(udp.udp.multicast.groups, (std::vector<std::string>{"239.1.2.3"}));
+    EXPECT_EQ(udp.udp.multicast.interface, "127.0.0.1");
+    EXPECT_EQ(udp.udp.multicast.hops, 4);
+    EXPECT_FALSE(udp.udp.multicast.loopback);
+    EXPECT_TRUE(udp.udp.broadcast);
+    ASSERT_EQ(ws.payloads.size(), 1u);
+    EXPECT_EQ(ws.payloads[0].bytes, (Bytes{0x01, 0x02, 0xFE}));
+    EXPECT_TRUE(ws.payloads[0].showAsHex);
+    EXPECT_EQ(ws.frontEnd.at("layout"), "x");
+    // Serialising again gives the same text: nothing drifts.
+    EXPECT_EQ(serializeWorkspace(ws), serializeWorkspace(original));
+}
+
+TEST(Workspace, AbsurdValuesAreRefusedWithTheirPath) {
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","port":99999})")),
+              "sessions[0].port: 99999 is out of range (0-65535)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","limits":{"sendBudgetBytes":-5}})")),
+              "sessions[0].limits.sendBudgetBytes: -5 is negative (allowed 4096-1073741824)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"udp","limits":{"eventQueueBytes":99999999999999}})")),
+              "sessions[0].limits.eventQueueBytes: 99999999999999 is out of range (4096-1073741824)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","port":"80"})")),
+              "sessions[0].port: expected a whole number (allowed 0-65535)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","port":80})")), "sessions[0].host: a TCP client needs a host");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"sctp"})")), "sessions[0].kind: 'sctp' is not one of tcp-client, tcp-server, udp");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"udp","prot":1})")),
+              "sessions[0].prot: unknown key (a typo, or a file from a newer Socketeer?)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","allow":["10.1.2.3/8"]})")),
+              "sessions[0].allow[0]: '10.1.2.3/8' has host bits set; did you mean 10.0.0.0/8?");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","reply":{"mode":"echo","welcome":"bad \\q"}})")),
+              "sessions[0].reply.welcome: unknown escape '\\q' (write \\\\ for a backslash) at column 5");
+}
+
+TEST(Workspace, HostileShapesAreRefused) {
+    EXPECT_EQ(refusal(std::string(100, '[') + std::string(100, ']')), "nesting deeper than 32 levels at column 33");
+    const std::string huge(300 * 1024, 'a');
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","port":1,"host":")" + huge + "\"}")),
+              "sessions[0].host: string of 307200 bytes is longer than the 262144 allowed");
+    std::string many = R"({"format":"socketeer-workspace","version":1,"sessions":[)";
+    for (int i = 0; i < 1001; ++i) many += std::string(i ? "," : "") + R"({"kind":"udp"})";
+    EXPECT_EQ(refusal(many + "]}"), "sessions: 1001 sessions is more than the 1000 allowed");
+    WorkspaceLimits tiny;
+    tiny.maxFileBytes = 10;
+    EXPECT_EQ(parseWorkspace(withSession(""), tiny).error().describe(), "workspace of 58 bytes is larger than the 10 allowed");
+}
+
+TEST(Workspace, SyntaxErrorsHaveLineAndColumn) {
+    EXPECT_EQ(refusal("{\n  \"format\": \"socketeer-workspace\",\n  \"version\": 1,,\n}"),
+              "invalid JSON: syntax error while parsing object key - unexpected ','; expected string literal at line 3, column 16");
+    EXPECT_EQ(refusal(R"({"format":"other","version":1})"),
+              "format: expected \"socketeer-workspace\" (is this a Socketeer workspace?)");
+    EXPECT_EQ(refusal(R"({"format":"socketeer-workspace","version":2})"),
+              "version: 2 is newer than this Socketeer understands (1)");
+    EXPECT_EQ(refusal(R"([1,2])"), "a workspace is a JSON object");
+}
+
+TEST(Workspace, MakeSessionBuildsTheRightKind) {
+    const Workspace ws = sample();
+    for (const auto& spec : ws.sessions) {
+        auto session = makeSession(spec);
+        ASSERT_NE(session, nullptr);
+        EXPECT_EQ(session->kind(), spec.kind);
+        EXPECT_EQ(session->state(), SessionState::Closed);
+    }
+}
