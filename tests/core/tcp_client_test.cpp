@@ -7,6 +7,8 @@
 #include <asio/read.hpp>
 #include <asio/write.hpp>
 
+#include <mutex>
+
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
 #include "wait.hpp"
@@ -176,4 +178,50 @@ TEST(TcpClient, SendBudgetRejectsWhenThePeerDoesNotRead) {
                 return true;
         return false;
     }));
+}
+
+TEST(TcpClient, HalfCloseSendsFinAndStillReceivesTheAnswer) {
+    TcpServerConfig config;
+    config.bindAddress = "127.0.0.1";
+    config.autoReply.mode = ReplyMode::Echo;
+    TcpServer server(config);
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    TcpClient client(clientTo(port));
+    EventLog log(client);
+    client.open();
+    ASSERT_TRUE(log.waitForEvent<EventConnected>());
+    client.send(Bytes(300000, 'e'));
+    client.halfClose();
+    client.send(toBytes("too late"));
+    ASSERT_TRUE(log.waitForEvent<EventClosed>());
+    EXPECT_EQ(log.first<EventClosed>()->reason, CloseReason::PeerClosed);
+    EXPECT_EQ(log.bytesCount(Direction::Rx), 300000u);
+    ASSERT_NE(log.first<EventSendRejected>(), nullptr);
+    EXPECT_EQ(log.first<EventSendRejected>()->bytes, 8u);
+}
+
+TEST(TcpClient, ObserverSeesEveryEventEvenWhenTheQueueFolds) {
+    TcpServerConfig config;
+    config.bindAddress = "127.0.0.1";
+    config.limits.eventQueue.byteBudget = 8192; // folds almost at once
+    TcpServer server(config);
+    std::mutex mutex;
+    std::uint64_t observedRx = 0;
+    server.setEventObserver([&](const SessionEvent& event) {
+        if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx) {
+            std::lock_guard lock(mutex);
+            observedRx += data->bytes->size();
+        }
+    });
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    TcpClient client(clientTo(port));
+    EventLog log(client);
+    client.open();
+    ASSERT_TRUE(log.waitForEvent<EventConnected>());
+    for (int i = 0; i < 64; ++i) client.send(Bytes(65536, static_cast<std::uint8_t>(i)));
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxBytes == 64u * 65536; }));
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(observedRx, 64u * 65536);
 }

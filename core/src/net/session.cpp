@@ -75,6 +75,14 @@ void Session::kick(ConnectionId id) {
     m_worker->post([impl = m_impl, id] { impl->kick(id); });
 }
 
+void Session::halfClose() {
+    m_worker->post([impl = m_impl] { impl->halfClose(); });
+}
+
+void Session::setEventObserver(EventObserver observer) {
+    m_worker->post([output = m_output, observer = std::move(observer)] { output->setObserver(observer); });
+}
+
 void Session::startRepeat(RepeatSpec spec) {
     m_worker->post([impl = m_impl, spec = std::move(spec)]() mutable { impl->startRepeat(std::move(spec)); });
 }

@@ -11,6 +11,11 @@ void SessionImpl::kick(ConnectionId id) {
     m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported), "only a TCP server can kick a client");
 }
 
+void SessionImpl::halfClose() {
+    m_out->emitError(0, std::make_error_code(std::errc::operation_not_supported),
+                     "half-close applies to a TCP client's connection");
+}
+
 void SessionImpl::rejectSend(ConnectionId id, std::size_t bytes, std::string reason) {
     m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
     m_out->emit(EventSendRejected{id, bytes, std::move(reason)});

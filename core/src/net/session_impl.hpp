@@ -27,6 +27,7 @@ public:
     virtual void close() = 0;
     virtual void send(const SendTarget& target, SharedBytes payload) = 0;
     virtual void kick(ConnectionId id);
+    virtual void halfClose();
 
     void setAutoReply(AutoReply rule) { m_autoReply = std::move(rule); }
     void startRepeat(RepeatSpec spec);

@@ -1,17 +1,23 @@
 // SessionOutput: the worker side of a session's reporting.
 #include "session_output.hpp"
 
+#include <optional>
+
 namespace socketeer::core {
 
 void SessionOutput::record(SessionEvent&& event) {
+    std::optional<SessionEvent> captureFailure;
     if (m_capture && !m_capture->write(event)) {
-        std::string error = m_capture->errorText();
+        captureFailure = SessionEvent{nowUs(), EventError{0, std::make_error_code(std::errc::io_error),
+                                                          m_capture->errorText() + "; capture stopped"}};
         m_capture.reset();
-        queue.push(std::move(event));
-        queue.push({nowUs(), EventError{0, std::make_error_code(std::errc::io_error), error + "; capture stopped"}});
-        return;
     }
+    if (m_observer) m_observer(event);
     queue.push(std::move(event));
+    if (captureFailure) {
+        if (m_observer) m_observer(*captureFailure);
+        queue.push(std::move(*captureFailure));
+    }
 }
 
 void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
@@ -42,7 +48,7 @@ void SessionOutput::closeCapture() {
     if (!m_capture) return;
     std::string error = m_capture->close();
     m_capture.reset();
-    if (!error.empty()) queue.push({nowUs(), EventError{0, std::make_error_code(std::errc::io_error), error}});
+    if (!error.empty()) emit(EventError{0, std::make_error_code(std::errc::io_error), error});
 }
 
 } // namespace socketeer::core

@@ -29,6 +29,7 @@ public:
 
     void setState(SessionState newState) { state.store(newState); }
 
+    void setObserver(Session::EventObserver observer) { m_observer = std::move(observer); }
     void setCapture(std::unique_ptr<CaptureSink> sink);
     void closeCapture();
 
@@ -36,6 +37,7 @@ private:
     void record(SessionEvent&& event);
 
     std::unique_ptr<CaptureSink> m_capture; // worker thread only
+    Session::EventObserver m_observer;      // worker thread only
 };
 
 } // namespace socketeer::core

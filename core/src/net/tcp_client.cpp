@@ -69,6 +69,10 @@ public:
         m_connection->send(std::move(payload));
     }
 
+    void halfClose() override {
+        if (m_connection) m_connection->halfClose();
+    }
+
     void onConnectionData(TcpConnection& connection, const SharedBytes& bytes) override {
         connection.replyAutomatically(m_autoReply, *bytes);
         if (connection.isCongested()) connection.pauseReading();

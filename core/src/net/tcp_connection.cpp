@@ -92,7 +92,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
 
 bool TcpConnection::send(SharedBytes payload) {
     const std::size_t size = payload ? payload->size() : 0;
-    if (m_closed || m_closeWhenFlushed || m_sendShutdown) {
+    if (m_closed || m_closeWhenFlushed || m_sendShutdown || m_halfCloseWhenFlushed) {
         m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
         m_out->emit(EventSendRejected{m_id, size, "connection to " + m_peer.toString() + " is closing"});
         return false;
@@ -149,6 +149,8 @@ void TcpConnection::writeQueued() {
             self->writeQueued();
         else if (self->m_closeWhenFlushed)
             self->finishGracefully();
+        else if (self->m_halfCloseWhenFlushed)
+            self->shutdownSend();
     });
 }
 
@@ -156,6 +158,20 @@ void TcpConnection::closeAfterWrites(CloseReason reason) {
     if (m_closed || m_closeWhenFlushed) return;
     m_closeWhenFlushed = reason;
     if (m_queue.empty()) finishGracefully();
+}
+
+void TcpConnection::halfClose() {
+    if (m_closed || m_closeWhenFlushed || m_halfCloseWhenFlushed) return;
+    m_halfCloseWhenFlushed = true;
+    if (m_queue.empty()) shutdownSend();
+}
+
+void TcpConnection::shutdownSend() {
+    if (m_sendShutdown) return;
+    std::error_code ignored;
+    m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    m_sendShutdown = true;
+    if (m_peerFinished) finish(CloseReason::PeerClosed, {}, {});
 }
 
 void TcpConnection::finishGracefully() {

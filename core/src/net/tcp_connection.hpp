@@ -41,6 +41,8 @@ public:
     bool send(SharedBytes payload);
     /// Sends what is queued, then shuts down the send side and closes once the peer closes too (or after 2 s).
     void closeAfterWrites(CloseReason reason);
+    /// Sends what is queued, then our FIN; keeps reading until the peer closes (no timer: the caller bounds it).
+    void halfClose();
     /// Closes now; pending writes are dropped. Emits the Closed event once.
     void close(CloseReason reason, std::string detail = {});
 
@@ -69,6 +71,7 @@ private:
     void writeQueued();
     void onReadFailure(const std::error_code& ec);
     void finishGracefully();
+    void shutdownSend();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
 
     asio::ip::tcp::socket m_socket;
@@ -88,6 +91,7 @@ private:
     bool m_peerFinished = false;     // FIN received
     bool m_sendShutdown = false;     // our FIN sent
     std::optional<CloseReason> m_closeWhenFlushed;
+    bool m_halfCloseWhenFlushed = false;
     bool m_closed = false;
     std::uint64_t m_messagesReceived = 0;
     std::optional<asio::steady_timer> m_lingerTimer;

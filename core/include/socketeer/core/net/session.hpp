@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -87,6 +88,8 @@ public:
     void send(Bytes payload, SendTarget target = {});
     /// TCP servers: disconnect one client.
     void kick(ConnectionId id);
+    /// TCP clients: send what is queued, then a FIN; go on receiving until the peer closes (like `nc -N`).
+    void halfClose();
 
     void startRepeat(RepeatSpec spec);
     void stopRepeat();
@@ -96,6 +99,12 @@ public:
     std::string startCapture(const CaptureSpec& spec);
     /// Flushes and closes the capture file (asynchronously, on the worker).
     void stopCapture();
+
+    /// Called on the worker thread for every event, after counters and capture and before the queue, so it sees
+    /// everything (nothing folded). For lossless front ends such as the CLI's output; it must be thread-safe, quick or
+    /// deliberately blocking (it holds up this session's I/O), and must not wait on this session's own worker.
+    using EventObserver = std::function<void(const SessionEvent&)>;
+    void setEventObserver(EventObserver observer);
 
 protected:
     Session(SessionKind kind, SessionLimits limits);
