@@ -15,11 +15,11 @@ TEST(SessionHistory, KeepsRecordsWithTheirMetadata) {
     EXPECT_EQ(first.timeUs, 100);
     EXPECT_EQ(first.direction, Direction::Rx);
     EXPECT_EQ(first.connection, 3u);
-    EXPECT_EQ(first.peer->toString(), "127.0.0.1:5000");
+    EXPECT_EQ(first.peer.toString(), "127.0.0.1:5000");
     EXPECT_EQ(std::string(asChars(first.bytes)), "hello");
     auto second = history.at(1);
     EXPECT_EQ(second.sequence, 1u);
-    EXPECT_EQ(second.peer->toString(), "[::1]:6000");
+    EXPECT_EQ(second.peer.toString(), "[::1]:6000");
     EXPECT_TRUE(second.bytes.empty());
 }
 
@@ -32,7 +32,7 @@ TEST(SessionHistory, StaysWithinBudgetAndCountsEvictionExactly) {
         Bytes payload(100 + i % 50, static_cast<std::uint8_t>(i));
         history.append(i, Direction::Rx, 1, peer, payload);
         appendedBytes += payload.size();
-        ASSERT_LE(history.memoryUsed(), Budget + (Budget / 16)) << "at record " << i;
+        ASSERT_LE(history.memoryUsed(), Budget) << "at record " << i;
     }
     EXPECT_GT(history.evictedRecords(), 0u);
     EXPECT_EQ(history.evictedRecords() + history.size(), 20000u);
@@ -69,4 +69,18 @@ TEST(SessionHistory, ShrinkingTheBudgetEvictsAtOnceAndClearKeepsNumbering) {
     EXPECT_TRUE(history.empty());
     history.append(5, Direction::Rx, 1, Endpoint{"127.0.0.1", 1}, toBytes("x"));
     EXPECT_EQ(history.at(0).sequence, 1000u);
+}
+
+TEST(SessionHistory, PeersOfEvictedRecordsAreForgotten) {
+    SessionHistory history(256 * 1024);
+    for (std::uint32_t i = 0; i < 200000; ++i) {
+        const Endpoint peer{"10.0." + std::to_string((i >> 8) & 0xFF) + "." + std::to_string(i & 0xFF),
+                            static_cast<std::uint16_t>(i)};
+        history.append(i, Direction::Rx, 0, peer, toBytes("x"));
+        ASSERT_LE(history.memoryUsed(), 256u * 1024) << "at record " << i;
+    }
+    ASSERT_GT(history.size(), 100u);
+    const auto last = history.at(history.size() - 1);
+    EXPECT_EQ(last.peer.port, static_cast<std::uint16_t>(199999));
+    EXPECT_EQ(last.peer.address, "10.0." + std::to_string((199999 >> 8) & 0xFF) + "." + std::to_string(199999 & 0xFF));
 }

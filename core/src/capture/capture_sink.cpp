@@ -3,7 +3,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <filesystem>
 
 namespace socketeer::core {
 namespace {
@@ -36,10 +35,10 @@ std::string eventLine(const SessionEvent& event) {
 } // namespace
 
 std::variant<std::unique_ptr<CaptureSink>, std::string> CaptureSink::open(const CaptureSpec& spec) {
-    std::error_code ec;
-    if (!spec.overwrite && std::filesystem::exists(spec.path, ec))
+    // "x": fail if the file exists, atomically, so a file created meanwhile is never replaced without consent.
+    std::FILE* file = std::fopen(spec.path.c_str(), spec.overwrite ? "wb" : "wbx");
+    if (!file && errno == EEXIST)
         return "capture file '" + spec.path + "' already exists (choose another name or allow overwriting)";
-    std::FILE* file = std::fopen(spec.path.c_str(), "wb");
     if (!file) return "cannot open capture file '" + spec.path + "': " + std::strerror(errno);
     return std::unique_ptr<CaptureSink>(new CaptureSink(spec, file));
 }

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <asio/ip/address.hpp>
+
 namespace socketeer::core {
 
 SessionHistory::SessionHistory(std::size_t byteBudget) : m_budget(std::max<std::size_t>(byteBudget, 4096)) {}
@@ -13,21 +15,13 @@ std::size_t SessionHistory::chunkSize() const {
     return std::clamp<std::size_t>(m_budget / 16, 4096, 1u << 20);
 }
 
-std::uint32_t SessionHistory::internPeer(const Endpoint& peer) {
-    auto key = std::make_pair(peer.address, peer.port);
-    auto it = m_peerIndex.find(key);
-    if (it != m_peerIndex.end()) return it->second;
-    const auto index = static_cast<std::uint32_t>(m_peers.size());
-    m_peers.push_back(peer);
-    m_peerIndex.emplace(std::move(key), index);
-    m_memoryUsed += sizeof(Endpoint) + peer.address.capacity() + 64;
-    return index;
-}
-
 SessionHistory::Chunk& SessionHistory::chunkFor(std::size_t size) {
     if (!m_chunks.empty()) {
+        // A chunk also "holds" its records' headers: with tiny payloads the headers, not the bytes, fill the budget,
+        // and eviction must still free memory a chunk at a time.
         Chunk& last = m_chunks.back();
-        if (last.capacity - last.used >= size) return last;
+        const std::size_t weight = last.used + last.records * sizeof(Header);
+        if (last.capacity - last.used >= size && weight + size + sizeof(Header) <= last.capacity) return last;
     }
     Chunk chunk;
     chunk.capacity = std::max(size, chunkSize());
@@ -39,14 +33,25 @@ SessionHistory::Chunk& SessionHistory::chunkFor(std::size_t size) {
 
 void SessionHistory::append(std::int64_t timeUs, Direction direction, ConnectionId connection, const Endpoint& peer,
                             ByteView bytes) {
-    const std::uint32_t peerIndex = internPeer(peer);
+    Header header{timeUs, connection, nullptr, static_cast<std::uint32_t>(bytes.size()), 0, {}, peer.port, false, direction};
+    std::error_code ec;
+    const auto address = asio::ip::make_address(peer.address, ec);
+    if (!ec && address.is_v6()) {
+        header.isV6 = true;
+        header.address = address.to_v6().to_bytes();
+        header.scopeId = static_cast<std::uint32_t>(address.to_v6().scope_id());
+    } else if (!ec) {
+        const auto v4 = address.to_v4().to_bytes();
+        std::copy(v4.begin(), v4.end(), header.address.begin());
+    }
     Chunk& chunk = chunkFor(bytes.size());
     std::uint8_t* destination = chunk.data.get() + chunk.used;
     if (!bytes.empty()) std::memcpy(destination, bytes.data(), bytes.size());
     chunk.used += bytes.size();
     chunk.records += 1;
     chunk.payloadBytes += bytes.size();
-    m_records.push_back({timeUs, connection, destination, static_cast<std::uint32_t>(bytes.size()), peerIndex, direction});
+    header.data = destination;
+    m_records.push_back(header);
     m_memoryUsed += sizeof(Header);
     evictToBudget(true);
 }
@@ -61,8 +66,15 @@ bool SessionHistory::append(const SessionEvent& event) {
 
 HistoryRecord SessionHistory::at(std::size_t index) const {
     const Header& header = m_records[index];
-    return {firstSequence() + index, header.timeUs, header.direction, header.connection,
-            &m_peers[header.peer], ByteView(header.data, header.size)};
+    Endpoint peer;
+    peer.port = header.port;
+    if (header.isV6) {
+        peer.address = asio::ip::address_v6(header.address, header.scopeId).to_string();
+    } else {
+        peer.address = asio::ip::address_v4({header.address[0], header.address[1], header.address[2], header.address[3]}).to_string();
+    }
+    return {firstSequence() + index, header.timeUs, header.direction, header.connection, std::move(peer),
+            ByteView(header.data, header.size)};
 }
 
 void SessionHistory::evictToBudget(bool keepNewestChunk) {

@@ -1,10 +1,21 @@
 // SessionImpl: repeat sending and the shared parts of every session's worker side.
 #include "session_impl.hpp"
 
+#include <algorithm>
+
 namespace socketeer::core {
+namespace {
+
+SessionLimits withSaneBudget(SessionLimits limits) {
+    // Back-pressure resumes below a quarter of the budget: a budget of a few bytes would never resume.
+    limits.sendBudgetBytes = std::max<std::size_t>(limits.sendBudgetBytes, 4096);
+    return limits;
+}
+
+} // namespace
 
 SessionImpl::SessionImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, SessionLimits limits)
-    : m_io(io), m_out(std::move(output)), m_limits(limits),
+    : m_io(io), m_out(std::move(output)), m_limits(withSaneBudget(limits)),
       m_readBuffer(std::make_shared<ReadBuffer>(ReadBufferSize)), m_repeatTimer(io) {}
 
 void SessionImpl::kick(ConnectionId id) {

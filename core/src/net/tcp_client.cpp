@@ -33,13 +33,12 @@ public:
     }
 
     void open() override {
-        if (m_connection || m_busy) {
+        if (m_connection || m_busy || m_out->state.load() == SessionState::Reconnecting) {
             m_out->emit(EventNotice{"already connected or connecting to " + m_target});
             return;
         }
         m_userClosed = false;
-        m_attempt = 0;
-        m_reconnectTimer.cancel();
+        m_failures = 0;
         startAttempt();
     }
 
@@ -66,6 +65,10 @@ public:
             target.kind != SendTarget::Kind::AllConnections)
             return rejectSend(0, payload->size(), "a TCP client sends to the server it is connected to");
         if (!m_connection) return rejectSend(0, payload->size(), "not connected to " + m_target);
+        if (target.kind == SendTarget::Kind::Connection && target.connection != m_connection->id())
+            return rejectSend(target.connection, payload->size(),
+                              "connection #" + std::to_string(target.connection) + " is gone (now #" +
+                                  std::to_string(m_connection->id()) + ")");
         m_connection->send(std::move(payload));
     }
 
@@ -78,7 +81,9 @@ public:
         if (connection.isCongested()) connection.pauseReading();
     }
 
-    void onConnectionDrained(TcpConnection& connection) override { connection.resumeReading(); }
+    void onConnectionDrained(TcpConnection& connection) override {
+        if (!connection.isCongested()) connection.resumeReading();
+    }
 
     void onConnectionClosing(TcpConnection&, CloseReason reason) override {
         m_out->setState(willReconnect(reason) ? SessionState::Reconnecting : SessionState::Closed);
@@ -90,15 +95,17 @@ public:
     }
 
 private:
+    /// A lost connection counts as the first failure of a new series of retries.
     bool willReconnect(CloseReason reason) const {
-        return !m_userClosed && m_config.autoReconnect && reason != CloseReason::Local && reason != CloseReason::Kicked;
+        if (m_userClosed || !m_config.autoReconnect || reason == CloseReason::Local || reason == CloseReason::Kicked)
+            return false;
+        return m_config.reconnectMaxAttempts == 0 || m_failures < m_config.reconnectMaxAttempts;
     }
 
     void startAttempt() {
         m_busy = true;
         m_out->setState(SessionState::Opening);
         const std::uint64_t generation = ++m_generation;
-        ++m_attempt;
         std::error_code ec;
         auto address = asio::ip::make_address(m_config.host, ec);
         if (!ec) {
@@ -109,10 +116,9 @@ private:
         m_resolver.async_resolve(m_config.host, std::to_string(m_config.port),
                                  [self = shared(), this, generation](std::error_code rec, tcp::resolver::results_type results) {
                                      if (generation != m_generation) return;
-                                     if (rec) {
-                                         m_out->emitError(0, rec, "cannot resolve host '" + m_config.host + "': " + describeError(rec));
-                                         return attemptFailed();
-                                     }
+                                     if (rec || results.empty())
+                                         return attemptFailed(CloseReason::Error, rec,
+                                                              "cannot resolve host '" + m_config.host + "': " + describeError(rec));
                                      m_endpoints.clear();
                                      for (const auto& entry : results) m_endpoints.push_back(entry.endpoint());
                                      connectTo(0, generation);
@@ -125,67 +131,93 @@ private:
         std::error_code ec;
         m_socket.close(ec);
         m_socket.open(endpoint.protocol(), ec);
-        if (ec) {
-            m_out->emitError(0, ec, "cannot open a socket for " + remote.toString() + ": " + describeError(ec));
-            return nextEndpoint(index, generation);
-        }
+        if (ec) return endpointFailed(index, generation, CloseReason::Error, ec,
+                                      "cannot open a socket for " + remote.toString() + ": " + describeError(ec));
         if (!m_config.localAddress.empty() || m_config.localPort != 0) {
             tcp::endpoint local(endpoint.protocol(), m_config.localPort);
             if (!m_config.localAddress.empty()) {
                 auto localAddress = asio::ip::make_address(m_config.localAddress, ec);
-                if (ec) {
-                    m_out->emitError(0, ec, "local address '" + m_config.localAddress + "' is not an IP address");
-                    return attemptFailed();
-                }
+                if (ec) // a setting the user must fix: retrying cannot help
+                    return attemptFailed(CloseReason::Error, ec,
+                                         "local address '" + m_config.localAddress + "' is not an IP address", true);
                 local = tcp::endpoint(localAddress, m_config.localPort);
             }
             m_socket.set_option(asio::socket_base::reuse_address(true), ec);
             m_socket.bind(local, ec);
-            if (ec) {
-                m_out->emitError(0, ec, "cannot bind local address " + toEndpoint(local).toString() + ": " +
-                                            describeError(ec, m_config.localPort));
-                return nextEndpoint(index, generation);
-            }
+            if (ec) return endpointFailed(index, generation, CloseReason::Error, ec,
+                                          "cannot bind local address " + toEndpoint(local).toString() + ": " +
+                                              describeError(ec, m_config.localPort));
         }
-        m_out->emit(EventConnecting{remote, m_attempt});
-        m_timedOut = false;
+        m_out->emit(EventConnecting{remote, m_failures + 1});
+        // A token per connect: a timer that fires for one endpoint must not close the next endpoint's socket.
+        const std::uint64_t token = ++m_connectToken;
         m_connectTimer.expires_after(m_config.connectTimeout);
-        m_connectTimer.async_wait([self = shared(), this, generation](std::error_code tec) {
-            if (tec || generation != m_generation) return;
+        m_connectTimer.async_wait([self = shared(), this, token](std::error_code tec) {
+            if (tec || token != m_connectToken) return;
             m_timedOut = true;
             std::error_code ignored;
             m_socket.close(ignored);
         });
-        m_socket.async_connect(endpoint, [self = shared(), this, index, generation, remote](std::error_code cec) {
-            if (generation != m_generation) return;
+        m_timedOut = false;
+        m_socket.async_connect(endpoint, [self = shared(), this, index, generation, token, remote](std::error_code cec) {
+            if (generation != m_generation || token != m_connectToken) return;
+            ++m_connectToken; // retire this connect's timer
             m_connectTimer.cancel();
-            if (m_timedOut) {
-                m_out->emitError(0, asio::error::timed_out,
-                                 "connect to " + remote.toString() + " timed out after " +
-                                     std::to_string(m_config.connectTimeout.count()) + " ms");
-                return nextEndpoint(index, generation);
-            }
-            if (cec) {
-                m_out->emitError(0, cec, "connect to " + remote.toString() + " failed: " + describeError(cec));
-                return nextEndpoint(index, generation);
-            }
+            if (m_timedOut)
+                return endpointFailed(index, generation, CloseReason::Timeout, asio::error::timed_out,
+                                      "connect to " + remote.toString() + " timed out after " +
+                                          std::to_string(m_config.connectTimeout.count()) + " ms");
+            if (cec)
+                return endpointFailed(index, generation, CloseReason::Error, cec,
+                                      "connect to " + remote.toString() + " failed: " + describeError(cec));
             established();
         });
     }
 
-    void nextEndpoint(std::size_t index, std::uint64_t generation) {
-        if (index + 1 < m_endpoints.size()) return connectTo(index + 1, generation);
-        attemptFailed();
+    /// One address failed: try the next one the name resolved to, or give up on this attempt.
+    void endpointFailed(std::size_t index, std::uint64_t generation, CloseReason reason, std::error_code ec,
+                        std::string message) {
+        if (index + 1 < m_endpoints.size()) {
+            m_out->emitError(0, ec, std::move(message));
+            return connectTo(index + 1, generation);
+        }
+        attemptFailed(reason, ec, std::move(message));
     }
 
-    void attemptFailed() {
+    /// The attempt failed for good: state first, then the error, then a retry or the final close.
+    void attemptFailed(CloseReason reason, std::error_code ec, std::string message, bool permanent = false) {
         m_busy = false;
         std::error_code ignored;
         m_socket.close(ignored);
-        if (m_config.autoReconnect && !m_userClosed)
-            scheduleReconnect();
-        else
-            m_out->setState(SessionState::Closed);
+        ++m_failures;
+        const bool retry = !permanent && !m_userClosed && m_config.autoReconnect &&
+                           (m_config.reconnectMaxAttempts == 0 || m_failures <= m_config.reconnectMaxAttempts);
+        m_out->setState(retry ? SessionState::Reconnecting : SessionState::Closed);
+        m_out->emitError(0, ec, message);
+        if (retry) return scheduleRetry();
+        if (m_config.autoReconnect && !permanent)
+            message = "gave up on " + m_target + " after " + std::to_string(m_failures) + " attempts: " + message;
+        m_out->emit(EventClosed{0, {}, reason, std::move(message), {}});
+    }
+
+    void scheduleReconnect() {
+        ++m_failures;
+        scheduleRetry();
+    }
+
+    void scheduleRetry() {
+        // Exponential backoff over consecutive failures: initial, 2x, 4x ... capped at the maximum.
+        auto delay = m_config.reconnectInitialDelay;
+        for (unsigned i = 1; i < m_failures && delay < m_config.reconnectMaxDelay; ++i) delay *= 2;
+        delay = std::min(delay, m_config.reconnectMaxDelay);
+        m_out->setState(SessionState::Reconnecting);
+        m_out->emit(EventReconnecting{delay, m_failures});
+        const std::uint64_t generation = m_generation;
+        m_reconnectTimer.expires_after(delay);
+        m_reconnectTimer.async_wait([self = shared(), this, generation](std::error_code ec) {
+            if (ec || generation != m_generation || m_userClosed) return;
+            startAttempt();
+        });
     }
 
     void established() {
@@ -198,31 +230,10 @@ private:
                                                        m_limits.sendBudgetBytes,
                                                        std::weak_ptr<TcpConnectionOwner>(shared()));
         m_socket = tcp::socket(m_io);
-        m_attempt = 0; // a success resets the backoff
+        m_failures = 0; // a success resets the backoff
         m_out->setState(SessionState::Open);
         m_connection->start();
         m_out->emit(EventConnected{id, local, remote});
-    }
-
-    void scheduleReconnect() {
-        const unsigned attempt = m_attempt == 0 ? 1 : m_attempt;
-        if (m_config.reconnectMaxAttempts != 0 && attempt >= m_config.reconnectMaxAttempts) {
-            m_out->emit(EventNotice{"giving up on " + m_target + " after " + std::to_string(attempt) + " attempts"});
-            m_out->setState(SessionState::Closed);
-            return;
-        }
-        // Exponential backoff: initial, 2x, 4x ... capped at the maximum.
-        auto delay = m_config.reconnectInitialDelay;
-        for (unsigned i = 1; i < attempt && delay < m_config.reconnectMaxDelay; ++i) delay *= 2;
-        delay = std::min(delay, m_config.reconnectMaxDelay);
-        m_out->setState(SessionState::Reconnecting);
-        m_out->emit(EventReconnecting{delay, attempt + 1});
-        const std::uint64_t generation = m_generation;
-        m_reconnectTimer.expires_after(delay);
-        m_reconnectTimer.async_wait([self = shared(), this, generation](std::error_code ec) {
-            if (ec || generation != m_generation || m_userClosed) return;
-            startAttempt();
-        });
     }
 
     std::shared_ptr<TcpClientImpl> shared() { return std::static_pointer_cast<TcpClientImpl>(shared_from_this()); }
@@ -235,8 +246,9 @@ private:
     asio::steady_timer m_reconnectTimer;
     std::vector<tcp::endpoint> m_endpoints;
     std::shared_ptr<TcpConnection> m_connection;
-    std::uint64_t m_generation = 0;
-    unsigned m_attempt = 0;
+    std::uint64_t m_generation = 0;   // bumped by each attempt and by close(): stale callbacks do nothing
+    std::uint64_t m_connectToken = 0; // bumped by each connect and its completion: stale timers do nothing
+    unsigned m_failures = 0;          // consecutive failures since the last success
     ConnectionId m_nextConnectionId = 0;
     bool m_busy = false; // resolving or connecting
     bool m_timedOut = false;

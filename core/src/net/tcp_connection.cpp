@@ -13,6 +13,7 @@ constexpr int MaxReadsPerWakeup = 4;             // then yield to the worker's o
 constexpr std::size_t MaxBuffersPerWrite = 64;   // one writev gathers up to this many queued payloads
 constexpr std::size_t MaxBytesPerWrite = 1u << 20;
 constexpr auto LingerTimeout = std::chrono::seconds(2);
+constexpr auto FlushDeadline = std::chrono::seconds(10);
 
 std::string formatSize(std::size_t bytes) {
     if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
@@ -82,6 +83,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
         if (!m_closeWhenFlushed) m_closeWhenFlushed = CloseReason::PeerClosed;
         // Answer what the peer sent before its FIN (a half-closed peer still reads), then close.
         if (m_queue.empty()) finishGracefully();
+        else if (!m_lingerTimer) armFlushDeadline();
         return;
     }
     const CloseReason reason = closeReasonFor(ec);
@@ -125,7 +127,9 @@ void TcpConnection::writeQueued() {
         total += payload->size();
     }
     m_inFlightCount = buffers.size();
-    asio::async_write(m_socket, buffers, [self = shared_from_this()](std::error_code ec, std::size_t) {
+    // The handler keeps the payloads alive: a close clears m_queue, but the OS may still read these buffers (IOCP).
+    std::vector<SharedBytes> inFlight(m_queue.begin(), m_queue.begin() + static_cast<std::ptrdiff_t>(m_inFlightCount));
+    asio::async_write(m_socket, buffers, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
         const std::size_t count = self->m_inFlightCount;
         self->m_inFlightCount = 0;
         if (self->m_closed) return;
@@ -158,6 +162,16 @@ void TcpConnection::closeAfterWrites(CloseReason reason) {
     if (m_closed || m_closeWhenFlushed) return;
     m_closeWhenFlushed = reason;
     if (m_queue.empty()) finishGracefully();
+    else armFlushDeadline();
+}
+
+void TcpConnection::armFlushDeadline() {
+    // A peer that never reads must not keep a closing connection alive forever.
+    m_lingerTimer.emplace(m_socket.get_executor());
+    m_lingerTimer->expires_after(FlushDeadline);
+    m_lingerTimer->async_wait([self = shared_from_this()](std::error_code ec) {
+        if (!ec) self->finish(self->m_closeWhenFlushed.value_or(CloseReason::Local), {}, "closed: the peer did not read the last data in time");
+    });
 }
 
 void TcpConnection::halfClose() {
@@ -195,7 +209,7 @@ void TcpConnection::finishGracefully() {
 }
 
 void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received) {
-    if (rule.mode == ReplyMode::None || m_closed) return;
+    if (rule.mode == ReplyMode::None || !acceptsSends()) return;
     TemplateContext context{std::chrono::system_clock::now(), m_peer.toString(), m_messagesReceived};
     send(std::make_shared<const Bytes>(buildReply(rule, received, context)));
     if (rule.closeAfterReply) closeAfterWrites(CloseReason::Local);
@@ -222,6 +236,7 @@ void TcpConnection::resumeReading() {
 
 void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::string detail) {
     if (m_closed) return;
+    auto self = shared_from_this(); // the owner's callback below may drop the last other reference
     m_closed = true;
     std::error_code ignored;
     m_socket.close(ignored);

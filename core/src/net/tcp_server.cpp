@@ -6,6 +6,7 @@
 #include <asio/ip/v6_only.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <algorithm>
 #include <map>
 
 #include "asio_endpoint.hpp"
@@ -71,6 +72,7 @@ public:
     }
 
     void close() override {
+        ++m_epoch; // accept and retry handlers of this listening period are stale from now on
         const bool wasListening = m_acceptor.is_open();
         m_out->setState(SessionState::Closed);
         std::error_code ignored;
@@ -88,7 +90,8 @@ public:
         case SendTarget::Kind::Default:
         case SendTarget::Kind::AllConnections:
             if (m_connections.empty()) return rejectSend(0, payload->size(), "no clients are connected");
-            for (auto& [id, connection] : m_connections) connection->send(payload);
+            for (auto& [id, connection] : m_connections)
+                if (connection->acceptsSends()) connection->send(payload);
             return;
         case SendTarget::Kind::Connection: {
             auto it = m_connections.find(target.connection);
@@ -119,7 +122,7 @@ public:
         bool congested = source.isCongested();
         if (m_autoReply.relay) {
             for (auto& [id, connection] : m_connections) {
-                if (id == source.id()) continue;
+                if (id == source.id() || !connection->acceptsSends()) continue;
                 connection->send(bytes);
                 congested = congested || connection->isCongested();
             }
@@ -147,8 +150,8 @@ private:
     }
 
     void accept() {
-        m_acceptor.async_accept([self = shared(), this](std::error_code ec, asio::ip::tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !m_acceptor.is_open()) return;
+        m_acceptor.async_accept([self = shared(), this, epoch = m_epoch](std::error_code ec, asio::ip::tcp::socket socket) {
+            if (epoch != m_epoch || ec == asio::error::operation_aborted || !m_acceptor.is_open()) return;
             if (ec) {
                 if (isResourceExhaustion(ec)) {
                     if (!m_acceptStalled)
@@ -157,8 +160,8 @@ private:
                                                     "descriptors free up");
                     m_acceptStalled = true;
                     m_retryTimer.expires_after(AcceptRetryDelay);
-                    m_retryTimer.async_wait([self, this](std::error_code timerEc) {
-                        if (!timerEc && m_acceptor.is_open()) accept();
+                    m_retryTimer.async_wait([self, this, epoch](std::error_code timerEc) {
+                        if (!timerEc && epoch == m_epoch && m_acceptor.is_open()) accept();
                     });
                     return;
                 }
@@ -206,12 +209,25 @@ private:
         connection->sendWelcome(m_autoReply);
     }
 
+    /// Resumes the sources whose destinations have room again; the others stay paused.
     void resumePaused() {
         if (m_paused.empty()) return;
         auto paused = std::move(m_paused);
         m_paused.clear();
-        for (ConnectionId id : paused)
-            if (auto it = m_connections.find(id); it != m_connections.end()) it->second->resumeReading();
+        for (ConnectionId id : paused) {
+            auto it = m_connections.find(id);
+            if (it == m_connections.end()) continue;
+            if (stillBlocked(*it->second)) m_paused.push_back(id);
+            else it->second->resumeReading();
+        }
+    }
+
+    bool stillBlocked(const TcpConnection& source) const {
+        if (source.isCongested()) return true;
+        if (!m_autoReply.relay) return false;
+        return std::any_of(m_connections.begin(), m_connections.end(), [&](const auto& entry) {
+            return entry.first != source.id() && entry.second->acceptsSends() && entry.second->isCongested();
+        });
     }
 
     std::shared_ptr<TcpServerImpl> shared() { return std::static_pointer_cast<TcpServerImpl>(shared_from_this()); }
@@ -225,6 +241,7 @@ private:
     std::map<ConnectionId, std::shared_ptr<TcpConnection>> m_connections;
     std::vector<ConnectionId> m_paused;
     ConnectionId m_nextConnectionId = 0;
+    std::uint64_t m_epoch = 0;
     bool m_acceptStalled = false;
 };
 

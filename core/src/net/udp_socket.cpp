@@ -28,6 +28,7 @@ namespace {
 using asio::ip::udp;
 
 constexpr int MaxDatagramsPerWakeup = 64; // then yield to the worker's other handlers
+constexpr auto FailedLookupMemory = std::chrono::seconds(5);
 
 /// "eth0" or "3" → interface index; 0 when unknown.
 unsigned interfaceIndex(const std::string& nameOrIndex) {
@@ -104,15 +105,21 @@ public:
             return;
         }
         m_out->setState(SessionState::Closed);
+        ++m_epoch; // handlers of this open period are stale from now on
         std::error_code ignored;
         m_socket.close(ignored);
         m_resolver.cancel();
         m_queue.clear();
         m_queuedBytes = 0;
         m_sending = false;
+        m_pendingResolves.clear();
+        m_failedResolves.clear();
+        m_resolved.clear();
+        m_lastSender.reset();
         m_out->peers.clear();
         m_peerIds.clear();
         m_peerEndpoints.clear();
+        m_messagesFrom.clear();
         m_out->emit(EventClosed{0, m_local, CloseReason::Local, "closed UDP socket " + m_local.toString(), {}});
     }
 
@@ -226,8 +233,8 @@ private:
     }
 
     void waitForDatagrams() {
-        m_socket.async_wait(udp::socket::wait_read, [self = shared(), this](std::error_code ec) {
-            if (ec == asio::error::operation_aborted || !m_socket.is_open()) return;
+        m_socket.async_wait(udp::socket::wait_read, [self = shared(), this, epoch = m_epoch](std::error_code ec) {
+            if (epoch != m_epoch || ec == asio::error::operation_aborted || !m_socket.is_open()) return;
             if (ec) {
                 m_out->emitError(0, ec, "receiving on " + m_local.toString() + " failed: " + describeError(ec));
                 return;
@@ -284,7 +291,8 @@ private:
                 ++it;
                 continue;
             }
-            m_peerIds.erase(it->second);
+            if (auto mapped = m_peerIds.find(it->second); mapped != m_peerIds.end() && mapped->second == it->first)
+                m_peerIds.erase(mapped); // the endpoint may already have a newer id
             m_messagesFrom.erase(it->first);
             it = m_peerEndpoints.erase(it);
         }
@@ -296,12 +304,31 @@ private:
         if (!ec) return enqueue(udp::endpoint(address, port), std::move(payload));
         const std::string key = HostPort{host, port}.toString();
         if (auto it = m_resolved.find(key); it != m_resolved.end()) return enqueue(it->second, std::move(payload));
+        if (auto failed = m_failedResolves.find(key); failed != m_failedResolves.end()) {
+            if (std::chrono::steady_clock::now() - failed->second < FailedLookupMemory)
+                return rejectSend(0, payload->size(), "host '" + host + "' was not found a moment ago");
+            m_failedResolves.erase(failed);
+        }
+        // Datagrams waiting for a name count against the send budget like queued ones; one lookup per name.
+        if (m_queuedBytes + payload->size() > m_limits.sendBudgetBytes)
+            return rejectSend(0, payload->size(), "send budget is full while '" + host + "' is being resolved");
+        m_queuedBytes += payload->size();
+        auto [pending, isNew] = m_pendingResolves.try_emplace(key);
+        pending->second.push_back(std::move(payload));
+        if (!isNew) return;
         m_resolver.async_resolve(host, std::to_string(port),
-                                 [self = shared(), this, key, host, payload](std::error_code rec, udp::resolver::results_type results) {
-                                     if (rec == asio::error::operation_aborted) return;
+                                 [self = shared(), this, epoch = m_epoch, key, host](std::error_code rec,
+                                                                                     udp::resolver::results_type results) {
+                                     if (epoch != m_epoch) return;
+                                     auto waiting = std::move(m_pendingResolves[key]);
+                                     m_pendingResolves.erase(key);
+                                     for (const auto& payload : waiting) m_queuedBytes -= payload->size();
                                      if (rec || results.empty()) {
+                                         m_failedResolves[key] = std::chrono::steady_clock::now();
                                          m_out->emitError(0, rec, "cannot resolve host '" + host + "': " + describeError(rec));
-                                         return rejectSend(0, payload->size(), "host '" + host + "' not found");
+                                         for (const auto& payload : waiting)
+                                             rejectSend(0, payload->size(), "host '" + host + "' not found");
+                                         return;
                                      }
                                      // Prefer an address of the socket's own family.
                                      udp::endpoint chosen = results.begin()->endpoint();
@@ -311,7 +338,7 @@ private:
                                              break;
                                          }
                                      m_resolved[key] = chosen;
-                                     enqueue(chosen, payload);
+                                     for (auto& payload : waiting) enqueue(chosen, std::move(payload));
                                  });
     }
 
@@ -347,8 +374,10 @@ private:
         if (m_sending || m_queue.empty() || !m_socket.is_open()) return;
         m_sending = true;
         const PendingDatagram& next = m_queue.front();
+        // The handler holds the payload (the OS may read it until then) and the epoch (a close empties the queue).
         m_socket.async_send_to(asio::buffer(*next.payload), next.destination,
-                               [self = shared(), this](std::error_code ec, std::size_t) {
+                               [self = shared(), this, epoch = m_epoch, payload = next.payload](std::error_code ec, std::size_t) {
+                                   if (epoch != m_epoch) return;
                                    m_sending = false;
                                    if (ec == asio::error::operation_aborted || m_queue.empty()) return;
                                    PendingDatagram sent = std::move(m_queue.front());
@@ -376,6 +405,9 @@ private:
     std::map<ConnectionId, udp::endpoint> m_peerEndpoints;
     std::map<ConnectionId, std::uint64_t> m_messagesFrom;
     std::map<std::string, udp::endpoint> m_resolved;
+    std::map<std::string, std::vector<SharedBytes>> m_pendingResolves;
+    std::map<std::string, std::chrono::steady_clock::time_point> m_failedResolves;
+    std::uint64_t m_epoch = 0;
     ConnectionId m_nextPeerId = 0;
     std::deque<PendingDatagram> m_queue;
     std::size_t m_queuedBytes = 0;

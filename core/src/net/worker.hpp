@@ -41,7 +41,7 @@ private:
     void run();
 
     std::string m_name;
-    asio::io_context m_io{1}; // one thread runs it: concurrency hint 1 lets asio skip internal locking
+    asio::io_context m_io{1}; // concurrency hint: exactly one thread runs it
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> m_guard;
     std::function<void(const std::string&)> m_onFailure;
     std::thread m_thread;

@@ -1,9 +1,9 @@
 // SessionHistory: the bounded record of what a session sent and received, for display; oldest records go first.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,13 +18,14 @@ struct HistoryRecord {
     std::int64_t timeUs = 0;
     Direction direction = Direction::Rx;
     ConnectionId connection = 0;
-    const Endpoint* peer = nullptr;
+    Endpoint peer;
     ByteView bytes;
 };
 
-/// Owned by one thread (the front end's). Memory is bounded by a byte budget that counts payloads, record headers and
-/// peer names; past it whole chunks of the oldest records are evicted and counted, so a front end can say how much
-/// is gone while the session's counters stay exact.
+/// Owned by one thread (the front end's). Memory is bounded by a byte budget that counts payloads and record headers
+/// (each header holds its peer's address in binary, so a flood of distinct peers costs no more than one of the same
+/// peer); past it whole chunks of the oldest records are evicted and counted, so a front end can say how much is gone
+/// while the session's counters stay exact.
 class SessionHistory {
 public:
     static constexpr std::size_t DefaultBudget = 64u << 20;
@@ -67,11 +68,13 @@ private:
         ConnectionId connection;
         const std::uint8_t* data;
         std::uint32_t size;
-        std::uint32_t peer;
+        std::uint32_t scopeId;          // IPv6 scope (link-local peers)
+        std::array<std::uint8_t, 16> address; // IPv4 in the first 4 bytes
+        std::uint16_t port;
+        bool isV6;
         Direction direction;
     };
 
-    std::uint32_t internPeer(const Endpoint& peer);
     Chunk& chunkFor(std::size_t size);
     void evictToBudget(bool keepNewestChunk);
     [[nodiscard]] std::size_t chunkSize() const;
@@ -79,8 +82,6 @@ private:
     std::size_t m_budget;
     std::deque<Chunk> m_chunks;
     std::deque<Header> m_records;
-    std::deque<Endpoint> m_peers; // deque: HistoryRecord::peer pointers stay valid as peers are added
-    std::map<std::pair<std::string, std::uint16_t>, std::uint32_t> m_peerIndex;
     std::size_t m_memoryUsed = 0;
     std::uint64_t m_evictedRecords = 0;
     std::uint64_t m_evictedBytes = 0;
