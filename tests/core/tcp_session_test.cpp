@@ -132,3 +132,15 @@ TEST(TcpSession, PortInUseIsReported) {
         << log.first<EventError>()->message;
     EXPECT_EQ(second.state(), SessionState::Closed);
 }
+
+TEST(TcpSession, HostNamesAreResolved) {
+    TcpServer server(TcpServerConfig{}); // dual-stack, so either address "localhost" gives will do
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    TcpClient client(clientTo(port, "localhost"));
+    EventLog log(client);
+    client.open();
+    ASSERT_TRUE(log.waitForEvent<EventConnected>()) << log.errors();
+    const std::string address = log.first<EventConnected>()->remote.address;
+    EXPECT_TRUE(address == "127.0.0.1" || address == "::1") << address;
+}

@@ -204,3 +204,20 @@ TEST(UdpSocket, BroadcastOptionOpensAnIPv4Socket) {
     EXPECT_EQ(log.first<EventOpened>()->local.address, "0.0.0.0");
     EXPECT_TRUE(log.errors().empty()) << log.errors();
 }
+
+TEST(UdpSocket, HostNamesAreResolvedOnceAndUnknownOnesRejected) {
+    UdpSocket server(boundTo("127.0.0.1"));
+    EventLog serverLog(server);
+    const auto port = test::openAndGetPort(server, serverLog);
+    UdpSocket client(boundTo("127.0.0.1"));
+    EventLog clientLog(client);
+    ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
+    for (int i = 0; i < 5; ++i) client.send(toBytes(std::to_string(i)), SendTarget::toHost("localhost", port));
+    ASSERT_TRUE(serverLog.waitFor([](const auto& e) { return rxMessages(e) == 5; })) << clientLog.errors();
+    EXPECT_EQ(serverLog.bytes(Direction::Rx), toBytes("01234")); // queued behind one lookup, in order
+
+    client.send(toBytes("x"), SendTarget::toHost("no-such-host.invalid", 9));
+    ASSERT_TRUE(clientLog.waitForEvent<EventSendRejected>(std::chrono::seconds(20)));
+    EXPECT_EQ(clientLog.first<EventSendRejected>()->reason, "host 'no-such-host.invalid' not found");
+    EXPECT_NE(clientLog.errors().find("cannot resolve host 'no-such-host.invalid': "), std::string::npos);
+}

@@ -46,6 +46,8 @@ Session::Session(SessionKind kind, SessionLimits limits)
 }
 
 Session::~Session() {
+    // A lookup in flight must neither delay this destructor nor post into a destroyed io_context.
+    if (m_impl) m_impl->closeLookups();
     if (m_impl) m_worker->post([impl = m_impl] { impl->shutdown(); });
     m_worker->stop();
     m_impl.reset();

@@ -16,7 +16,8 @@ SessionLimits withSaneBudget(SessionLimits limits) {
 
 SessionImpl::SessionImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, SessionLimits limits)
     : m_io(io), m_out(std::move(output)), m_limits(withSaneBudget(limits)),
-      m_readBuffer(std::make_shared<ReadBuffer>(ReadBufferSize)), m_repeatTimer(io) {}
+      m_readBuffer(std::make_shared<ReadBuffer>(ReadBufferSize)), m_lookups(std::make_shared<LookupGate>(io)),
+      m_repeatTimer(io) {}
 
 void SessionImpl::kick(ConnectionId id) {
     m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported), "only a TCP server can kick a client");

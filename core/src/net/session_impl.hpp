@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "host_lookup.hpp"
 #include "session_output.hpp"
 #include "socketeer/core/net/auto_reply.hpp"
 #include "socketeer/core/net/session.hpp"
@@ -35,6 +36,8 @@ public:
 
     /// Before the worker stops: stop timers, close everything, flush the capture.
     void shutdown();
+    /// Any thread: lookups still running will not deliver (called before the worker stops).
+    void closeLookups() { m_lookups->close(); }
 
 protected:
     /// Emits a SendRejected event and counts it.
@@ -45,6 +48,7 @@ protected:
     const SessionLimits m_limits;
     AutoReply m_autoReply;
     std::shared_ptr<ReadBuffer> m_readBuffer;
+    std::shared_ptr<LookupGate> m_lookups;
 
 private:
     void scheduleRepeat();

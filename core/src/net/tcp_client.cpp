@@ -26,8 +26,7 @@ using asio::ip::tcp;
 class TcpClientImpl final : public SessionImpl, public TcpConnectionOwner {
 public:
     TcpClientImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, TcpClientConfig config)
-        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_resolver(io),
-          m_socket(io), m_connectTimer(io), m_reconnectTimer(io) {
+        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_socket(io), m_connectTimer(io), m_reconnectTimer(io) {
         m_autoReply = m_config.autoReply;
         m_target = HostPort{m_config.host, m_config.port}.toString();
     }
@@ -45,7 +44,6 @@ public:
     void close() override {
         m_userClosed = true;
         ++m_generation; // callbacks of the attempt in progress see a stale generation and do nothing
-        m_resolver.cancel();
         m_connectTimer.cancel();
         m_reconnectTimer.cancel();
         std::error_code ignored;
@@ -113,16 +111,16 @@ private:
             connectTo(0, generation);
             return;
         }
-        m_resolver.async_resolve(m_config.host, std::to_string(m_config.port),
-                                 [self = shared(), this, generation](std::error_code rec, tcp::resolver::results_type results) {
-                                     if (generation != m_generation) return;
-                                     if (rec || results.empty())
-                                         return attemptFailed(CloseReason::Error, rec,
-                                                              "cannot resolve host '" + m_config.host + "': " + describeError(rec));
-                                     m_endpoints.clear();
-                                     for (const auto& entry : results) m_endpoints.push_back(entry.endpoint());
-                                     connectTo(0, generation);
-                                 });
+        lookupHost(m_lookups, m_config.host,
+                   [self = shared(), this, generation](std::error_code lec, std::vector<asio::ip::address> addresses) {
+                       if (generation != m_generation) return;
+                       if (lec)
+                           return attemptFailed(CloseReason::Error, lec,
+                                                "cannot resolve host '" + m_config.host + "': " + describeError(lec));
+                       m_endpoints.clear();
+                       for (const auto& address : addresses) m_endpoints.emplace_back(address, m_config.port);
+                       connectTo(0, generation);
+                   });
     }
 
     void connectTo(std::size_t index, std::uint64_t generation) {
@@ -240,7 +238,6 @@ private:
 
     const TcpClientConfig m_config;
     std::string m_target;
-    tcp::resolver m_resolver;
     tcp::socket m_socket; // the socket being connected
     asio::steady_timer m_connectTimer;
     asio::steady_timer m_reconnectTimer;

@@ -50,7 +50,7 @@ struct PendingDatagram {
 class UdpSocket::Impl final : public SessionImpl {
 public:
     Impl(asio::io_context& io, std::shared_ptr<SessionOutput> output, UdpSocketConfig config)
-        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_socket(io), m_resolver(io) {
+        : SessionImpl(io, std::move(output), config.limits), m_config(std::move(config)), m_socket(io) {
         m_autoReply = m_config.autoReply;
     }
 
@@ -108,7 +108,6 @@ public:
         ++m_epoch; // handlers of this open period are stale from now on
         std::error_code ignored;
         m_socket.close(ignored);
-        m_resolver.cancel();
         m_queue.clear();
         m_queuedBytes = 0;
         m_sending = false;
@@ -316,30 +315,29 @@ private:
         auto [pending, isNew] = m_pendingResolves.try_emplace(key);
         pending->second.push_back(std::move(payload));
         if (!isNew) return;
-        m_resolver.async_resolve(host, std::to_string(port),
-                                 [self = shared(), this, epoch = m_epoch, key, host](std::error_code rec,
-                                                                                     udp::resolver::results_type results) {
-                                     if (epoch != m_epoch) return;
-                                     auto waiting = std::move(m_pendingResolves[key]);
-                                     m_pendingResolves.erase(key);
-                                     for (const auto& payload : waiting) m_queuedBytes -= payload->size();
-                                     if (rec || results.empty()) {
-                                         m_failedResolves[key] = std::chrono::steady_clock::now();
-                                         m_out->emitError(0, rec, "cannot resolve host '" + host + "': " + describeError(rec));
-                                         for (const auto& payload : waiting)
-                                             rejectSend(0, payload->size(), "host '" + host + "' not found");
-                                         return;
-                                     }
-                                     // Prefer an address of the socket's own family.
-                                     udp::endpoint chosen = results.begin()->endpoint();
-                                     for (const auto& entry : results)
-                                         if (entry.endpoint().protocol() == socketProtocol()) {
-                                             chosen = entry.endpoint();
-                                             break;
-                                         }
-                                     m_resolved[key] = chosen;
-                                     for (auto& payload : waiting) enqueue(chosen, std::move(payload));
-                                 });
+        lookupHost(m_lookups, host,
+                   [self = shared(), this, epoch = m_epoch, key, host, port](std::error_code lec,
+                                                                             std::vector<asio::ip::address> addresses) {
+                       if (epoch != m_epoch) return;
+                       auto waiting = std::move(m_pendingResolves[key]);
+                       m_pendingResolves.erase(key);
+                       for (const auto& payload : waiting) m_queuedBytes -= payload->size();
+                       if (lec) {
+                           m_failedResolves[key] = std::chrono::steady_clock::now();
+                           m_out->emitError(0, lec, "cannot resolve host '" + host + "': " + describeError(lec));
+                           for (const auto& payload : waiting) rejectSend(0, payload->size(), "host '" + host + "' not found");
+                           return;
+                       }
+                       // Prefer an address of the socket's own family.
+                       asio::ip::address chosen = addresses.front();
+                       for (const auto& address : addresses)
+                           if (address.is_v6() == (socketProtocol() == udp::v6())) {
+                               chosen = address;
+                               break;
+                           }
+                       m_resolved[key] = udp::endpoint(chosen, port);
+                       for (auto& payload : waiting) enqueue(udp::endpoint(chosen, port), std::move(payload));
+                   });
     }
 
     udp socketProtocol() {
@@ -398,7 +396,6 @@ private:
 
     const UdpSocketConfig m_config;
     udp::socket m_socket;
-    udp::resolver m_resolver;
     Endpoint m_local;
     std::optional<udp::endpoint> m_lastSender;
     std::map<udp::endpoint, ConnectionId> m_peerIds;
