@@ -193,9 +193,9 @@ private:
         m_out->setState(retry ? SessionState::Reconnecting : SessionState::Closed);
         m_out->emitError(0, ec, message);
         if (retry) return scheduleRetry();
-        if (m_config.autoReconnect && !permanent)
-            message = "gave up on " + m_target + " after " + std::to_string(m_failures) + " attempts: " + message;
-        m_out->emit(EventClosed{0, {}, reason, std::move(message), {}});
+        std::string detail = "could not connect to " + m_target;
+        if (m_config.autoReconnect && !permanent) detail += " (gave up after " + std::to_string(m_failures) + " attempts)";
+        m_out->emit(EventClosed{0, {}, reason, std::move(detail), {}});
     }
 
     void scheduleReconnect() {

@@ -382,6 +382,7 @@ private:
                                    m_queue.pop_front();
                                    m_queuedBytes -= sent.payload->size();
                                    const Endpoint peer = toEndpoint(sent.destination);
+                                   if (ec) m_out->counters.sendsFailed.fetch_add(1, std::memory_order_relaxed);
                                    if (ec)
                                        m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) +
                                                                               " bytes to " + peer.toString() +

@@ -45,6 +45,7 @@ struct SessionCounters {
     std::atomic<std::uint64_t> connectionsOpened{0};   ///< accepted (server) or established (client)
     std::atomic<std::uint64_t> connectionsRefused{0};  ///< refused by max-clients or the allow-list
     std::atomic<std::uint64_t> sendsRejected{0};       ///< sends refused by the budget or for lack of a peer
+    std::atomic<std::uint64_t> sendsFailed{0};         ///< datagrams the OS refused to send (an error event each)
     std::atomic<std::uint64_t> activeConnections{0};
 };
 

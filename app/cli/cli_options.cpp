@@ -1,0 +1,313 @@
+// socketeer-cli's command line: CLI11 for the grammar, core's parsers for every value (ports, hex, escapes, CIDR).
+#include "cli_options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <sstream>
+
+#include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/codec/hex_codec.hpp"
+
+namespace socketeer::cli {
+namespace {
+
+using core::Bytes;
+
+/// Thrown inside parsing to leave with exit code 2 and one line naming the problem.
+struct UsageError {
+    std::string message;
+};
+
+struct RawOptions {
+    // shared
+    std::string format = "text";
+    std::string encoding = "utf-8";
+    bool hex = false;
+    bool showSent = false;
+    bool quiet = false;
+    std::optional<std::uint64_t> count;
+    std::optional<double> timeoutSeconds;
+    std::string capturePath;
+    std::string captureFormat = "raw";
+    bool force = false;
+    // servers
+    std::string bind;
+    std::string port;
+    bool echo = false;
+    std::optional<std::string> reply, prefix, welcome;
+    bool relay = false;
+    bool closeAfterReply = false;
+    std::size_t maxClients = 0;
+    std::vector<std::string> allow;
+    int backlog = 1024;
+    std::vector<std::string> groups;
+    std::string iface;
+    int ttl = 1;
+    bool noLoop = false;
+    // clients
+    std::string host;
+    std::string remotePort;
+    std::vector<std::string> sends;
+    std::uint64_t repeat = 1;
+    std::uint64_t intervalMs = 0;
+    std::optional<std::uint64_t> waitMs;
+    std::uint64_t connectTimeoutMs = 5000;
+    std::string localAddress;
+    std::string localPort;
+    bool reconnect = false;
+    bool broadcast = false;
+    // run
+    std::string workspace;
+};
+
+std::uint16_t portValue(const std::string& text, const std::string& what) {
+    auto port = core::parsePort(text);
+    if (!port) throw UsageError{what + ": " + port.error().message};
+    return port.value();
+}
+
+Bytes readFileBytes(const std::string& path, const std::string& option) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw UsageError{option + " '@" + path + "': cannot read the file"};
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string content = text.str();
+    return Bytes(content.begin(), content.end());
+}
+
+/// DATA: text with escapes by default, hex with --hex, a file's bytes with @PATH.
+Bytes dataValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding, const std::string& option) {
+    if (text.starts_with("@")) return readFileBytes(text.substr(1), option);
+    auto parsed = raw.hex ? core::parseHex(text) : core::parseEscaped(text, encoding);
+    if (!parsed) throw UsageError{option + " '" + text + "': " + parsed.error().describe()};
+    return std::move(parsed).value();
+}
+
+void addOutputOptions(CLI::App* command, RawOptions& raw) {
+    command->add_option("--format", raw.format, "Output: text (received bytes as they are), hex (xxd-style dump), "
+                                                "jsonl (one JSON object per event)")
+        ->check(CLI::IsMember({"text", "hex", "jsonl"}));
+    command->add_option("--encoding", raw.encoding, "Text encoding of DATA and of decoded text: utf-8, gb18030 (gbk), latin-1");
+    command->add_flag("--show-sent", raw.showSent, "Also print what is sent (text and hex formats; jsonl always has it)");
+    command->add_flag("-q,--quiet", raw.quiet, "No status lines on stderr (errors still go there)");
+    command->add_option("--count", raw.count, "Exit after N received data events");
+    command->add_option("--timeout", raw.timeoutSeconds, "Stop after SEC seconds (exit 3 if --count was not reached)");
+    command->add_option("--capture", raw.capturePath, "Write every byte sent and received to FILE");
+    command->add_option("--capture-format", raw.captureFormat, "raw (payload bytes of what is received) or records "
+                                                               "(timestamped records of both directions)")
+        ->check(CLI::IsMember({"raw", "records"}));
+    command->add_flag("--force", raw.force, "Let --capture replace an existing file");
+    command->add_flag("--hex", raw.hex, "Every DATA argument is hex (\"48 65 6c\", 48656c, 0x48,0x65)");
+}
+
+void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
+    command->add_flag("--echo", raw.echo, "Send every received message back");
+    command->add_option("--reply", raw.reply, "Answer every message with DATA ({time} {peer} {n} expanded)");
+    command->add_option("--prefix", raw.prefix, "Echo every message after DATA ({time} {peer} {n} expanded)");
+    if (tcp) {
+        command->add_option("--welcome", raw.welcome, "Send DATA to each client on accept");
+        command->add_flag("--relay", raw.relay, "Chat room: each client's data goes to every other client");
+    }
+    command->add_flag("--close-after-reply", raw.closeAfterReply,
+                      tcp ? "Close after replying (after the welcome when there is no other reply)" : "Ignored for UDP");
+}
+
+void addSendOptions(CLI::App* command, RawOptions& raw) {
+    command->add_option("HOST", raw.host, "Host name or address")->required();
+    command->add_option("PORT", raw.remotePort, "Port")->required();
+    command->add_option("--send", raw.sends, "Send DATA (repeatable, in order); without it stdin is sent")->take_last();
+    command->add_option("--repeat", raw.repeat, "Send the --send list N times");
+    command->add_option("--interval", raw.intervalMs, "Milliseconds between sends");
+    command->add_option("--wait", raw.waitMs, "After the last send, wait for replies until MS of silence "
+                                              "(TCP default 2000, ends early when the peer closes; UDP default 0)");
+}
+
+core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding) {
+    const int modes = int(raw.echo) + int(raw.reply.has_value()) + int(raw.prefix.has_value());
+    if (modes > 1) throw UsageError{"--echo, --reply and --prefix exclude each other (--prefix already echoes)"};
+    core::AutoReply reply;
+    if (raw.echo) reply.mode = core::ReplyMode::Echo;
+    if (raw.reply) {
+        reply.mode = core::ReplyMode::Fixed;
+        reply.reply = dataValue(*raw.reply, raw, encoding, "--reply");
+    }
+    if (raw.prefix) {
+        reply.mode = core::ReplyMode::PrefixedEcho;
+        reply.prefix = dataValue(*raw.prefix, raw, encoding, "--prefix");
+    }
+    if (raw.welcome) reply.welcome = dataValue(*raw.welcome, raw, encoding, "--welcome");
+    reply.relay = raw.relay;
+    reply.closeAfterReply = raw.closeAfterReply;
+    if (reply.closeAfterReply && reply.mode == core::ReplyMode::None && reply.welcome.empty())
+        throw UsageError{"--close-after-reply needs a reply: --echo, --reply, --prefix or --welcome"};
+    return reply;
+}
+
+CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient, CLI::App* udpServer,
+                        CLI::App* udpClient, CLI::App* run, const RawOptions& raw) {
+    CliOptions options;
+    auto encoding = core::parseEncodingName(raw.encoding);
+    if (!encoding) throw UsageError{"--encoding '" + raw.encoding + "' is not one of utf-8, gb18030, gbk, latin-1"};
+    options.encoding = *encoding;
+    options.format = raw.format == "hex" ? OutputFormat::Hex : raw.format == "jsonl" ? OutputFormat::Jsonl : OutputFormat::Text;
+    options.showSent = raw.showSent;
+    options.quiet = raw.quiet;
+    options.count = raw.count;
+    if (raw.timeoutSeconds) {
+        if (!(*raw.timeoutSeconds > 0) || *raw.timeoutSeconds > 1e7)
+            throw UsageError{"--timeout must be a positive number of seconds"};
+        options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(*raw.timeoutSeconds * 1000.0 + 0.5));
+    }
+    if (!raw.capturePath.empty()) {
+        core::CaptureSpec capture;
+        capture.path = raw.capturePath;
+        capture.format = raw.captureFormat == "records" ? core::CaptureFormat::Records : core::CaptureFormat::Raw;
+        capture.captureTx = capture.format == core::CaptureFormat::Records;
+        capture.overwrite = raw.force;
+        options.capture = capture;
+    }
+    (void)app;
+
+    core::SessionSpec spec;
+    if (tcpServer->parsed()) {
+        options.command = CliOptions::Command::TcpServer;
+        spec.kind = core::SessionKind::TcpServer;
+        spec.tcpServer.bindAddress = raw.bind;
+        spec.tcpServer.port = portValue(raw.port, "--port");
+        spec.tcpServer.backlog = raw.backlog;
+        spec.tcpServer.maxClients = raw.maxClients;
+        for (const auto& text : raw.allow) {
+            auto block = core::Cidr::parse(text);
+            if (!block) throw UsageError{"--allow '" + text + "': " + block.error().message};
+            spec.tcpServer.allowList.push_back(block.value());
+        }
+        spec.tcpServer.autoReply = replyFrom(raw, options.encoding);
+    } else if (udpServer->parsed()) {
+        options.command = CliOptions::Command::UdpServer;
+        spec.kind = core::SessionKind::Udp;
+        spec.udp.bindAddress = raw.bind;
+        spec.udp.port = portValue(raw.port, "--port");
+        spec.udp.multicast.groups = raw.groups;
+        spec.udp.multicast.interface = raw.iface;
+        spec.udp.multicast.hops = raw.ttl;
+        spec.udp.multicast.loopback = !raw.noLoop;
+        if (!raw.groups.empty() && raw.bind.empty()) spec.udp.reuseAddress = true;
+        spec.udp.autoReply = replyFrom(raw, options.encoding);
+    } else if (tcpClient->parsed() || udpClient->parsed()) {
+        const bool tcp = tcpClient->parsed();
+        options.command = tcp ? CliOptions::Command::TcpClient : CliOptions::Command::UdpClient;
+        const std::uint16_t port = portValue(raw.remotePort, "PORT");
+        const std::uint16_t localPort = raw.localPort.empty() ? 0 : portValue(raw.localPort, "--local-port");
+        if (tcp) {
+            spec.kind = core::SessionKind::TcpClient;
+            spec.tcpClient.host = raw.host;
+            spec.tcpClient.port = port;
+            spec.tcpClient.connectTimeout = std::chrono::milliseconds(raw.connectTimeoutMs);
+            spec.tcpClient.localAddress = raw.localAddress;
+            spec.tcpClient.localPort = localPort;
+            spec.tcpClient.autoReconnect = raw.reconnect;
+        } else {
+            spec.kind = core::SessionKind::Udp;
+            spec.udp.remoteHost = raw.host;
+            spec.udp.remotePort = port;
+            spec.udp.bindAddress = raw.localAddress;
+            spec.udp.port = localPort;
+            spec.udp.broadcast = raw.broadcast;
+            spec.udp.multicast.interface = raw.iface;
+            spec.udp.multicast.hops = raw.ttl;
+            spec.udp.multicast.loopback = !raw.noLoop;
+            // An IPv4 destination is reached from an IPv4 socket: broadcast and multicast options are IPv4-only there.
+            if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
+                spec.udp.bindAddress = "0.0.0.0";
+        }
+        for (const auto& text : raw.sends) options.sends.push_back(dataValue(text, raw, options.encoding, "--send"));
+        if (raw.repeat == 0) throw UsageError{"--repeat must be at least 1"};
+        options.repeat = raw.repeat;
+        options.interval = std::chrono::milliseconds(raw.intervalMs);
+        if (raw.waitMs) options.wait = std::chrono::milliseconds(*raw.waitMs);
+    } else if (run->parsed()) {
+        options.command = CliOptions::Command::Run;
+        auto workspace = core::loadWorkspaceFile(raw.workspace);
+        if (!workspace) throw UsageError{workspace.error().describe()};
+        for (auto& session : workspace.value().sessions)
+            if (session.openOnLoad) options.sessions.push_back(session);
+        if (options.sessions.empty()) throw UsageError{raw.workspace + ": no session to open"};
+        return options;
+    }
+    spec.name = std::string(core::sessionKindKey(spec.kind));
+    options.sessions.push_back(std::move(spec));
+    return options;
+}
+
+} // namespace
+
+std::string versionText() { return std::string(SOCKETEER_VERSION) + " (git " + SOCKETEER_GIT_REVISION + ")"; }
+
+std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* argv) {
+    RawOptions raw;
+    CLI::App app{"socketeer-cli: TCP/UDP clients and servers for scripts and CI.\n"
+                 "DATA is text with escapes (\\r \\n \\t \\0 \\\\ \\xHH), hex with --hex, or @PATH for a file's bytes.\n"
+                 "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count.",
+                 "socketeer-cli"};
+    app.set_version_flag("--version", "socketeer-cli " + versionText());
+    app.require_subcommand(1);
+
+    auto* tcpServer = app.add_subcommand("tcp-server", "Listen for TCP clients");
+    tcpServer->add_option("--bind", raw.bind, "Address to listen on (default: all, IPv4 and IPv6)");
+    tcpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
+    tcpServer->add_option("--max-clients", raw.maxClients, "Refuse clients beyond N");
+    tcpServer->add_option("--allow", raw.allow, "Accept only peers in CIDR (repeatable), e.g. 127.0.0.0/8")->take_all();
+    tcpServer->add_option("--backlog", raw.backlog, "Listen backlog");
+    addReplyOptions(tcpServer, raw, true);
+    addOutputOptions(tcpServer, raw);
+
+    auto* tcpClient = app.add_subcommand("tcp-client", "Connect to a TCP server; stdin or --send goes out");
+    addSendOptions(tcpClient, raw);
+    tcpClient->add_option("--connect-timeout", raw.connectTimeoutMs, "Milliseconds to wait for the connection");
+    tcpClient->add_option("--local-address", raw.localAddress, "Connect from this local address");
+    tcpClient->add_option("--local-port", raw.localPort, "Connect from this local port");
+    tcpClient->add_flag("--reconnect", raw.reconnect, "Reconnect with backoff when the connection fails or drops");
+    addOutputOptions(tcpClient, raw);
+
+    auto* udpServer = app.add_subcommand("udp-server", "Receive UDP datagrams (optionally from multicast groups)");
+    udpServer->add_option("--bind", raw.bind, "Address to bind (default: all, IPv4 and IPv6)");
+    udpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
+    udpServer->add_option("--group", raw.groups, "Join multicast group MADDR (repeatable)")->take_all();
+    udpServer->add_option("--iface", raw.iface, "Interface for --group: IPv4 address, or IPv6 interface name/index");
+    udpServer->add_option("--ttl", raw.ttl, "TTL / hop limit of multicast replies");
+    udpServer->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
+    addReplyOptions(udpServer, raw, false);
+    addOutputOptions(udpServer, raw);
+
+    auto* udpClient = app.add_subcommand("udp-client", "Send UDP datagrams; stdin lines or --send go out");
+    addSendOptions(udpClient, raw);
+    udpClient->add_flag("--broadcast", raw.broadcast, "Allow sending to broadcast addresses");
+    udpClient->add_option("--local-address", raw.localAddress, "Bind to this local address");
+    udpClient->add_option("--local-port", raw.localPort, "Bind to this local port");
+    udpClient->add_option("--iface", raw.iface, "Outgoing interface for multicast destinations");
+    udpClient->add_option("--ttl", raw.ttl, "TTL / hop limit for multicast destinations");
+    udpClient->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
+    addOutputOptions(udpClient, raw);
+
+    auto* run = app.add_subcommand("run", "Open every session of a workspace file and print their events");
+    run->add_option("WORKSPACE", raw.workspace, "Workspace file (JSON, as saved by the desktop app)")->required();
+    addOutputOptions(run, raw);
+
+    try {
+        app.parse(argc, argv);
+        return buildOptions(app, tcpServer, tcpClient, udpServer, udpClient, run, raw);
+    } catch (const CLI::CallForHelp&) {
+        return CliExit{ExitDone, app.help(), {}};
+    } catch (const CLI::CallForAllHelp&) {
+        return CliExit{ExitDone, app.help("", CLI::AppFormatMode::All), {}};
+    } catch (const CLI::CallForVersion&) {
+        return CliExit{ExitDone, "socketeer-cli " + versionText() + "\n", {}};
+    } catch (const CLI::ParseError& e) {
+        return CliExit{ExitUsage, {}, "socketeer-cli: " + std::string(e.what()) + " (see --help)\n"};
+    } catch (const UsageError& e) {
+        return CliExit{ExitUsage, {}, "socketeer-cli: " + e.message + "\n"};
+    }
+}
+
+} // namespace socketeer::cli

@@ -1,0 +1,60 @@
+// CliOptions: what a socketeer-cli command line asks for, parsed and validated before any socket opens.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "socketeer/core/capture/capture_sink.hpp"
+#include "socketeer/core/codec/text_encoding.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
+
+namespace socketeer::cli {
+
+enum class OutputFormat { Text, Hex, Jsonl };
+
+enum ExitCode : int {
+    ExitDone = 0,
+    ExitNetworkError = 1,
+    ExitUsage = 2,
+    ExitTimeout = 3,
+};
+
+struct CliOptions {
+    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run };
+    Command command = Command::TcpClient;
+
+    /// The sessions to open: one for the single-session commands, the workspace's for `run`.
+    std::vector<core::SessionSpec> sessions;
+
+    std::vector<core::Bytes> sends; ///< --send payloads, in order (clients)
+    std::uint64_t repeat = 1;       ///< how many times the --send list goes out
+    std::chrono::milliseconds interval{0};
+    std::optional<std::chrono::milliseconds> wait; ///< quiet time to wait for replies after the last send
+
+    OutputFormat format = OutputFormat::Text;
+    core::TextEncoding encoding = core::TextEncoding::Utf8;
+    bool showSent = false;
+    bool quiet = false;
+
+    std::optional<std::uint64_t> count;
+    std::optional<std::chrono::milliseconds> timeout;
+
+    std::optional<core::CaptureSpec> capture;
+};
+
+/// The outcome of parsing: options to run, or an exit with text for stdout (help, version) or stderr (errors).
+struct CliExit {
+    int code = ExitDone;
+    std::string out;
+    std::string err;
+};
+
+std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* argv);
+
+/// "0.1.0 (git abc1234)"
+std::string versionText();
+
+} // namespace socketeer::cli

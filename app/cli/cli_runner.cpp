@@ -1,0 +1,367 @@
+// CliRunner: the control loop of socketeer-cli. Output is written by each session's observer (lossless, on the
+// worker); this thread only waits for conditions: connected, sent, --count, --timeout, closed, stopped by a signal.
+#include "cli_runner.hpp"
+
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#ifdef _WIN32
+#include <io.h>
+#else
+#include <unistd.h>
+#endif
+
+#include "event_printer.hpp"
+#include "socketeer/core/net/udp_socket.hpp"
+#include "stop_signal.hpp"
+
+namespace socketeer::cli {
+namespace {
+
+using namespace core;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t SendChunk = 1u << 20;      // large payloads (files, stdin) go out in pieces of this size
+constexpr std::size_t MaxUnsentBytes = 8u << 20; // at most this much queued but unwritten: half the send budget
+constexpr std::size_t MaxStdinBuffered = 4u << 20;
+constexpr auto DefaultTcpWait = std::chrono::milliseconds(2000);
+
+/// Everything the observers, the stdin reader and the signal thread tell the control loop. Shared (the stdin reader
+/// may outlive the run, blocked in a read); guarded by `mutex`, changes announced on `changed`.
+struct RunState {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::uint64_t rxEvents = 0;
+    Clock::time_point lastRx = Clock::now();
+    std::size_t opened = 0;        // sessions listening / connected
+    std::size_t failed = 0;        // sessions that could not open or connect
+    bool connectionClosed = false; // the TCP client's connection ended
+    bool networkError = false;     // makes the exit code 1
+    bool stopRequested = false;
+    std::deque<Bytes> stdinChunks; // read but not yet sent
+    std::size_t stdinBuffered = 0;
+    bool stdinEnded = false;
+};
+
+struct RunningSession {
+    std::string name;
+    SessionKind kind;
+    std::unique_ptr<Session> session;
+};
+
+/// One read of whatever is available (at least one byte, or 0 at end of file, -1 on error).
+std::ptrdiff_t readSome(std::FILE* in, std::uint8_t* buffer, std::size_t size) {
+#ifdef _WIN32
+    return ::_read(::_fileno(in), buffer, static_cast<unsigned>(size));
+#else
+    for (;;) {
+        const ssize_t n = ::read(::fileno(in), buffer, size);
+        if (n < 0 && errno == EINTR) continue;
+        return n;
+    }
+#endif
+}
+
+/// Reads stdin on a detached thread into the shared state: TCP in chunks as they come, UDP a datagram per line.
+void startStdinReader(std::shared_ptr<RunState> state, std::FILE* in, bool tcp) {
+    std::thread([state, in, tcp] {
+        std::vector<std::uint8_t> buffer(65536);
+        for (;;) {
+            Bytes chunk;
+            bool ended = false;
+            if (tcp) {
+                // read(), not fread(): an interactive user's line must go out now, not once 64 KiB have been typed.
+                const auto n = readSome(in, buffer.data(), buffer.size());
+                if (n > 0) chunk.assign(buffer.begin(), buffer.begin() + n);
+                ended = n <= 0;
+            } else {
+                int c = 0;
+                while (chunk.size() < MaxUdpPayloadV4 && (c = std::fgetc(in)) != EOF) {
+                    chunk.push_back(static_cast<std::uint8_t>(c));
+                    if (c == '\n') break;
+                }
+                ended = c == EOF;
+            }
+            std::unique_lock lock(state->mutex);
+            if (!chunk.empty()) {
+                state->changed.wait(lock, [&] { return state->stopRequested || state->stdinBuffered < MaxStdinBuffered; });
+                if (state->stopRequested) return;
+                state->stdinBuffered += chunk.size();
+                state->stdinChunks.push_back(std::move(chunk));
+            }
+            if (ended) {
+                state->stdinEnded = true;
+                state->changed.notify_all();
+                return;
+            }
+            state->changed.notify_all();
+        }
+    }).detach();
+}
+
+class Runner {
+public:
+    Runner(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err)
+        : m_options(options), m_in(in), m_printer(options, out, err, options.command == CliOptions::Command::Run),
+          m_state(std::make_shared<RunState>()) {}
+
+    ~Runner() {
+        StopSignal::onStop({});
+        {
+            std::lock_guard lock(m_state->mutex);
+            m_state->stopRequested = true;
+            m_state->changed.notify_all();
+        }
+        m_sessions.clear(); // closes every session: capture files flushed, workers joined
+    }
+
+    int run() {
+        if (m_options.capture && m_options.sessions.size() != 1) {
+            m_printer.errorLine("socketeer-cli: --capture works with one session");
+            return ExitUsage;
+        }
+        for (const auto& spec : m_options.sessions) {
+            RunningSession running{spec.name.empty() ? std::string(sessionKindKey(spec.kind)) : spec.name, spec.kind,
+                                   makeSession(spec)};
+            attachObserver(running);
+            m_sessions.push_back(std::move(running));
+        }
+        if (m_options.capture) {
+            const std::string error = m_sessions.front().session->startCapture(*m_options.capture);
+            if (!error.empty()) {
+                m_printer.errorLine("socketeer-cli: " + error);
+                return ExitUsage;
+            }
+        }
+        StopSignal::onStop([state = m_state] {
+            std::lock_guard lock(state->mutex);
+            state->stopRequested = true;
+            state->changed.notify_all();
+        });
+        m_deadline = m_options.timeout ? Clock::now() + *m_options.timeout : Clock::time_point::max();
+        for (auto& running : m_sessions) running.session->open();
+        const bool client = m_options.command == CliOptions::Command::TcpClient ||
+                            m_options.command == CliOptions::Command::UdpClient;
+        return client ? runClient() : runServers();
+    }
+
+private:
+    void attachObserver(RunningSession& running) {
+        const SessionKind kind = running.kind;
+        const bool udpClient = kind == SessionKind::Udp && m_options.command == CliOptions::Command::UdpClient;
+        running.session->setEventObserver(
+            [this, state = m_state, name = running.name, kind, udpClient, opened = false](const SessionEvent& event) mutable {
+                std::unique_lock lock(state->mutex);
+                if (const auto* data = std::get_if<EventData>(&event.body)) {
+                    if (data->direction == Direction::Rx) {
+                        // --count N prints exactly N data events, even if more arrive before the sessions close.
+                        if (m_options.count && state->rxEvents >= *m_options.count) return;
+                        ++state->rxEvents;
+                        state->lastRx = Clock::now();
+                    }
+                }
+                lock.unlock();
+                m_printer.print(name, kind, event);
+                lock.lock();
+                if ((std::holds_alternative<EventOpened>(event.body) && kind != SessionKind::TcpClient) ||
+                           std::holds_alternative<EventConnected>(event.body)) {
+                    if (!opened) ++state->opened;
+                    opened = true;
+                } else if (const auto* closed = std::get_if<EventClosed>(&event.body)) {
+                    if (kind == SessionKind::TcpClient && closed->reason != CloseReason::Local) {
+                        state->connectionClosed = true;
+                        // A connection that never came up (id 0) or was reset is a network error; a FIN is not.
+                        if (closed->id == 0 || closed->reason == CloseReason::Reset || closed->reason == CloseReason::Error)
+                            state->networkError = true;
+                        if (closed->id == 0 && !opened) ++state->failed;
+                    }
+                } else if (std::holds_alternative<EventError>(event.body)) {
+                    // Before it opened, an error means a listener or socket never will (port in use, bad address).
+                    if (kind != SessionKind::TcpClient && !opened) ++state->failed;
+                    if (udpClient) state->networkError = true; // unknown host, unreachable network
+                }
+                if (m_printer.outputBroken()) state->stopRequested = true;
+                state->changed.notify_all();
+            });
+    }
+
+    /// Waits until pred (checked under the state lock), a stop, or the deadline. Returns pred's value at the end.
+    template <class Pred>
+    bool waitUntil(Pred pred, Clock::time_point until = Clock::time_point::max()) {
+        std::unique_lock lock(m_state->mutex);
+        const auto limit = std::min(until, m_deadline);
+        while (!pred()) {
+            if (m_state->stopRequested) return false;
+            if (limit == Clock::time_point::max()) m_state->changed.wait(lock);
+            else if (m_state->changed.wait_until(lock, limit) == std::cv_status::timeout) return pred();
+        }
+        return true;
+    }
+
+    bool stopped() {
+        std::lock_guard lock(m_state->mutex);
+        return m_state->stopRequested || Clock::now() >= m_deadline;
+    }
+
+    bool countReached() const { return m_options.count && m_state->rxEvents >= *m_options.count; }
+
+    int finalCode() {
+        std::lock_guard lock(m_state->mutex);
+        if (m_options.count && !countReached() && Clock::now() >= m_deadline && !m_state->stopRequested) return ExitTimeout;
+        if (m_state->networkError || m_state->failed > 0) return ExitNetworkError;
+        return ExitDone;
+    }
+
+    /// Servers and `run`: serve until a signal, --count or --timeout. If nothing could open, stop at once.
+    int runServers() {
+        const std::size_t total = m_sessions.size();
+        waitUntil([&] { return m_state->opened + m_state->failed >= total; });
+        {
+            std::lock_guard lock(m_state->mutex);
+            if (m_state->failed >= total) return ExitNetworkError;
+        }
+        waitUntil([&] { return countReached(); });
+        return finalCode();
+    }
+
+    int runClient() {
+        Session& session = *m_sessions.front().session;
+        const bool tcp = m_sessions.front().kind == SessionKind::TcpClient;
+        // Ready when connected (TCP) or bound (UDP); a failed connect or bind has printed its error already.
+        waitUntil([&] { return m_state->opened > 0 || m_state->failed > 0; });
+        {
+            std::lock_guard lock(m_state->mutex);
+            if (m_state->opened == 0) {
+                if (m_state->failed > 0) return ExitNetworkError;
+                if (m_state->stopRequested) return ExitDone;
+                return m_options.count ? ExitTimeout : ExitNetworkError; // --timeout while still connecting
+            }
+        }
+        const bool sent = m_options.sends.empty() ? sendStdin(session, tcp) : sendAll(session);
+        if (!sent) return finalCode();
+        // Everything is out. With --count, wait for it; otherwise end the request with a FIN (TCP) and listen for
+        // replies until the peer closes, or --wait passes in silence, or --timeout.
+        if (m_options.count) {
+            waitUntil([&] { return countReached() || m_state->connectionClosed; });
+            return finalCode();
+        }
+        if (tcp) session.halfClose();
+        if (m_options.timeout && !m_options.wait) {
+            waitUntil([&] { return m_state->connectionClosed; });
+            return finalCode();
+        }
+        const auto quiet = m_options.wait.value_or(tcp ? DefaultTcpWait : std::chrono::milliseconds(0));
+        for (;;) {
+            Clock::time_point silenceEnd;
+            {
+                std::lock_guard lock(m_state->mutex);
+                if (m_state->connectionClosed || m_state->stopRequested) break;
+                silenceEnd = std::max(m_state->lastRx, m_sentAt) + quiet;
+            }
+            if (Clock::now() >= silenceEnd || stopped()) break;
+            waitUntil([&] { return m_state->connectionClosed; }, silenceEnd);
+        }
+        return finalCode();
+    }
+
+    /// Sends one payload in chunks that respect the send budget; false when the run must end.
+    bool sendPayload(Session& session, const Bytes& payload) {
+        std::size_t offset = 0;
+        do {
+            const std::size_t size = std::min(SendChunk, payload.size() - offset);
+            // Back-pressure for our own sends: wait while too much is queued but not yet written.
+            const bool room = waitUntil([&] {
+                const auto written = session.counters().traffic.snapshot().txBytes;
+                return m_offeredBytes - written <= MaxUnsentBytes || session.counters().sendsRejected.load() > 0 ||
+                       m_state->connectionClosed;
+            });
+            if (!room) return false;
+            {
+                std::lock_guard lock(m_state->mutex);
+                if (m_state->connectionClosed) return false;
+            }
+            session.send(Bytes(payload.begin() + static_cast<std::ptrdiff_t>(offset),
+                               payload.begin() + static_cast<std::ptrdiff_t>(offset + size)));
+            m_offeredBytes += size;
+            ++m_offeredMessages;
+            offset += size;
+        } while (offset < payload.size());
+        return true;
+    }
+
+    /// Waits until everything offered was written (or rejected): "sent" means handed to the OS.
+    bool waitForFlush(Session& session) {
+        const bool flushed = waitUntil([&] {
+            const auto& counters = session.counters();
+            return counters.traffic.snapshot().txMessages + counters.sendsRejected.load() + counters.sendsFailed.load() >=
+                       m_offeredMessages ||
+                   m_state->connectionClosed;
+        });
+        std::lock_guard lock(m_state->mutex);
+        m_sentAt = Clock::now();
+        return flushed && !m_state->connectionClosed;
+    }
+
+    bool sendAll(Session& session) {
+        auto next = Clock::now();
+        bool first = true;
+        for (std::uint64_t round = 0; round < m_options.repeat; ++round) {
+            for (const Bytes& payload : m_options.sends) {
+                if (!first && m_options.interval.count() > 0) {
+                    next += m_options.interval;
+                    waitUntil([] { return false; }, next);
+                    if (stopped()) return false;
+                }
+                first = false;
+                if (!sendPayload(session, payload)) return false;
+            }
+        }
+        return waitForFlush(session);
+    }
+
+    /// Interactive: what arrives on stdin goes out until EOF.
+    bool sendStdin(Session& session, bool tcp) {
+        startStdinReader(m_state, m_in, tcp);
+        for (;;) {
+            Bytes chunk;
+            const bool ready = waitUntil([&] {
+                return !m_state->stdinChunks.empty() || m_state->stdinEnded || m_state->connectionClosed || countReached();
+            });
+            if (!ready) return false;
+            {
+                std::lock_guard lock(m_state->mutex);
+                if (m_state->connectionClosed || countReached()) return false;
+                if (m_state->stdinChunks.empty()) break; // ended
+                chunk = std::move(m_state->stdinChunks.front());
+                m_state->stdinChunks.pop_front();
+                m_state->stdinBuffered -= chunk.size();
+                m_state->changed.notify_all();
+            }
+            if (!sendPayload(session, chunk)) return false;
+        }
+        return waitForFlush(session);
+    }
+
+    const CliOptions& m_options;
+    std::FILE* m_in;
+    EventPrinter m_printer;
+    std::shared_ptr<RunState> m_state;
+    std::vector<RunningSession> m_sessions;
+    Clock::time_point m_deadline = Clock::time_point::max();
+    Clock::time_point m_sentAt = Clock::now();
+    std::uint64_t m_offeredBytes = 0;
+    std::uint64_t m_offeredMessages = 0;
+};
+
+} // namespace
+
+int runCli(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err) {
+    Runner runner(options, in, out, err);
+    return runner.run();
+}
+
+} // namespace socketeer::cli

@@ -1,0 +1,183 @@
+// EventPrinter: socketeer-cli's three output formats.
+#include "event_printer.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/codec/hex_codec.hpp"
+#include "socketeer/core/codec/hex_dump.hpp"
+
+namespace socketeer::cli {
+namespace {
+
+using namespace core;
+
+bool isServer(SessionKind kind) { return kind == SessionKind::TcpServer || kind == SessionKind::Udp; }
+
+std::string eventName(const SessionEventBody& body) {
+    return std::visit(
+        [](const auto& e) -> std::string {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, EventOpened>) return "listening";
+            else if constexpr (std::is_same_v<T, EventConnecting>) return "connecting";
+            else if constexpr (std::is_same_v<T, EventConnected>) return "connected";
+            else if constexpr (std::is_same_v<T, EventAccepted>) return "accepted";
+            else if constexpr (std::is_same_v<T, EventData>) return e.direction == Direction::Rx ? "data" : "sent";
+            else if constexpr (std::is_same_v<T, EventClosed>) return "closed";
+            else if constexpr (std::is_same_v<T, EventError>) return "error";
+            else if constexpr (std::is_same_v<T, EventSendRejected>) return "rejected";
+            else if constexpr (std::is_same_v<T, EventRefused>) return "refused";
+            else if constexpr (std::is_same_v<T, EventReconnecting>) return "reconnecting";
+            else if constexpr (std::is_same_v<T, EventNotice>) return "notice";
+            else return "gap";
+        },
+        body);
+}
+
+} // namespace
+
+EventPrinter::EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions)
+    : m_format(options.format), m_encoding(options.encoding), m_showSent(options.showSent), m_quiet(options.quiet),
+      m_nameSessions(nameSessions), m_udpClient(options.command == CliOptions::Command::UdpClient), m_out(out),
+      m_err(err) {}
+
+std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind, const SessionEvent& event,
+                                   TextEncoding encoding) {
+    nlohmann::json j;
+    j["time"] = formatIsoTimeUs(event.timeUs);
+    j["event"] = eventName(event.body);
+    j["session"] = session;
+    std::visit(
+        [&](const auto& e) {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, EventOpened>) {
+                j["peer"] = e.local.toString();
+                j["local"] = e.local.toString();
+            } else if constexpr (std::is_same_v<T, EventConnecting>) {
+                j["peer"] = e.remote.toString();
+                j["attempt"] = e.attempt;
+            } else if constexpr (std::is_same_v<T, EventConnected> || std::is_same_v<T, EventAccepted>) {
+                j["peer"] = e.remote.toString();
+                j["local"] = e.local.toString();
+                j["conn"] = e.id;
+            } else if constexpr (std::is_same_v<T, EventData>) {
+                j["peer"] = e.peer.toString();
+                j["conn"] = e.id;
+                const ByteView bytes = e.bytes ? ByteView(*e.bytes) : ByteView();
+                j["size"] = bytes.size();
+                j["hex"] = formatHex(bytes, '\0', false);
+                j["text"] = formatEscaped(bytes, encoding);
+            } else if constexpr (std::is_same_v<T, EventClosed>) {
+                j["peer"] = e.peer.toString();
+                j["conn"] = e.id;
+                j["reason"] = closeReasonName(e.reason);
+                j["detail"] = e.detail;
+                j["rxBytes"] = e.traffic.rxBytes;
+                j["txBytes"] = e.traffic.txBytes;
+            } else if constexpr (std::is_same_v<T, EventError>) {
+                j["conn"] = e.id;
+                j["message"] = e.message;
+                j["code"] = e.code.value();
+            } else if constexpr (std::is_same_v<T, EventSendRejected>) {
+                j["conn"] = e.id;
+                j["size"] = e.bytes;
+                j["message"] = e.reason;
+            } else if constexpr (std::is_same_v<T, EventRefused>) {
+                j["peer"] = e.remote.toString();
+                j["message"] = e.reason;
+            } else if constexpr (std::is_same_v<T, EventReconnecting>) {
+                j["delayMs"] = e.delay.count();
+                j["attempt"] = e.attempt;
+            } else if constexpr (std::is_same_v<T, EventNotice>) {
+                j["message"] = e.text;
+            } else {
+                j["rxMessages"] = e.rxMessages;
+                j["rxBytes"] = e.rxBytes;
+            }
+        },
+        event.body);
+    (void)kind;
+    // error_handler_t::replace: a name or message is always valid JSON, whatever bytes reached it.
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string EventPrinter::statusLine(SessionKind kind, const SessionEvent& event, bool listener) {
+    return std::visit(
+        [&](const auto& e) -> std::string {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, EventOpened>) {
+                return (isServer(kind) && listener ? "listening on " : "bound to ") + e.local.toString();
+            } else if constexpr (std::is_same_v<T, EventConnecting>) {
+                return "connecting to " + e.remote.toString() + (e.attempt > 1 ? " (attempt " + std::to_string(e.attempt) + ")" : "");
+            } else if constexpr (std::is_same_v<T, EventConnected>) {
+                return "connected to " + e.remote.toString() + " from " + e.local.toString();
+            } else if constexpr (std::is_same_v<T, EventAccepted>) {
+                return "accepted " + e.remote.toString() + " (client #" + std::to_string(e.id) + ")";
+            } else if constexpr (std::is_same_v<T, EventData>) {
+                return {};
+            } else if constexpr (std::is_same_v<T, EventClosed>) {
+                return "closed: " + e.detail;
+            } else if constexpr (std::is_same_v<T, EventError>) {
+                return "error: " + e.message;
+            } else if constexpr (std::is_same_v<T, EventSendRejected>) {
+                return "send rejected: " + e.reason;
+            } else if constexpr (std::is_same_v<T, EventRefused>) {
+                return e.reason;
+            } else if constexpr (std::is_same_v<T, EventReconnecting>) {
+                return "reconnecting in " + std::to_string(e.delay.count()) + " ms (attempt " + std::to_string(e.attempt) + ")";
+            } else if constexpr (std::is_same_v<T, EventNotice>) {
+                return e.text;
+            } else {
+                return std::to_string(e.rxMessages + e.txMessages + e.otherEvents) + " events not shown";
+            }
+        },
+        event.body);
+}
+
+void EventPrinter::write(std::FILE* stream, const std::string& text) {
+    if (m_broken && stream == m_out) return;
+    if (std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0) {
+        if (stream == m_out) m_broken = true;
+    }
+}
+
+void EventPrinter::writeData(const SessionEvent& event, const EventData& data) {
+    const ByteView bytes = data.bytes ? ByteView(*data.bytes) : ByteView();
+    if (m_format == OutputFormat::Text) {
+        write(m_out, std::string(asChars(bytes)));
+        return;
+    }
+    std::string text = formatIsoTimeUs(event.timeUs) + (data.direction == Direction::Rx ? " RX " : " TX ") +
+                       data.peer.toString() + " " + std::to_string(bytes.size()) + " bytes\n";
+    if (!bytes.empty()) text += formatHexDump(bytes) + "\n";
+    write(m_out, text);
+}
+
+void EventPrinter::print(const std::string& session, SessionKind kind, const SessionEvent& event) {
+    std::lock_guard lock(m_mutex);
+    if (m_format == OutputFormat::Jsonl) {
+        write(m_out, jsonLine(session, kind, event, m_encoding) + "\n");
+        if (const auto* error = std::get_if<EventError>(&event.body))
+            write(m_err, (m_nameSessions ? "[" + session + "] " : "") + "error: " + error->message + "\n");
+        return;
+    }
+    if (const auto* data = std::get_if<EventData>(&event.body)) {
+        if (data->direction == Direction::Rx || m_showSent) writeData(event, *data);
+        return;
+    }
+    const bool isError = std::holds_alternative<EventError>(event.body);
+    if (m_quiet && !isError) return;
+    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + statusLine(kind, event, !m_udpClient) + "\n");
+}
+
+void EventPrinter::errorLine(const std::string& text) {
+    std::lock_guard lock(m_mutex);
+    write(m_err, text + "\n");
+}
+
+bool EventPrinter::outputBroken() const {
+    std::lock_guard lock(m_mutex);
+    return m_broken;
+}
+
+} // namespace socketeer::cli

@@ -1,0 +1,47 @@
+// EventPrinter: turns session events into socketeer-cli's output (text, hex dump or JSON lines); thread-safe.
+#pragma once
+
+#include <cstdio>
+#include <mutex>
+#include <string>
+
+#include "cli_options.hpp"
+#include "socketeer/core/event/session_event.hpp"
+#include "socketeer/core/net/session.hpp"
+
+namespace socketeer::cli {
+
+class EventPrinter {
+public:
+    EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions);
+
+    /// Prints one event of the named session. Called from the sessions' worker threads.
+    void print(const std::string& session, core::SessionKind kind, const core::SessionEvent& event);
+    /// A line on stderr, whatever the format (fatal errors, usage).
+    void errorLine(const std::string& text);
+    /// True once stdout could not be written (a closed pipe): the run should end.
+    [[nodiscard]] bool outputBroken() const;
+
+    /// The JSON object of one event (without the newline); also used by tests.
+    static std::string jsonLine(const std::string& session, core::SessionKind kind, const core::SessionEvent& event,
+                                core::TextEncoding encoding);
+    /// The stderr status line of a non-data event ("" for data).
+    static std::string statusLine(core::SessionKind kind, const core::SessionEvent& event, bool listener = true);
+
+private:
+    void write(std::FILE* stream, const std::string& text);
+    void writeData(const core::SessionEvent& event, const core::EventData& data);
+
+    const OutputFormat m_format;
+    const core::TextEncoding m_encoding;
+    const bool m_showSent;
+    const bool m_quiet;
+    const bool m_nameSessions;
+    const bool m_udpClient; // a UDP socket of `udp-client` is "bound", not "listening"
+    std::FILE* m_out;
+    std::FILE* m_err;
+    mutable std::mutex m_mutex;
+    bool m_broken = false;
+};
+
+} // namespace socketeer::cli

@@ -1,0 +1,18 @@
+// socketeer-cli: the headless front end on core (no GUI library linked).
+#include <cstdio>
+
+#include "cli_options.hpp"
+#include "cli_runner.hpp"
+#include "stop_signal.hpp"
+
+int main(int argc, char** argv) {
+    using namespace socketeer::cli;
+    StopSignal::install(); // before any session starts a thread
+    auto parsed = parseCommandLine(argc, argv);
+    if (auto* exit = std::get_if<CliExit>(&parsed)) {
+        std::fputs(exit->out.c_str(), stdout);
+        std::fputs(exit->err.c_str(), stderr);
+        return exit->code;
+    }
+    return runCli(std::get<CliOptions>(parsed), stdin, stdout, stderr);
+}
