@@ -162,19 +162,38 @@ TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
         return hasNotice(e, "joined multicast group ff12::1234 on interface " + pair.ifaceB());
     })) << receiverLog.errors();
 
+    // A second member on the sender's own host: with loopback off it must not hear the sender.
+    std::unique_ptr<UdpSocket> localMember;
     inNamespace(pair.nameA(), [&] {
         UdpSocketConfig config;
         config.bindAddress = "::";
+        config.port = port;
+        config.reuseAddress = true;
+        config.multicast.groups = {"ff12::1234"};
+        config.multicast.interface = pair.ifaceA();
+        localMember = std::make_unique<UdpSocket>(config);
+        config = {};
+        config.bindAddress = "::";
         config.multicast.interface = pair.ifaceA();
         config.multicast.hops = 1;
+        config.multicast.loopback = false;
         sender = std::make_unique<UdpSocket>(config);
     });
+    EventLog localLog(*localMember);
+    ASSERT_EQ(test::openAndGetPort(*localMember, localLog), port) << localLog.errors();
+    ASSERT_TRUE(localLog.waitFor([&](const auto& e) {
+        return hasNotice(e, "joined multicast group ff12::1234 on interface " + pair.ifaceA());
+    })) << localLog.errors();
     EventLog senderLog(*sender);
     ASSERT_NE(test::openAndGetPort(*sender, senderLog), 0) << senderLog.errors();
     sender->send(toBytes("hello over IPv6 multicast"), SendTarget::toHost("ff12::1234", port));
     ASSERT_TRUE(receiverLog.waitFor([](const auto& e) { return rxMessages(e) == 1; })) << senderLog.errors();
     EXPECT_EQ(receiverLog.bytes(Direction::Rx), toBytes("hello over IPv6 multicast"));
     EXPECT_TRUE(receiverLog.first<EventData>()->peer.address.starts_with("fe80::")) << receiverLog.first<EventData>()->peer.address;
+    localLog.waitFor([](const auto& e) { return rxMessages(e) > 0; }, std::chrono::milliseconds(300));
+    EXPECT_EQ(rxMessages(localLog.events()), 0u) << "loopback off, yet the sender's own host received it";
     receiver.reset();
+    localMember.reset();
     sender.reset();
 }
+
