@@ -76,7 +76,10 @@ Parsed<Bytes> parseHex(std::string_view text) {
         }
         const std::string_view token = text.substr(tokenStart, reader.offset() - tokenStart);
         if (hasPrefix && digitCount == 0) {
-            return makeParseError(tokenPosition, "'" + std::string(token) + "' without hex digits");
+            // Built with append, not "'" + string: GCC 12 warns falsely on that form (-Wrestrict, PR 105651).
+            std::string message = "'";
+            message.append(token).append("' without hex digits");
+            return makeParseError(tokenPosition, std::move(message));
         }
         if (digitCount % 2 != 0) {
             return makeParseError(tokenPosition, "odd number of hex digits in '" + std::string(token) + "'");

@@ -104,7 +104,7 @@ DecodedChar decodeUtf8(ByteView bytes) {
 }
 
 void appendUtf8Bytes(Bytes& out, char32_t codePoint) {
-    char buffer[4];
+    char buffer[4] = {};
     const std::size_t length = writeUtf8(codePoint, buffer);
     out.insert(out.end(), buffer, buffer + length);
 }
@@ -176,7 +176,10 @@ public:
     Gb18030Converter& operator=(const Gb18030Converter&) = delete;
 
     bool decode(ByteView sequence, char32_t& codePoint) {
-        char input[MaxGb18030Length];
+        if (sequence.empty() || sequence.size() > MaxGb18030Length) {
+            return false;
+        }
+        char input[MaxGb18030Length] = {};
         std::copy(sequence.begin(), sequence.end(), input);
         // Room for two code points, so input that would yield more than one is noticed rather than truncated.
         char output[8];

@@ -54,7 +54,7 @@ public:
         if (m_connection) {
             m_connection->close(CloseReason::Local); // emits Closed; onConnectionClosed resets m_connection
         } else if (wasBusy) {
-            m_out->emit(EventClosed{0, {}, CloseReason::Local, "connecting to " + m_target + " cancelled", {}});
+            m_out->emit(EventClosed{0, Endpoint{}, CloseReason::Local, "connecting to " + m_target + " cancelled", TrafficSnapshot{}});
         }
     }
 
@@ -195,7 +195,7 @@ private:
         if (retry) return scheduleRetry();
         std::string detail = "could not connect to " + m_target;
         if (m_config.autoReconnect && !permanent) detail += " (gave up after " + std::to_string(m_failures) + " attempts)";
-        m_out->emit(EventClosed{0, {}, reason, std::move(detail), {}});
+        m_out->emit(EventClosed{0, Endpoint{}, reason, std::move(detail), TrafficSnapshot{}});
     }
 
     void scheduleReconnect() {
