@@ -1,0 +1,54 @@
+// AppModel: the desktop app's state — its sessions, the workspace they came from, saved payloads, the selection.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "session_model.hpp"
+
+namespace socketeer::app {
+
+class AppModel {
+public:
+    /// wake: thread-safe, called by workers when events are queued (the app posts an empty GLFW event).
+    explicit AppModel(std::function<void()> wake);
+
+    SessionModel& addSession(core::SessionSpec spec);
+    /// A fresh session of a kind with sensible defaults and a numbered name ("TCP Server 2").
+    SessionModel& addSession(core::SessionKind kind, bool multicast = false);
+    SessionModel& duplicate(const SessionModel& original);
+    void remove(std::uint64_t uiId);
+    SessionModel* find(std::uint64_t uiId);
+
+    [[nodiscard]] std::vector<std::unique_ptr<SessionModel>>& sessions() { return m_sessions; }
+    std::uint64_t selected = 0; ///< uiId of the session whose panel is in front
+
+    /// Drains every session (call each loop pass). Returns the number of events taken.
+    std::size_t drainAll();
+
+    /// The loopback demo for a first start: an echo server and a client connected to it.
+    void addDemo();
+
+    core::Workspace toWorkspace() const;
+    /// Replaces all sessions by the workspace's; opens those marked openOnLoad.
+    void loadWorkspace(const core::Workspace& workspace);
+    std::vector<core::SavedPayload> payloads;
+    std::string workspacePath; ///< where it was loaded from / saved to ("" = never saved)
+    nlohmann::json frontEndState = nlohmann::json::object();
+
+private:
+    std::string nextName(core::SessionKind kind, bool multicast) const;
+
+    std::function<void()> m_wake;
+    std::vector<std::unique_ptr<SessionModel>> m_sessions;
+    std::uint64_t m_nextUiId = 1;
+    struct PendingDemo {
+        std::uint64_t server = 0;
+        std::uint64_t client = 0;
+    } m_pendingDemo;
+    void continueDemo();
+};
+
+} // namespace socketeer::app

@@ -1,0 +1,113 @@
+// SessionModel: the UI side of one session.
+#include "session_model.hpp"
+
+namespace socketeer::app {
+
+using namespace core;
+
+namespace {
+
+std::string specKey(const SessionSpec& spec) {
+    Workspace workspace;
+    workspace.sessions.push_back(spec);
+    workspace.sessions.back().name.clear(); // renaming does not need a new session
+    return serializeWorkspace(workspace);
+}
+
+TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
+    return {a.rxBytes - b.rxBytes, a.rxMessages - b.rxMessages, a.txBytes - b.txBytes, a.txMessages - b.txMessages};
+}
+
+} // namespace
+
+SessionModel::SessionModel(std::uint64_t uiId, SessionSpec spec, std::function<void()> wake)
+    : m_uiId(uiId), m_spec(std::move(spec)), m_wake(std::move(wake)) {}
+
+SessionModel::~SessionModel() = default;
+
+void SessionModel::open() {
+    const std::string key = specKey(m_spec);
+    if (!m_session || key != m_openedWith) {
+        if (m_session) drain(); // keep what the old session said
+        m_session = makeSession(m_spec);
+        m_session->events().setWakeCallback(m_wake);
+        m_openedWith = key;
+        m_baseline = {};
+        m_lastSample = {};
+    }
+    m_session->open();
+}
+
+void SessionModel::close() {
+    if (m_session) m_session->close();
+}
+
+SessionState SessionModel::state() const { return m_session ? m_session->state() : SessionState::Closed; }
+
+std::size_t SessionModel::drain() {
+    if (!m_session) return 0;
+    m_batch.clear();
+    const std::size_t count = m_session->events().drain(m_batch);
+    const bool listener = m_spec.kind != SessionKind::TcpClient && m_spec.udp.remoteHost.empty();
+    for (const SessionEvent& event : m_batch) {
+        if (m_history.append(event)) continue;
+        m_log.addEvent(event, listener);
+        if (const auto* opened = std::get_if<EventOpened>(&event.body)) {
+            m_localEndpoint = opened->local;
+            m_lastError.clear();
+        } else if (const auto* connected = std::get_if<EventConnected>(&event.body)) {
+            m_localEndpoint = connected->local;
+            m_lastError.clear();
+        } else if (const auto* error = std::get_if<EventError>(&event.body)) {
+            m_lastError = error->message;
+        }
+    }
+    if (m_history.evictedRecords() != m_loggedEvictedRecords &&
+        std::chrono::steady_clock::now() - m_lastEvictionLog >= std::chrono::seconds(5)) {
+        m_log.add(nowUs(), LogLine::Level::Warning,
+                  std::to_string(m_history.evictedRecords()) + " oldest records (" + std::to_string(m_history.evictedBytes()) +
+                      " bytes) evicted from the history (budget " + std::to_string(m_history.budget() >> 20) +
+                      " MiB); counters stay exact");
+        m_loggedEvictedRecords = m_history.evictedRecords();
+        m_lastEvictionLog = std::chrono::steady_clock::now();
+    }
+    m_receiveView.sync(m_history);
+    updateRates();
+    return count;
+}
+
+void SessionModel::updateRates() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now - m_lastPeersTime >= std::chrono::milliseconds(250)) {
+        m_peers = m_session->peers();
+        m_lastPeersTime = now;
+    }
+    const double seconds = std::chrono::duration<double>(now - m_lastSampleTime).count();
+    if (seconds < 1.0) return;
+    const TrafficSnapshot sample = m_session->counters().traffic.snapshot();
+    const TrafficSnapshot delta = minus(sample, m_lastSample);
+    m_rates = {delta.rxBytes / seconds, delta.rxMessages / seconds, delta.txBytes / seconds, delta.txMessages / seconds};
+    m_lastSample = sample;
+    m_lastSampleTime = now;
+}
+
+void SessionModel::send(Bytes payload, SendTarget target) {
+    if (!m_session) return;
+    m_composer.remember(payload);
+    m_session->send(std::move(payload), std::move(target));
+}
+
+void SessionModel::kick(ConnectionId id) {
+    if (m_session) m_session->kick(id);
+}
+
+TrafficSnapshot SessionModel::traffic() const {
+    if (!m_session) return {};
+    return minus(m_session->counters().traffic.snapshot(), m_baseline);
+}
+
+void SessionModel::resetCounters() {
+    if (m_session) m_baseline = m_session->counters().traffic.snapshot();
+}
+
+} // namespace socketeer::app

@@ -1,0 +1,102 @@
+// SessionModel: everything the UI knows about one session — its settings, the core session, history, log, views.
+// Lives on the UI thread only; talks to the session's worker through core's facade and event queue.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "connection_log.hpp"
+#include "receive_view.hpp"
+#include "send_composer.hpp"
+#include "socketeer/core/history/session_history.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
+
+namespace socketeer::app {
+
+/// Rates per second from counter samples about a second apart.
+struct TrafficRates {
+    double rxBytes = 0, rxMessages = 0, txBytes = 0, txMessages = 0;
+};
+
+class SessionModel {
+public:
+    SessionModel(std::uint64_t uiId, core::SessionSpec spec, std::function<void()> wake);
+    ~SessionModel();
+
+    [[nodiscard]] std::uint64_t uiId() const { return m_uiId; }
+    [[nodiscard]] const std::string& name() const { return m_spec.name; }
+    void rename(std::string name) { m_spec.name = std::move(name); }
+    [[nodiscard]] core::SessionKind kind() const { return m_spec.kind; }
+    [[nodiscard]] bool isMulticast() const {
+        return m_spec.kind == core::SessionKind::Udp && !m_spec.udp.multicast.groups.empty();
+    }
+    /// Settings take effect at the next open (a core session's configuration is fixed for its life).
+    core::SessionSpec& spec() { return m_spec; }
+    const core::SessionSpec& spec() const { return m_spec; }
+
+    void open();
+    void close();
+    [[nodiscard]] core::SessionState state() const;
+    [[nodiscard]] bool isOpen() const { return state() != core::SessionState::Closed; }
+    /// The live session (nullptr before the first open).
+    core::Session* session() { return m_session.get(); }
+
+    /// Moves queued events into history and log. Call every UI loop pass, also when the window is hidden.
+    /// Returns how many events were taken.
+    std::size_t drain();
+
+    void send(core::Bytes payload, core::SendTarget target);
+    void kick(core::ConnectionId id);
+
+    core::SessionHistory& history() { return m_history; }
+    ConnectionLog& log() { return m_log; }
+    ReceiveView& receiveView() { return m_receiveView; }
+    SendComposer& composer() { return m_composer; }
+
+    /// Counters since the last reset (the core's counters are never reset; this keeps a baseline).
+    [[nodiscard]] core::TrafficSnapshot traffic() const;
+    void resetCounters();
+    [[nodiscard]] const TrafficRates& rates() const { return m_rates; }
+    /// A server's clients, a UDP socket's peers; refreshed by drain() a few times a second.
+    [[nodiscard]] const std::vector<core::PeerStats>& peers() const { return m_peers; }
+    [[nodiscard]] std::uint64_t evictedRecords() const { return m_history.evictedRecords(); }
+    /// The real local endpoint once listening / bound / connected (the real port when 0 was asked).
+    [[nodiscard]] const std::optional<core::Endpoint>& localEndpoint() const { return m_localEndpoint; }
+    /// The last error, for the status line; cleared by a successful open.
+    [[nodiscard]] const std::string& lastError() const { return m_lastError; }
+
+    // UI selections that belong to the session (not persisted in core's spec).
+    core::ConnectionId selectedPeer = 0; ///< 0 = all clients (server) / the target host below (UDP)
+    std::string udpTarget;               ///< "host:port" typed in the send pane of a UDP socket
+    bool autoScroll = true;
+
+private:
+    void updateRates();
+
+    const std::uint64_t m_uiId;
+    core::SessionSpec m_spec;
+    std::function<void()> m_wake;
+    std::unique_ptr<core::Session> m_session;
+    std::string m_openedWith; // the spec the live session was made from (serialised), to know when to remake it
+    std::vector<core::SessionEvent> m_batch;
+    core::SessionHistory m_history;
+    ConnectionLog m_log;
+    ReceiveView m_receiveView;
+    SendComposer m_composer;
+    core::TrafficSnapshot m_baseline;
+    core::TrafficSnapshot m_lastSample;
+    std::chrono::steady_clock::time_point m_lastSampleTime = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point m_lastPeersTime{};
+    TrafficRates m_rates;
+    std::uint64_t m_loggedEvictedRecords = 0;
+    std::optional<core::Endpoint> m_localEndpoint;
+    std::string m_lastError;
+    std::chrono::steady_clock::time_point m_lastEvictionLog{};
+    std::vector<core::PeerStats> m_peers;
+};
+
+} // namespace socketeer::app

@@ -1,0 +1,158 @@
+// socketeer: the desktop app — a GLFW window, an OpenGL3 renderer and the ImGui UI over socketeer_core's sessions.
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <imgui.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include "app_model.hpp"
+#include "app_ui.hpp"
+#include "config_dir.hpp"
+#include "fonts.hpp"
+#include "screenshot.hpp"
+
+namespace {
+
+using namespace socketeer;
+
+struct Options {
+    std::string workspace;
+    std::string screenshot;       ///< write a PNG of the window after `screenshotAfter`, then quit (smoke tests)
+    double screenshotAfter = 2.0; ///< seconds
+    bool demo = false;            ///< start the loopback demo at once
+};
+
+int usage(const char* message) {
+    std::fprintf(stderr, "socketeer: %s\nusage: socketeer [--workspace FILE] [--demo] [--screenshot FILE.png [--screenshot-after SEC]] [--version]\n", message);
+    return 2;
+}
+
+void onGlfwError(int code, const char* description) {
+    // Reported by the caller in one clear line where it matters (no display); the rest goes to stderr.
+    if (code == GLFW_PLATFORM_ERROR) return;
+    std::fprintf(stderr, "socketeer: GLFW error %d: %s\n", code, description);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (arg == "--version") {
+            std::printf("socketeer %s (git %s)\n", SOCKETEER_VERSION, SOCKETEER_GIT_REVISION);
+            return 0;
+        }
+        if (arg == "--workspace" && i + 1 < argc) options.workspace = argv[++i];
+        else if (arg == "--demo") options.demo = true;
+        else if (arg == "--screenshot" && i + 1 < argc) options.screenshot = argv[++i];
+        else if (arg == "--screenshot-after" && i + 1 < argc) options.screenshotAfter = std::atof(argv[++i]);
+        else return usage(("unknown argument '" + arg + "'").c_str());
+    }
+
+    glfwSetErrorCallback([](int, const char*) {}); // no display is reported below, in one line
+    if (!glfwInit()) {
+        std::fprintf(stderr, "socketeer: cannot open a window: no display found (set DISPLAY, or use socketeer-cli "
+                             "for a headless session)\n");
+        return 1;
+    }
+    glfwSetErrorCallback(onGlfwError);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
+    GLFWwindow* window = glfwCreateWindow(1280, 820, "Socketeer", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "socketeer: cannot create an OpenGL 3.3 window on this display\n");
+        glfwTerminate();
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    const std::string configDir = platform::configDirectory();
+    const std::string iniPath = configDir.empty() ? std::string() : configDir + "/imgui.ini";
+    io.IniFilename = iniPath.empty() ? nullptr : iniPath.c_str();
+    float scale = 1.0f;
+    glfwGetWindowContentScale(window, &scale, nullptr);
+    ImGui::StyleColorsDark();
+    ImGui::GetStyle().ScaleAllSizes(scale);
+    const std::string fontReport = platform::loadFonts(io, scale);
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+
+    app::AppModel model([] { glfwPostEmptyEvent(); }); // workers wake the loop; safe from any thread
+    ui::AppUi ui(model);
+    ui.configDir = configDir;
+    const std::string lastWorkspace = configDir.empty() ? std::string() : configDir + "/last-workspace.json";
+    const std::string startWorkspace = !options.workspace.empty() ? options.workspace : lastWorkspace;
+    if (!startWorkspace.empty() && std::filesystem::exists(startWorkspace)) {
+        auto loaded = core::loadWorkspaceFile(startWorkspace);
+        if (loaded) {
+            model.loadWorkspace(loaded.value());
+            model.workspacePath = options.workspace;
+        } else {
+            ui.modalMessage = loaded.error().describe();
+        }
+    } else if (!options.workspace.empty()) {
+        ui.modalMessage = "cannot read workspace '" + options.workspace + "': no such file";
+    }
+    (void)fontReport;
+    if (options.demo) model.addDemo();
+
+    // The loop sleeps until an input or a worker's wake-up, renders a few frames after each (popups need more than
+    // one), and otherwise refreshes the rates once a second.
+    using Clock = std::chrono::steady_clock;
+    const auto started = Clock::now();
+    int activeFrames = 3;
+    bool screenshotTaken = false;
+    while (!glfwWindowShouldClose(window) && !ui.quitRequested()) {
+        const double timeout = activeFrames > 0 ? 1.0 / 60.0 : 1.0;
+        const auto before = Clock::now();
+        glfwWaitEventsTimeout(timeout);
+        const bool woken = Clock::now() - before < std::chrono::duration<double>(timeout * 0.9);
+        const std::size_t events = model.drainAll(); // also while iconified: history and capture keep up
+        if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
+        if (woken || events > 0) activeFrames = 3;
+        else if (activeFrames > 0) --activeFrames;
+
+        ImGui_ImplOpenGL3_NewFrame();
+        ImGui_ImplGlfw_NewFrame();
+        ImGui::NewFrame();
+        ui.draw();
+        ImGui::Render();
+        int width = 0, height = 0;
+        glfwGetFramebufferSize(window, &width, &height);
+        glViewport(0, 0, width, height);
+        glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
+        glClear(GL_COLOR_BUFFER_BIT);
+        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        if (!options.screenshot.empty() && !screenshotTaken &&
+            Clock::now() - started >= std::chrono::duration<double>(options.screenshotAfter)) {
+            const std::string error = platform::writeScreenshot(options.screenshot, width, height);
+            if (!error.empty()) std::fprintf(stderr, "socketeer: %s\n", error.c_str());
+            screenshotTaken = true;
+            glfwSetWindowShouldClose(window, GLFW_TRUE);
+        }
+        glfwSwapBuffers(window);
+        if (!options.screenshot.empty()) activeFrames = 3; // keep frames coming until the picture is taken
+    }
+
+    // Remember the workspace for the next start, then close every session (workers join, captures flush).
+    if (!lastWorkspace.empty() && options.screenshot.empty()) core::saveWorkspaceFile(lastWorkspace, model.toWorkspace(), true);
+    model.sessions().clear();
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return 0;
+}

@@ -1,0 +1,212 @@
+// AppUi: menu bar, session tree, the selected session's panel, workspace open/save.
+#include "app_ui.hpp"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <cstdio>
+
+#include "ui_probe.hpp"
+
+namespace socketeer::ui {
+
+using namespace core;
+
+std::string formatBytes(double bytes) {
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    while (bytes >= 1024.0 && unit < 4) {
+        bytes /= 1024.0;
+        ++unit;
+    }
+    char text[32];
+    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
+    return text;
+}
+
+AppUi::AppUi(app::AppModel& model) : m_model(model) {}
+
+void AppUi::drawMenuBar() {
+    if (!ImGui::BeginMenuBar()) return;
+    if (ImGui::BeginMenu("File")) {
+        if (ImGui::MenuItem("Open workspace...")) {
+            m_pathAction = PathAction::OpenWorkspace;
+            m_pathInput = m_model.workspacePath;
+        }
+        if (ImGui::MenuItem("Save workspace", nullptr, false, true)) {
+            if (m_model.workspacePath.empty()) {
+                m_pathAction = PathAction::SaveWorkspace;
+                m_pathInput = configDir.empty() ? "workspace.json" : configDir + "/workspace.json";
+            } else {
+                const std::string error = saveWorkspaceFile(m_model.workspacePath, m_model.toWorkspace(), true);
+                if (!error.empty()) modalMessage = error;
+            }
+        }
+        if (ImGui::MenuItem("Save workspace as...")) {
+            m_pathAction = PathAction::SaveWorkspace;
+            m_pathInput = m_model.workspacePath;
+        }
+        ImGui::Separator();
+        if (ImGui::MenuItem("Loopback demo")) m_model.addDemo();
+        ImGui::Separator();
+        if (ImGui::MenuItem("Quit")) m_quit = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Session")) {
+        if (ImGui::MenuItem("New TCP server")) m_model.addSession(SessionKind::TcpServer);
+        if (ImGui::MenuItem("New TCP client")) m_model.addSession(SessionKind::TcpClient);
+        if (ImGui::MenuItem("New UDP socket")) m_model.addSession(SessionKind::Udp);
+        if (ImGui::MenuItem("New multicast group")) m_model.addSession(SessionKind::Udp, true);
+        ImGui::EndMenu();
+    }
+    ImGui::EndMenuBar();
+}
+
+void AppUi::drawSessionTree(float width) {
+    ImGui::BeginChild("##tree", ImVec2(width, 0), true);
+    // Toolbar: one click to a new session of each kind.
+    struct NewButton {
+        const char* label;
+        SessionKind kind;
+        bool multicast;
+        const char* probe;
+    };
+    const NewButton buttons[] = {{"+Server", SessionKind::TcpServer, false, "new-tcp-server"},
+                                 {"+Client", SessionKind::TcpClient, false, "new-tcp-client"},
+                                 {"+UDP", SessionKind::Udp, false, "new-udp"},
+                                 {"+Group", SessionKind::Udp, true, "new-multicast"}};
+    for (const auto& button : buttons) {
+        if (ImGui::SmallButton(button.label)) m_model.addSession(button.kind, button.multicast);
+        UiProbe::mark(button.probe);
+        ImGui::SameLine();
+    }
+    ImGui::NewLine();
+    ImGui::Separator();
+
+    struct Group {
+        const char* title;
+        SessionKind kind;
+        bool multicast;
+    };
+    const Group groups[] = {{"TCP Servers", SessionKind::TcpServer, false},
+                            {"TCP Clients", SessionKind::TcpClient, false},
+                            {"UDP Sockets", SessionKind::Udp, false},
+                            {"Multicast Groups", SessionKind::Udp, true}};
+    std::uint64_t removeId = 0;
+    std::uint64_t duplicateId = 0;
+    for (const auto& group : groups) {
+        ImGui::SetNextItemOpen(true, ImGuiCond_Once);
+        if (!ImGui::TreeNode(group.title)) continue;
+        for (auto& session : m_model.sessions()) {
+            if (session->kind() != group.kind || session->isMulticast() != group.multicast) continue;
+            ImGui::PushID(static_cast<int>(session->uiId()));
+            const bool open = session->isOpen();
+            ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanAvailWidth;
+            if (m_model.selected == session->uiId()) flags |= ImGuiTreeNodeFlags_Selected;
+            const auto& clients = session->peers();
+            const bool hasChildren = session->kind() == SessionKind::TcpServer && !clients.empty();
+            if (!hasChildren) flags |= ImGuiTreeNodeFlags_Leaf;
+            // Open sessions in green: the state at a glance, without glyphs the default font lacks.
+            if (open) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.45f, 0.85f, 0.45f, 1.0f));
+            const bool expanded = ImGui::TreeNodeEx("##node", flags, "%s", session->name().c_str());
+            if (open) ImGui::PopStyleColor();
+            UiProbe::mark("tree/" + session->name());
+            if (ImGui::IsItemClicked()) m_model.selected = session->uiId();
+            if (ImGui::BeginPopupContextItem("##context")) {
+                if (ImGui::MenuItem("Duplicate")) duplicateId = session->uiId();
+                if (ImGui::MenuItem(open ? "Close" : "Open")) open ? session->close() : session->open();
+                if (ImGui::MenuItem("Delete")) removeId = session->uiId();
+                ImGui::EndPopup();
+            }
+            if (expanded) {
+                // Each accepted client is a child of its server.
+                if (hasChildren)
+                    for (const auto& client : clients) {
+                        const std::string clientLabel = "#" + std::to_string(client.id) + " " + client.peer.toString();
+                        const bool selected = m_model.selected == session->uiId() && session->selectedPeer == client.id;
+                        ImGui::PushID(static_cast<int>(client.id));
+                        if (ImGui::Selectable(clientLabel.c_str(), selected)) {
+                            m_model.selected = session->uiId();
+                            session->selectedPeer = client.id;
+                        }
+                        ImGui::PopID();
+                    }
+                ImGui::TreePop();
+            }
+            ImGui::PopID();
+        }
+        ImGui::TreePop();
+    }
+    if (duplicateId != 0)
+        if (auto* session = m_model.find(duplicateId)) m_model.duplicate(*session);
+    if (removeId != 0) m_model.remove(removeId);
+    ImGui::EndChild();
+}
+
+void AppUi::drawPathPopup() {
+    if (m_pathAction != PathAction::None && !ImGui::IsPopupOpen("Workspace file")) ImGui::OpenPopup("Workspace file");
+    if (!ImGui::BeginPopupModal("Workspace file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
+    ImGui::TextUnformatted(m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:" : "Save workspace to:");
+    ImGui::SetNextItemWidth(480);
+    const bool entered = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
+    UiProbe::mark("path-input");
+    const bool ok = ImGui::Button("OK") || entered;
+    UiProbe::mark("path-ok");
+    ImGui::SameLine();
+    const bool cancel = ImGui::Button("Cancel");
+    if (ok) {
+        if (m_pathAction == PathAction::OpenWorkspace) {
+            auto loaded = loadWorkspaceFile(m_pathInput);
+            if (!loaded) {
+                modalMessage = loaded.error().describe();
+            } else {
+                m_model.loadWorkspace(loaded.value());
+                m_model.workspacePath = m_pathInput;
+            }
+        } else {
+            const std::string error = saveWorkspaceFile(m_pathInput, m_model.toWorkspace(), true);
+            if (!error.empty()) modalMessage = error;
+            else m_model.workspacePath = m_pathInput;
+        }
+    }
+    if (ok || cancel) {
+        m_pathAction = PathAction::None;
+        ImGui::CloseCurrentPopup();
+    }
+    ImGui::EndPopup();
+}
+
+void AppUi::draw() {
+    const ImGuiIO& io = ImGui::GetIO();
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("Socketeer", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_MenuBar |
+                     ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+    drawMenuBar();
+    const float treeWidth = 250.0f * ImGui::GetFontSize() / 13.0f;
+    drawSessionTree(treeWidth);
+    ImGui::SameLine();
+    ImGui::BeginChild("##panel", ImVec2(0, 0), false);
+    if (auto* session = m_model.find(m_model.selected)) {
+        drawSessionPanel(m_model, *session);
+    } else {
+        ImGui::TextUnformatted("No session yet. Create one with the buttons on the left, or start the demo:");
+        if (ImGui::Button("Start the loopback demo (an echo server and a client)")) m_model.addDemo();
+        UiProbe::mark("start-demo");
+    }
+    ImGui::EndChild();
+    drawPathPopup();
+    if (!modalMessage.empty() && !ImGui::IsPopupOpen("Message")) ImGui::OpenPopup("Message");
+    if (ImGui::BeginPopupModal("Message", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+        ImGui::TextUnformatted(modalMessage.c_str());
+        if (ImGui::Button("OK")) {
+            modalMessage.clear();
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+    ImGui::End();
+}
+
+} // namespace socketeer::ui

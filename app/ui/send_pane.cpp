@@ -1,0 +1,177 @@
+// The send pane: text or hex with a live preview of the exact bytes, destination, line ending, history, payloads.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "app_ui.hpp"
+#include "imgui_compat.hpp"
+#include "socketeer/core/codec/hex_codec.hpp"
+#include "socketeer/core/net/endpoint.hpp"
+#include "ui_probe.hpp"
+
+namespace socketeer::ui {
+
+using namespace core;
+
+namespace {
+
+std::string previewText(const Bytes& bytes) {
+    constexpr std::size_t Shown = 24;
+    std::string text = std::to_string(bytes.size()) + " bytes: " +
+                       formatHex(ByteView(bytes).first(std::min(bytes.size(), Shown)));
+    if (bytes.size() > Shown) text += " ...";
+    return text;
+}
+
+/// Where a send goes, from the pane's destination controls; an error text when the target is not valid.
+std::optional<SendTarget> destination(app::SessionModel& session, std::string& error) {
+    switch (session.kind()) {
+    case SessionKind::TcpClient: return SendTarget::toDefault();
+    case SessionKind::TcpServer:
+        return session.selectedPeer == 0 ? SendTarget::toAllConnections() : SendTarget::toConnection(session.selectedPeer);
+    case SessionKind::Udp: {
+        if (session.udpTarget.empty()) return SendTarget::toDefault();
+        auto target = parseHostPort(session.udpTarget);
+        if (!target) {
+            error = "target: " + target.error().describe();
+            return std::nullopt;
+        }
+        return SendTarget::toHost(target.value().host, target.value().port);
+    }
+    }
+    return std::nullopt;
+}
+
+std::map<std::uint64_t, std::string> s_filePaths;
+std::map<std::uint64_t, std::string> s_fileMessages;
+std::map<std::uint64_t, std::string> s_payloadNames;
+
+} // namespace
+
+void drawSendPane(app::AppModel& model, app::SessionModel& session) {
+    app::SendComposer& composer = session.composer();
+    ImGui::PushID("send");
+
+    int hex = composer.hex ? 1 : 0;
+    ImGui::RadioButton("text", &hex, 0);
+    UiProbe::mark("send/text-mode");
+    ImGui::SameLine();
+    ImGui::RadioButton("hex", &hex, 1);
+    UiProbe::mark("send/hex-mode");
+    composer.hex = hex == 1;
+    ImGui::SameLine();
+    int ending = static_cast<int>(composer.ending);
+    const char* endings[] = {"no line ending", "+ CR", "+ LF", "+ CR LF"};
+    ImGui::SetNextItemWidth(120);
+    ImGui::Combo("##ending", &ending, endings, 4);
+    composer.ending = static_cast<app::LineEnding>(ending);
+    ImGui::SameLine();
+    int encoding = static_cast<int>(composer.encoding);
+    const char* encodings[] = {"UTF-8", "GB18030", "Latin-1"};
+    ImGui::SetNextItemWidth(90);
+    ImGui::Combo("##encoding", &encoding, encodings, 3);
+    composer.encoding = static_cast<TextEncoding>(encoding);
+
+    // Destination.
+    if (session.kind() == SessionKind::TcpServer) {
+        ImGui::SameLine();
+        std::string current = session.selectedPeer == 0 ? "to all clients" : "to client #" + std::to_string(session.selectedPeer);
+        ImGui::SetNextItemWidth(200);
+        if (ImGui::BeginCombo("##to", current.c_str())) {
+            if (ImGui::Selectable("to all clients", session.selectedPeer == 0)) session.selectedPeer = 0;
+            for (const auto& peer : session.peers()) {
+                const std::string label = "#" + std::to_string(peer.id) + " " + peer.peer.toString();
+                if (ImGui::Selectable(label.c_str(), session.selectedPeer == peer.id)) session.selectedPeer = peer.id;
+            }
+            ImGui::EndCombo();
+        }
+    } else if (session.kind() == SessionKind::Udp) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(200);
+        ImGui::InputTextWithHint("##target", "host:port (empty: default / last sender)", &session.udpTarget);
+        UiProbe::mark("send/target");
+    }
+
+    // The editor. Ctrl+Enter sends (plain Enter is a new line).
+    const bool submitted = ImGui::InputTextMultiline("##payload", &composer.text,
+                                                     ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f),
+                                                     ImGuiInputTextFlags_EnterReturnsTrue);
+    UiProbe::mark("send/editor");
+
+    const auto& preview = composer.preview();
+    std::string targetError;
+    const auto target = destination(session, targetError);
+    const bool connected = session.state() == SessionState::Open;
+    const bool sendable = preview.bytes && target && connected &&
+                          (!preview.bytes->empty() || session.kind() == SessionKind::Udp);
+    ImGui::BeginDisabled(!sendable);
+    const bool clicked = ImGui::Button("Send");
+    ImGui::EndDisabled();
+    UiProbe::mark("send/button");
+    if ((clicked || submitted) && sendable) session.send(*preview.bytes, *target);
+    ImGui::SameLine();
+    if (!preview.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", preview.error.c_str());
+    else if (!targetError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", targetError.c_str());
+    else if (preview.bytes) ImGui::TextDisabled("%s%s", previewText(*preview.bytes).c_str(), connected ? "" : "  (not open)");
+    UiProbe::mark("send/preview");
+
+    // History, file, saved payloads (F1..F9 send the first nine).
+    if (!composer.history().empty()) {
+        ImGui::SameLine();
+        ImGui::SetNextItemWidth(140);
+        if (ImGui::BeginCombo("##history", "history", ImGuiComboFlags_NoPreview)) {
+            for (const auto& payload : composer.history())
+                if (ImGui::Selectable(previewText(payload).c_str())) composer.load(payload);
+            ImGui::EndCombo();
+        }
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("file...")) ImGui::OpenPopup("##file");
+    if (ImGui::BeginPopup("##file")) {
+        std::string& path = s_filePaths[session.uiId()];
+        ImGui::SetNextItemWidth(360);
+        ImGui::InputText("file to send", &path);
+        if (ImGui::Button("Send file") && target) {
+            std::ifstream in(path, std::ios::binary);
+            std::ostringstream content;
+            content << in.rdbuf();
+            const std::string bytes = content.str();
+            const std::size_t budget = session.spec().tcpClient.limits.sendBudgetBytes;
+            if (!in) s_fileMessages[session.uiId()] = "cannot read " + path;
+            else if (bytes.size() > budget) s_fileMessages[session.uiId()] = "file is larger than the send budget of " + formatBytes(double(budget));
+            else {
+                session.send(Bytes(bytes.begin(), bytes.end()), *target);
+                s_fileMessages[session.uiId()] = "sent " + formatBytes(double(bytes.size()));
+            }
+        }
+        if (!s_fileMessages[session.uiId()].empty()) ImGui::TextUnformatted(s_fileMessages[session.uiId()].c_str());
+        ImGui::EndPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("save payload...")) ImGui::OpenPopup("##savepayload");
+    if (ImGui::BeginPopup("##savepayload")) {
+        std::string& name = s_payloadNames[session.uiId()];
+        ImGui::SetNextItemWidth(200);
+        ImGui::InputText("name", &name);
+        if (ImGui::Button("Save") && preview.bytes && !name.empty()) {
+            model.payloads.push_back({name, *preview.bytes, composer.hex});
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
+    const std::size_t quick = std::min<std::size_t>(model.payloads.size(), 9);
+    for (std::size_t i = 0; i < model.payloads.size(); ++i) {
+        const auto& payload = model.payloads[i];
+        ImGui::SameLine();
+        const std::string label = (i < quick ? "F" + std::to_string(i + 1) + " " : std::string()) + payload.name;
+        ImGui::PushID(static_cast<int>(i));
+        const bool key = i < quick && !ImGui::GetIO().WantTextInput && isFunctionKeyPressed(static_cast<int>(i));
+        if ((ImGui::SmallButton(label.c_str()) || key) && target && connected) session.send(payload.bytes, *target);
+        ImGui::PopID();
+    }
+    ImGui::PopID();
+}
+
+} // namespace socketeer::ui

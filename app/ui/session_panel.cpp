@@ -1,0 +1,212 @@
+// The session panel: status and Open/Close, counters, settings, peers; then the receive, send and log panes.
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "app_ui.hpp"
+#include "socketeer/core/codec/escape_codec.hpp"
+#include "ui_probe.hpp"
+
+namespace socketeer::ui {
+
+using namespace core;
+
+namespace {
+
+const ImVec4 ErrorColour(1.0f, 0.45f, 0.4f, 1.0f);
+const ImVec4 OpenColour(0.45f, 0.85f, 0.45f, 1.0f);
+
+bool inputPort(const char* label, std::uint16_t& port) {
+    int value = port;
+    ImGui::SetNextItemWidth(90);
+    const bool changed = ImGui::InputInt(label, &value, 0, 0);
+    if (changed) port = static_cast<std::uint16_t>(std::clamp(value, 0, 65535));
+    return changed;
+}
+
+void drawReplySettings(AutoReply& reply, bool tcpServer) {
+    const char* modes[] = {"none", "echo", "fixed reply", "prefixed echo"};
+    int mode = static_cast<int>(reply.mode);
+    ImGui::SetNextItemWidth(140);
+    if (ImGui::Combo("auto-reply", &mode, modes, 4)) reply.mode = static_cast<ReplyMode>(mode);
+    // Payloads are edited as text with escapes; only valid text replaces the bytes (never a silent "fix").
+    auto bytesField = [](const char* label, Bytes& bytes) {
+        std::string text = formatEscaped(bytes);
+        ImGui::SetNextItemWidth(260);
+        if (ImGui::InputText(label, &text)) {
+            auto parsed = parseEscaped(text);
+            if (parsed) bytes = std::move(parsed).value();
+        }
+    };
+    if (reply.mode == ReplyMode::Fixed) bytesField("reply ({time} {peer} {n})", reply.reply);
+    if (reply.mode == ReplyMode::PrefixedEcho) bytesField("prefix ({time} {peer} {n})", reply.prefix);
+    if (tcpServer) {
+        bytesField("welcome on accept", reply.welcome);
+        ImGui::Checkbox("relay (chat room)", &reply.relay);
+        ImGui::SameLine();
+    }
+    ImGui::Checkbox("close after reply", &reply.closeAfterReply);
+}
+
+} // namespace
+
+void drawSettings(app::SessionModel& session) {
+    SessionSpec& spec = session.spec();
+    ImGui::PushItemWidth(180);
+    switch (spec.kind) {
+    case SessionKind::TcpClient: {
+        auto& c = spec.tcpClient;
+        ImGui::InputText("host", &c.host);
+        UiProbe::mark("settings/host");
+        ImGui::SameLine();
+        inputPort("port", c.port);
+        UiProbe::mark("settings/port");
+        ImGui::InputText("local address", &c.localAddress);
+        ImGui::SameLine();
+        inputPort("local port", c.localPort);
+        int timeout = static_cast<int>(c.connectTimeout.count());
+        ImGui::SetNextItemWidth(90);
+        if (ImGui::InputInt("connect timeout (ms)", &timeout, 0)) c.connectTimeout = std::chrono::milliseconds(std::max(1, timeout));
+        ImGui::Checkbox("auto-reconnect", &c.autoReconnect);
+        drawReplySettings(c.autoReply, false);
+        break;
+    }
+    case SessionKind::TcpServer: {
+        auto& c = spec.tcpServer;
+        ImGui::InputText("bind address (empty = all, IPv4+IPv6)", &c.bindAddress);
+        UiProbe::mark("settings/bind");
+        inputPort("port (0 = any free)", c.port);
+        UiProbe::mark("settings/port");
+        int maxClients = static_cast<int>(c.maxClients);
+        ImGui::SetNextItemWidth(90);
+        if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
+        drawReplySettings(c.autoReply, true);
+        break;
+    }
+    case SessionKind::Udp: {
+        auto& c = spec.udp;
+        ImGui::InputText("bind address (empty = any)", &c.bindAddress);
+        ImGui::SameLine();
+        inputPort("local port", c.port);
+        UiProbe::mark("settings/port");
+        ImGui::InputText("default remote host", &c.remoteHost);
+        ImGui::SameLine();
+        inputPort("remote port", c.remotePort);
+        ImGui::Checkbox("broadcast", &c.broadcast);
+        if (session.isMulticast()) {
+            std::string group = c.multicast.groups.empty() ? std::string() : c.multicast.groups.front();
+            if (ImGui::InputText("group", &group)) c.multicast.groups = {group};
+            ImGui::InputText("interface", &c.multicast.interface);
+            ImGui::SetNextItemWidth(90);
+            ImGui::InputInt("TTL / hops", &c.multicast.hops, 0);
+            ImGui::SameLine();
+            ImGui::Checkbox("loopback", &c.multicast.loopback);
+        }
+        drawReplySettings(c.autoReply, false);
+        break;
+    }
+    }
+    ImGui::PopItemWidth();
+}
+
+void drawPeerTable(app::SessionModel& session) {
+    const auto& peers = session.peers();
+    const bool server = session.kind() == SessionKind::TcpServer;
+    ImGui::Text(server ? "%zu clients" : "%zu peers", peers.size());
+    if (peers.empty()) return;
+    const float height = std::min(160.0f, ImGui::GetTextLineHeightWithSpacing() * (static_cast<float>(peers.size()) + 1.5f));
+    if (!ImGui::BeginTable("##peers", server ? 7 : 6,
+                           ImGuiTableFlags_ScrollY | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV,
+                           ImVec2(0, height)))
+        return;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("#");
+    ImGui::TableSetupColumn("peer");
+    ImGui::TableSetupColumn(server ? "connected since" : "first seen");
+    ImGui::TableSetupColumn("bytes in");
+    ImGui::TableSetupColumn("bytes out");
+    ImGui::TableSetupColumn("last activity");
+    if (server) ImGui::TableSetupColumn("");
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(peers.size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const PeerStats& peer = peers[static_cast<std::size_t>(i)];
+            ImGui::PushID(static_cast<int>(peer.id));
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            const bool selected = session.selectedPeer == peer.id;
+            if (ImGui::Selectable(std::to_string(peer.id).c_str(), selected, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+                session.selectedPeer = selected ? 0 : peer.id;
+            UiProbe::mark("peer/" + peer.peer.toString());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(peer.peer.toString().c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(app::formatClockMs(peer.sinceUs).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.rxBytes)).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.txBytes)).c_str());
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(app::formatClockMs(peer.lastActivityUs).c_str());
+            if (server) {
+                ImGui::TableNextColumn();
+                if (ImGui::SmallButton("kick")) session.kick(peer.id);
+                UiProbe::mark("kick/" + peer.peer.toString());
+            }
+            ImGui::PopID();
+        }
+    }
+    ImGui::EndTable();
+}
+
+void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
+    (void)model;
+    ImGui::PushID(static_cast<int>(session.uiId()));
+    const SessionState state = session.state();
+    const bool open = state != SessionState::Closed;
+    const bool listener = session.kind() == SessionKind::TcpServer;
+
+    // Name (editable), Open/Close, status line.
+    std::string name = session.name();
+    ImGui::SetNextItemWidth(220);
+    if (ImGui::InputText("##name", &name) && !name.empty()) session.rename(name);
+    ImGui::SameLine();
+    const char* action = open ? (listener ? "Stop" : "Close") : (listener ? "Listen" : "Open");
+    if (ImGui::Button(action)) open ? session.close() : session.open();
+    UiProbe::mark("open");
+    ImGui::SameLine();
+    ImGui::TextColored(open ? OpenColour : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled], "%s",
+                       std::string(sessionStateName(state)).c_str());
+    if (session.localEndpoint() && open) {
+        ImGui::SameLine();
+        ImGui::Text("%s %s", listener ? "on" : "local", session.localEndpoint()->toString().c_str());
+    }
+    if (!session.lastError().empty()) ImGui::TextColored(ErrorColour, "%s", session.lastError().c_str());
+
+    // Counters since reset, rates per second.
+    const TrafficSnapshot traffic = session.traffic();
+    const auto& rates = session.rates();
+    ImGui::Text("RX %s in %llu msgs (%s/s)   TX %s in %llu msgs (%s/s)", formatBytes(double(traffic.rxBytes)).c_str(),
+                static_cast<unsigned long long>(traffic.rxMessages), formatBytes(rates.rxBytes).c_str(),
+                formatBytes(double(traffic.txBytes)).c_str(), static_cast<unsigned long long>(traffic.txMessages),
+                formatBytes(rates.txBytes).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("reset counters")) session.resetCounters();
+
+    if (ImGui::CollapsingHeader(open ? "Settings (apply at the next open)" : "Settings")) drawSettings(session);
+    if (session.kind() != SessionKind::TcpClient) drawPeerTable(session);
+
+    const float sendHeight = ImGui::GetFrameHeightWithSpacing() * 5.5f;
+    const float logHeight = ImGui::GetTextLineHeightWithSpacing() * 6.0f;
+    const float receiveHeight = std::max(80.0f, ImGui::GetContentRegionAvail().y - sendHeight - logHeight);
+    drawReceivePane(session, receiveHeight);
+    drawSendPane(model, session);
+    drawConnectionLog(session, 0);
+    ImGui::PopID();
+}
+
+} // namespace socketeer::ui
