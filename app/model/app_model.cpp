@@ -121,6 +121,8 @@ Workspace AppModel::toWorkspace() const {
     }
     workspace.payloads = payloads;
     workspace.frontEnd = frontEndState;
+    for (std::size_t i = 0; i < m_sessions.size(); ++i)
+        if (m_sessions[i]->uiId() == selected) workspace.frontEnd["selected"] = i;
     return workspace;
 }
 
@@ -131,9 +133,13 @@ void AppModel::loadWorkspace(const Workspace& workspace) {
         SessionModel& session = addSession(spec);
         if (spec.openOnLoad) session.open();
     }
-    if (!m_sessions.empty()) selected = m_sessions.front()->uiId();
     payloads = workspace.payloads;
     frontEndState = workspace.frontEnd;
+    // The session that was in front when the workspace was saved comes back in front.
+    std::size_t front = 0;
+    if (auto it = frontEndState.find("selected"); it != frontEndState.end() && it->is_number_unsigned())
+        front = it->get<std::size_t>();
+    if (!m_sessions.empty()) selected = m_sessions[std::min(front, m_sessions.size() - 1)]->uiId();
 }
 
 } // namespace socketeer::app

@@ -28,11 +28,14 @@ AppUi::AppUi(app::AppModel& model) : m_model(model) {}
 
 void AppUi::drawMenuBar() {
     if (!ImGui::BeginMenuBar()) return;
-    if (ImGui::BeginMenu("File")) {
+    const bool fileMenu = ImGui::BeginMenu("File");
+    UiProbe::mark("menu/file");
+    if (fileMenu) {
         if (ImGui::MenuItem("Open workspace...")) {
             m_pathAction = PathAction::OpenWorkspace;
             m_pathInput = m_model.workspacePath;
         }
+        UiProbe::mark("menu/open");
         if (ImGui::MenuItem("Save workspace", nullptr, false, true)) {
             if (m_model.workspacePath.empty()) {
                 m_pathAction = PathAction::SaveWorkspace;
@@ -42,10 +45,12 @@ void AppUi::drawMenuBar() {
                 if (!error.empty()) modalMessage = error;
             }
         }
+        UiProbe::mark("menu/save");
         if (ImGui::MenuItem("Save workspace as...")) {
             m_pathAction = PathAction::SaveWorkspace;
             m_pathInput = m_model.workspacePath;
         }
+        UiProbe::mark("menu/save-as");
         ImGui::Separator();
         if (ImGui::MenuItem("Loopback demo")) m_model.addDemo();
         ImGui::Separator();

@@ -21,7 +21,8 @@ const ImVec4 OpenColour(0.45f, 0.85f, 0.45f, 1.0f);
 bool inputPort(const char* label, std::uint16_t& port) {
     int value = port;
     ImGui::SetNextItemWidth(90);
-    const bool changed = ImGui::InputInt(label, &value, 0, 0);
+    // Clicking selects the whole number, so typing replaces it.
+    const bool changed = ImGui::InputInt(label, &value, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
     if (changed) port = static_cast<std::uint16_t>(std::clamp(value, 0, 65535));
     return changed;
 }
@@ -197,7 +198,9 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
     ImGui::SameLine();
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
 
-    if (ImGui::CollapsingHeader(open ? "Settings (apply at the next open)" : "Settings")) drawSettings(session);
+    const bool settingsOpen = ImGui::CollapsingHeader(open ? "Settings (apply at the next open)###settings" : "Settings###settings");
+    UiProbe::mark("settings");
+    if (settingsOpen) drawSettings(session);
     if (session.kind() != SessionKind::TcpClient) drawPeerTable(session);
 
     const float sendHeight = ImGui::GetFrameHeightWithSpacing() * 5.5f;

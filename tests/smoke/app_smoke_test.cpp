@@ -1,0 +1,73 @@
+// The real window under Xvfb: open a workspace, exchange data on loopback, write a screenshot and look at it.
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include <stb_image.h>
+
+#include "process.hpp"
+
+using socketeer::test::Process;
+using socketeer::test::runProcess;
+
+namespace {
+
+const std::string App = SOCKETEER_APP_PATH;
+const std::string Cli = SOCKETEER_CLI_PATH;
+
+} // namespace
+
+TEST(AppSmoke, NoDisplayIsOneClearLineAndExitOne) {
+    auto result = runProcess({"/usr/bin/env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", App});
+    EXPECT_EQ(result.code, 1);
+    EXPECT_EQ(result.err, "socketeer: cannot open a window: no display found (set DISPLAY, or use socketeer-cli for a "
+                          "headless session)\n");
+}
+
+TEST(AppSmoke, RealWindowShowsLoopbackTrafficInAScreenshot) {
+    if (!socketeer::test::haveProgram("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth)";
+    const auto dir = std::filesystem::temp_directory_path() / ("socketeer-smoke-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    const std::string workspace = (dir / "workspace.json").string();
+    const std::string screenshot = (dir / "screenshot.png").string();
+
+    // A peer that greets every client: the app's client session must show the greeting.
+    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0", "--welcome",
+                    "hello from the smoke test peer\\r\\n", "--echo"});
+    const std::uint16_t port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    std::ofstream(workspace) << R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"tcp-server","name":"Local echo","bindAddress":"127.0.0.1","port":0,"reply":{"mode":"echo"}},
+        {"kind":"tcp-client","name":"Smoke client","host":"127.0.0.1","port":)"
+                              << port << R"(}],"frontEnd":{"selected":1}})";
+
+    const std::string command = "XDG_CONFIG_HOME='" + dir.string() + "' xvfb-run -a -s '-screen 0 1400x900x24' '" + App +
+                                "' --workspace '" + workspace + "' --screenshot '" + screenshot +
+                                "' --screenshot-after 2";
+    auto app = runProcess({"/bin/sh", "-c", command}, "", std::chrono::seconds(60));
+    ASSERT_EQ(app.code, 0) << app.err;
+    EXPECT_TRUE(server.waitForStderr("accepted 127.0.0.1:")) << server.stderrText();
+
+    int width = 0, height = 0, channels = 0;
+    unsigned char* pixels = stbi_load(screenshot.c_str(), &width, &height, &channels, 3);
+    ASSERT_NE(pixels, nullptr) << "no readable PNG at " << screenshot;
+    EXPECT_GE(width, 1000);
+    EXPECT_GE(height, 600);
+    // Received records are drawn in the RX colour (140, 204, 255): the greeting must be on screen.
+    std::size_t rxPixels = 0;
+    for (int i = 0; i < width * height; ++i) {
+        const unsigned char* p = pixels + 3 * i;
+        if (std::abs(p[0] - 140) < 24 && std::abs(p[1] - 204) < 24 && p[2] > 220) ++rxPixels;
+    }
+    stbi_image_free(pixels);
+    EXPECT_GT(rxPixels, 200u) << "the received greeting is not visible in " << screenshot;
+    if (const char* keep = std::getenv("SOCKETEER_KEEP_SCREENSHOT"); keep && *keep)
+        std::filesystem::copy_file(screenshot, keep, std::filesystem::copy_options::overwrite_existing);
+    server.signal(SIGTERM);
+    server.wait();
+    std::filesystem::remove_all(dir);
+}

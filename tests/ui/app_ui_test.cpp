@@ -1,0 +1,227 @@
+// Headless frame tests of the desktop app: the real UI code, driven by mouse and keys, over real loopback sessions.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <unistd.h>
+
+#include "ui_harness.hpp"
+
+using namespace socketeer;
+using namespace socketeer::core;
+using socketeer::test::UiHarness;
+
+namespace {
+
+bool receivedBytes(app::SessionModel& session, const Bytes& wanted, Direction direction = Direction::Rx) {
+    auto& history = session.history();
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        const auto record = history.at(i);
+        if (record.direction == direction && Bytes(record.bytes.begin(), record.bytes.end()) == wanted) return true;
+    }
+    return false;
+}
+
+/// A loopback server and `count` clients connected to it, made through the model (the tests' subject is elsewhere).
+struct Network {
+    app::SessionModel* server = nullptr;
+    std::vector<app::SessionModel*> clients;
+};
+
+Network connect(UiHarness& h, std::size_t count) {
+    Network net;
+    SessionSpec server;
+    server.kind = SessionKind::TcpServer;
+    server.name = "server";
+    server.tcpServer.bindAddress = "127.0.0.1";
+    net.server = &h.model.addSession(server);
+    net.server->open();
+    EXPECT_TRUE(h.frameUntil([&] { return net.server->localEndpoint().has_value(); }));
+    for (std::size_t i = 0; i < count; ++i) {
+        SessionSpec client;
+        client.kind = SessionKind::TcpClient;
+        client.name = "client " + std::to_string(i);
+        client.tcpClient.host = "127.0.0.1";
+        client.tcpClient.port = net.server->localEndpoint()->port;
+        net.clients.push_back(&h.model.addSession(client));
+        net.clients.back()->open();
+    }
+    EXPECT_TRUE(h.frameUntil([&] { return net.server->peers().size() == count; }));
+    for (auto* client : net.clients) EXPECT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; }));
+    return net;
+}
+
+} // namespace
+
+TEST(AppUi, CreateServerAndClientConnectTypeTextAndHexAndSend) {
+    UiHarness h;
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    app::SessionModel* server = h.model.find(h.model.selected);
+    ASSERT_NE(server, nullptr);
+    EXPECT_EQ(server->kind(), SessionKind::TcpServer);
+    EXPECT_EQ(server->name(), "TCP Server 1");
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/bind"));
+    h.type("127.0.0.1");
+    EXPECT_EQ(server->spec().tcpServer.bindAddress, "127.0.0.1");
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return server->localEndpoint().has_value(); })) << server->lastError();
+    const std::uint16_t port = server->localEndpoint()->port;
+    EXPECT_EQ(server->localEndpoint()->address, "127.0.0.1");
+
+    ASSERT_TRUE(h.click("new-tcp-client"));
+    app::SessionModel* client = h.model.find(h.model.selected);
+    ASSERT_NE(client, server);
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/port"));
+    h.type(std::to_string(port));
+    EXPECT_EQ(client->spec().tcpClient.port, port);
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; })) << client->lastError();
+    ASSERT_TRUE(h.frameUntil([&] { return server->peers().size() == 1; }));
+
+    // Text with escapes, sent with the button.
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("hello\\r\\n");
+    ASSERT_TRUE(client->composer().preview().bytes.has_value());
+    EXPECT_EQ(*client->composer().preview().bytes, toBytes("hello\r\n"));
+    ASSERT_TRUE(h.click("send/button"));
+    ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*server, toBytes("hello\r\n")); }));
+
+    // Hex, replacing the text (Ctrl+A), sent with Ctrl+Enter.
+    ASSERT_TRUE(h.click("send/hex-mode"));
+    ASSERT_TRUE(h.click("send/editor"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type("48 69 0A");
+    EXPECT_EQ(client->composer().text, "48 69 0A");
+    h.pressKey(ImGuiKey_Enter, true);
+    ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*server, Bytes{0x48, 0x69, 0x0A}); }));
+    EXPECT_EQ(client->traffic().txMessages, 2u);
+}
+
+TEST(AppUi, BadHexIsPointedAtAndDisablesSend) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    app::SessionModel& client = *net.clients[0];
+    h.model.selected = client.uiId();
+    h.frame();
+    ASSERT_TRUE(h.click("send/hex-mode"));
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("0A 1G");
+    EXPECT_EQ(client.composer().preview().error, "bad hex digit 'G' at column 5");
+    EXPECT_FALSE(client.composer().preview().bytes.has_value());
+    ASSERT_TRUE(h.click("send/button"));
+    h.pressKey(ImGuiKey_Enter, true);
+    h.frameUntil([] { return false; }, std::chrono::milliseconds(100));
+    EXPECT_EQ(client.traffic().txMessages, 0u) << "a disabled Send must send nothing";
+    EXPECT_EQ(client.composer().text, "0A 1G") << "the user's input is never 'fixed'";
+}
+
+TEST(AppUi, ServerSendsToAllThenKicksOneClient) {
+    UiHarness h;
+    Network net = connect(h, 2);
+    h.model.selected = net.server->uiId();
+    h.frame();
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("to everyone");
+    ASSERT_TRUE(h.click("send/button"));
+    for (auto* client : net.clients) ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*client, toBytes("to everyone")); }));
+
+    const std::string victim = net.clients[0]->localEndpoint()->toString();
+    ASSERT_TRUE(h.click("kick/" + victim)) << "no kick button for " << victim;
+    ASSERT_TRUE(h.frameUntil([&] { return net.clients[0]->state() == SessionState::Closed; }));
+    ASSERT_TRUE(h.frameUntil([&] { return net.server->peers().size() == 1; }));
+    EXPECT_EQ(net.server->peers()[0].peer, *net.clients[1]->localEndpoint());
+    EXPECT_EQ(net.clients[1]->state(), SessionState::Open);
+}
+
+TEST(AppUi, PauseKeepsCountingAndShowsEverythingAfterwards) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    h.model.selected = net.server->uiId();
+    h.frame();
+    ASSERT_TRUE(h.click("pause"));
+    ASSERT_TRUE(net.server->receiveView().paused());
+    for (int i = 0; i < 3; ++i) net.clients[0]->send(toBytes("message " + std::to_string(i)), SendTarget::toDefault());
+    // The counters run ahead of the UI (they are atomics); the pane's count follows once the events are drained.
+    ASSERT_TRUE(h.frameUntil([&] { return net.server->receiveView().arrivedWhilePausedBytes() == 27; }));
+    EXPECT_EQ(net.server->traffic().rxBytes, 27u);
+    EXPECT_EQ(net.server->receiveView().rowCount(), 0u);
+    EXPECT_GT(net.server->receiveView().arrivedWhilePausedRecords(), 0u);
+    ASSERT_TRUE(h.click("pause"));
+    h.frame();
+    EXPECT_FALSE(net.server->receiveView().paused());
+    EXPECT_EQ(net.server->receiveView().matchedRecords(), net.server->history().size());
+    EXPECT_GT(net.server->receiveView().rowCount(), 0u);
+}
+
+TEST(AppUi, FilterShowsOnlyMatchingRecords) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    h.model.selected = net.server->uiId();
+    for (const char* text : {"alpha", "beta", "alphabet"}) {
+        net.clients[0]->send(toBytes(text), SendTarget::toDefault());
+        ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*net.server, toBytes(text)); }));
+    }
+    EXPECT_EQ(net.server->receiveView().matchedRecords(), 3u);
+    ASSERT_TRUE(h.click("filter/text"));
+    h.type("alpha");
+    h.frame();
+    EXPECT_EQ(net.server->receiveView().filter().text, "alpha");
+    EXPECT_EQ(net.server->receiveView().matchedRecords(), 2u);
+    EXPECT_EQ(net.server->receiveView().rowCount(), 2u);
+}
+
+TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
+    const std::string path = (std::filesystem::temp_directory_path() / ("socketeer-ui-" + std::to_string(::getpid()) + ".json")).string();
+    std::filesystem::remove(path);
+    UiHarness h;
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    ASSERT_TRUE(h.click("new-multicast"));
+    h.model.payloads.push_back({"ping", toBytes("ping\r\n"), false});
+    h.model.find(h.model.selected)->spec().udp.multicast.interface = "127.0.0.1";
+
+    ASSERT_TRUE(h.click("menu/file"));
+    ASSERT_TRUE(h.click("menu/save-as"));
+    ASSERT_TRUE(h.click("path-input"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type(path);
+    ASSERT_TRUE(h.click("path-ok"));
+    ASSERT_TRUE(std::filesystem::exists(path)) << "message: " << h.ui.modalMessage;
+    EXPECT_EQ(h.model.workspacePath, path);
+
+    h.model.remove(h.model.sessions().front()->uiId());
+    h.model.payloads.clear();
+    ASSERT_EQ(h.model.sessions().size(), 1u);
+    ASSERT_TRUE(h.click("menu/file"));
+    ASSERT_TRUE(h.click("menu/open"));
+    ASSERT_TRUE(h.click("path-ok")); // the path is filled in with the current workspace
+    ASSERT_EQ(h.model.sessions().size(), 2u);
+    EXPECT_EQ(h.model.sessions()[0]->name(), "TCP Server 1");
+    EXPECT_EQ(h.model.sessions()[1]->name(), "Multicast Group 1");
+    EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.groups, (std::vector<std::string>{"239.255.0.1"}));
+    EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.interface, "127.0.0.1");
+    ASSERT_EQ(h.model.payloads.size(), 1u);
+    EXPECT_EQ(h.model.payloads[0].bytes, toBytes("ping\r\n"));
+    std::filesystem::remove(path);
+}
+
+TEST(AppUi, FunctionKeySendsASavedPayload) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    h.model.payloads.push_back({"greeting", toBytes("hi there"), false});
+    h.model.selected = net.clients[0]->uiId();
+    h.frame();
+    h.pressFunctionKey(0);
+    ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*net.server, toBytes("hi there")); }));
+}
+
+TEST(AppUi, DemoShowsTrafficWithinSeconds) {
+    UiHarness h;
+    ASSERT_TRUE(h.click("start-demo"));
+    ASSERT_EQ(h.model.sessions().size(), 2u);
+    app::SessionModel& client = *h.model.sessions()[1];
+    ASSERT_TRUE(h.frameUntil([&] { return client.history().size() >= 3; })) << client.lastError();
+    const auto welcome = client.history().at(0);
+    EXPECT_EQ(welcome.direction, Direction::Rx);
+    EXPECT_TRUE(std::string(asChars(welcome.bytes)).starts_with("Welcome to the Socketeer demo"));
+}

@@ -1,0 +1,136 @@
+// UiHarness: headless ImGui frames over the app's model and UI code.
+#include "ui_harness.hpp"
+
+#include <algorithm>
+#include <thread>
+
+#include "ui_probe.hpp"
+
+namespace socketeer::test {
+
+namespace {
+
+ImGuiContext* createContext() {
+    ImGuiContext* context = ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;
+    io.DisplaySize = ImVec2(1400, 900);
+    io.DeltaTime = 1.0f / 60.0f;
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height); // builds the atlas; no renderer needed
+#if IMGUI_VERSION_NUM < 18700
+    // 1.86 reads named keys through KeyMap into KeysDown; give each named key its own slot.
+    for (int key = 0; key < ImGuiKey_COUNT; ++key) io.KeyMap[key] = 256 + key;
+#endif
+    return context;
+}
+
+} // namespace
+
+UiHarness::UiHarness() : model([] {}), ui(model) {
+    createContext();
+    ui::UiProbe::setEnabled(true);
+    frame();
+}
+
+UiHarness::~UiHarness() {
+    model.sessions().clear();
+    ui::UiProbe::setEnabled(false);
+    ui::UiProbe::clear();
+    ImGui::DestroyContext();
+}
+
+void UiHarness::frame() {
+    model.drainAll();
+    ui::UiProbe::clear();
+    ImGui::NewFrame();
+    ui.draw();
+    ImGui::Render();
+}
+
+bool UiHarness::frameUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        frame();
+        if (pred()) return true;
+        if (std::chrono::steady_clock::now() >= deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(2)); // a frame interval, bounded by the deadline
+    }
+}
+
+bool UiHarness::click(const std::string& name) {
+    // One frame first: a window that just appeared (a popup) measures itself in its first frame and moves after.
+    frame();
+    ImVec2 min, max;
+    if (!ui::UiProbe::find(name, min, max)) return false;
+    // Near the left edge, not the centre: a labelled widget's rectangle includes its label on the right, and a click
+    // on the label does nothing.
+    const ImVec2 centre(min.x + std::min(8.0f, (max.x - min.x) / 2), (min.y + max.y) / 2);
+    ImGuiIO& io = ImGui::GetIO();
+#if IMGUI_VERSION_NUM < 18700
+    io.MousePos = centre;
+    frame(); // hover
+    io.MouseDown[0] = true;
+    frame(); // press
+    io.MouseDown[0] = false;
+    frame(); // release
+#else
+    io.AddMousePosEvent(centre.x, centre.y);
+    frame();
+    io.AddMouseButtonEvent(0, true);
+    frame();
+    io.AddMouseButtonEvent(0, false);
+    frame();
+#endif
+    return true;
+}
+
+void UiHarness::type(const std::string& text) {
+    ImGui::GetIO().AddInputCharactersUTF8(text.c_str());
+    frame();
+}
+
+void UiHarness::setKeyDown(int index, bool down) {
+    ImGuiIO& io = ImGui::GetIO();
+#if IMGUI_VERSION_NUM < 18700
+    io.KeysDown[index] = down;
+#else
+    io.AddKeyEvent(static_cast<ImGuiKey>(index), down);
+#endif
+}
+
+void UiHarness::pressKey(ImGuiKey key, bool ctrl) {
+    ImGuiIO& io = ImGui::GetIO();
+#if IMGUI_VERSION_NUM < 18700
+    const int index = io.KeyMap[key];
+    io.KeyCtrl = ctrl;
+#else
+    const int index = key;
+    io.AddKeyEvent(ImGuiMod_Ctrl, ctrl);
+#endif
+    setKeyDown(index, true);
+    frame();
+    setKeyDown(index, false);
+#if IMGUI_VERSION_NUM < 18700
+    io.KeyCtrl = false;
+#else
+    io.AddKeyEvent(ImGuiMod_Ctrl, false);
+#endif
+    frame();
+}
+
+void UiHarness::pressFunctionKey(int n) {
+#if IMGUI_VERSION_NUM < 18700
+    setKeyDown(290 + n, true); // the GLFW key code the 1.86 backend would use
+    frame();
+    setKeyDown(290 + n, false);
+#else
+    setKeyDown(ImGuiKey_F1 + n, true);
+    frame();
+    setKeyDown(ImGuiKey_F1 + n, false);
+#endif
+    frame();
+}
+
+} // namespace socketeer::test

@@ -1,0 +1,40 @@
+// UiHarness: runs the real UI headless (no renderer) and plays a user: hover-press-release clicks, typing, keys.
+#pragma once
+
+#include <imgui.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "app_model.hpp"
+#include "app_ui.hpp"
+
+namespace socketeer::test {
+
+class UiHarness {
+public:
+    UiHarness();
+    ~UiHarness();
+
+    app::AppModel model;
+    ui::AppUi ui;
+
+    /// One frame: drain the sessions, build the UI, end the frame.
+    void frame();
+    /// Frames until pred holds or the timeout passes (sessions work on their own threads meanwhile).
+    bool frameUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(5));
+
+    /// Clicks the widget the UI marked with `name` in the last frame: a hover, a press and a release frame.
+    /// Returns false if no such widget was drawn.
+    bool click(const std::string& name);
+    void type(const std::string& text);
+    /// A key with optional Ctrl, pressed and released over two frames.
+    void pressKey(ImGuiKey key, bool ctrl = false);
+    void pressFunctionKey(int n);
+
+private:
+    void setKeyDown(int index, bool down);
+};
+
+} // namespace socketeer::test
