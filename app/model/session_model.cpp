@@ -34,6 +34,13 @@ void SessionModel::open() {
         m_openedWith = key;
         m_baseline = {};
         m_lastSample = {};
+        if (!m_capturePath.empty()) {
+            // The old session flushed and closed the file; go on in a fresh file next to it rather than replace it.
+            CaptureSpec next = m_captureSpec;
+            next.path = m_captureSpec.path + "." + std::to_string(nowUs());
+            m_capturePath.clear();
+            startCapture(next);
+        }
     }
     m_session->open();
 }
@@ -95,6 +102,30 @@ void SessionModel::send(Bytes payload, SendTarget target) {
     if (!m_session) return;
     m_composer.remember(payload);
     m_session->send(std::move(payload), std::move(target));
+}
+
+bool SessionModel::startCapture(const CaptureSpec& spec) {
+    if (!m_session) {
+        m_session = makeSession(m_spec);
+        m_session->events().setWakeCallback(m_wake);
+        m_openedWith = specKey(m_spec);
+    }
+    const std::string error = m_session->startCapture(spec);
+    if (!error.empty()) {
+        m_lastError = error;
+        m_log.add(nowUs(), LogLine::Level::Error, error);
+        return false;
+    }
+    m_capturePath = spec.path;
+    m_captureSpec = spec;
+    m_log.add(nowUs(), LogLine::Level::Info, "capturing every byte to " + spec.path);
+    return true;
+}
+
+void SessionModel::stopCapture() {
+    if (m_session) m_session->stopCapture();
+    if (!m_capturePath.empty()) m_log.add(nowUs(), LogLine::Level::Info, "capture to " + m_capturePath + " stopped");
+    m_capturePath.clear();
 }
 
 void SessionModel::kick(ConnectionId id) {

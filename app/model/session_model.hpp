@@ -50,6 +50,11 @@ public:
     std::size_t drain();
 
     void send(core::Bytes payload, core::SendTarget target);
+    /// Starts capturing to a file (creating the session if needed). A refusal is logged and shown as the last error.
+    bool startCapture(const core::CaptureSpec& spec);
+    void stopCapture();
+    [[nodiscard]] bool capturing() const { return !m_capturePath.empty(); }
+    [[nodiscard]] const std::string& capturePath() const { return m_capturePath; }
     void kick(core::ConnectionId id);
 
     core::SessionHistory& history() { return m_history; }
@@ -95,6 +100,8 @@ private:
     std::uint64_t m_loggedEvictedRecords = 0;
     std::optional<core::Endpoint> m_localEndpoint;
     std::string m_lastError;
+    std::string m_capturePath;
+    core::CaptureSpec m_captureSpec;
     std::chrono::steady_clock::time_point m_lastEvictionLog{};
     std::vector<core::PeerStats> m_peers;
 };

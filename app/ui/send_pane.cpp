@@ -2,7 +2,9 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "app_ui.hpp"
@@ -32,6 +34,8 @@ std::optional<SendTarget> destination(app::SessionModel& session, std::string& e
     case SessionKind::TcpServer:
         return session.selectedPeer == 0 ? SendTarget::toAllConnections() : SendTarget::toConnection(session.selectedPeer);
     case SessionKind::Udp: {
+        // A peer chosen in the peers table, else the typed target, else the default remote / last sender.
+        if (session.udpTarget.empty() && session.selectedPeer != 0) return SendTarget::toConnection(session.selectedPeer);
         if (session.udpTarget.empty()) return SendTarget::toDefault();
         auto target = parseHostPort(session.udpTarget);
         if (!target) {
@@ -44,6 +48,12 @@ std::optional<SendTarget> destination(app::SessionModel& session, std::string& e
     return std::nullopt;
 }
 
+struct RepeatControls {
+    int intervalMs = 1000;
+    int count = 0;
+    bool running = false;
+};
+std::map<std::uint64_t, RepeatControls> s_repeats;
 std::map<std::uint64_t, std::string> s_filePaths;
 std::map<std::uint64_t, std::string> s_fileMessages;
 std::map<std::uint64_t, std::string> s_payloadNames;
@@ -116,6 +126,33 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     else if (!targetError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", targetError.c_str());
     else if (preview.bytes) ImGui::TextDisabled("%s%s", previewText(*preview.bytes).c_str(), connected ? "" : "  (not open)");
     UiProbe::mark("send/preview");
+
+    // Repeat on the worker: every N ms, N times (0 = until stopped).
+    ImGui::SameLine();
+    auto& repeat = s_repeats[session.uiId()];
+    ImGui::SetNextItemWidth(70);
+    ImGui::InputInt("ms##every", &repeat.intervalMs, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
+    UiProbe::mark("repeat/interval");
+    repeat.intervalMs = std::max(1, repeat.intervalMs);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(70);
+    ImGui::InputInt("times##count", &repeat.count, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
+    UiProbe::mark("repeat/count");
+    repeat.count = std::max(0, repeat.count);
+    ImGui::SameLine();
+    if (!repeat.running) {
+        ImGui::BeginDisabled(!sendable);
+        if (ImGui::SmallButton("repeat")) {
+            session.session()->startRepeat({*preview.bytes, *target, std::chrono::milliseconds(repeat.intervalMs),
+                                            static_cast<std::uint64_t>(repeat.count)});
+            repeat.running = true;
+        }
+        ImGui::EndDisabled();
+    } else if (ImGui::SmallButton("stop repeat") || !connected) {
+        if (session.session()) session.session()->stopRepeat();
+        repeat.running = false;
+    }
+    UiProbe::mark("send/repeat");
 
     // History, file, saved payloads (F1..F9 send the first nine).
     if (!composer.history().empty()) {

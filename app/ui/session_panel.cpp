@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "app_ui.hpp"
 #include "socketeer/core/codec/escape_codec.hpp"
@@ -49,6 +50,38 @@ void drawReplySettings(AutoReply& reply, bool tcpServer) {
         ImGui::SameLine();
     }
     ImGui::Checkbox("close after reply", &reply.closeAfterReply);
+}
+
+std::map<std::uint64_t, std::string> s_capturePaths;
+
+/// Capture every byte to a file, from the session's worker: nothing is lost whatever the display drops.
+void drawCaptureControls(app::SessionModel& session) {
+    if (session.capturing()) {
+        if (ImGui::SmallButton("stop capture")) session.stopCapture();
+        ImGui::SameLine();
+        ImGui::TextDisabled("capturing to %s", session.capturePath().c_str());
+        return;
+    }
+    if (ImGui::SmallButton("capture...")) ImGui::OpenPopup("##capture");
+    UiProbe::mark("capture");
+    if (ImGui::BeginPopup("##capture")) {
+        std::string& path = s_capturePaths[session.uiId()];
+        static bool records = true;
+        static bool overwrite = false;
+        ImGui::SetNextItemWidth(360);
+        ImGui::InputText("file", &path);
+        UiProbe::mark("capture/path");
+        ImGui::Checkbox("timestamped records of both directions (else raw received bytes)", &records);
+        ImGui::Checkbox("replace an existing file", &overwrite);
+        const bool start = ImGui::Button("Start capture");
+        UiProbe::mark("capture/start");
+        if (start) {
+            CaptureSpec spec{path, records ? CaptureFormat::Records : CaptureFormat::Raw, true, records, overwrite};
+            session.startCapture(spec); // a refusal (file exists, cannot open) lands in the status line and the log
+            ImGui::CloseCurrentPopup();
+        }
+        ImGui::EndPopup();
+    }
 }
 
 } // namespace
@@ -197,6 +230,8 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
                 formatBytes(rates.txBytes).c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
+    ImGui::SameLine();
+    drawCaptureControls(session);
 
     const bool settingsOpen = ImGui::CollapsingHeader(open ? "Settings (apply at the next open)###settings" : "Settings###settings");
     UiProbe::mark("settings");

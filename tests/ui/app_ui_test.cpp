@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <unistd.h>
 
 #include "ui_harness.hpp"
@@ -224,4 +225,69 @@ TEST(AppUi, DemoShowsTrafficWithinSeconds) {
     const auto welcome = client.history().at(0);
     EXPECT_EQ(welcome.direction, Direction::Rx);
     EXPECT_TRUE(std::string(asChars(welcome.bytes)).starts_with("Welcome to the Socketeer demo"));
+}
+
+TEST(AppUi, RepeatSendsOnTheWorkerTheNumberOfTimesAsked) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    app::SessionModel& client = *net.clients[0];
+    h.model.selected = client.uiId();
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("tick");
+    ASSERT_TRUE(h.click("repeat/interval"));
+    h.type("5");
+    ASSERT_TRUE(h.click("repeat/count"));
+    h.type("7");
+    ASSERT_TRUE(h.click("send/repeat"));
+    ASSERT_TRUE(h.frameUntil([&] { return net.server->traffic().rxBytes == 28; }));
+    ASSERT_TRUE(h.frameUntil([&] {
+        for (const auto& line : client.log().lines())
+            if (line.text == "repeat finished after 7 sends") return true;
+        return false;
+    }));
+    EXPECT_EQ(client.traffic().txMessages, 7u);
+}
+
+TEST(AppUi, CaptureFromThePanelKeepsEveryByteAndClosingManySessionsIsQuick) {
+    const std::string path = (std::filesystem::temp_directory_path() / ("socketeer-ui-cap-" + std::to_string(::getpid()))).string();
+    std::filesystem::remove(path);
+    auto h = std::make_unique<UiHarness>();
+    Network net = connect(*h, 1);
+    h->model.selected = net.server->uiId();
+    ASSERT_TRUE(h->click("capture"));
+    ASSERT_TRUE(h->click("capture/path"));
+    h->type(path);
+    ASSERT_TRUE(h->click("capture/start"));
+    ASSERT_TRUE(net.server->capturing()) << net.server->lastError();
+    for (int i = 0; i < 50; ++i) net.clients[0]->send(Bytes(1000, static_cast<std::uint8_t>(i)), SendTarget::toDefault());
+    ASSERT_TRUE(h->frameUntil([&] { return net.server->traffic().rxBytes == 50000; }));
+    // Forty more open sessions, then the app closes.
+    for (int i = 0; i < 20; ++i) {
+        SessionSpec server;
+        server.kind = SessionKind::TcpServer;
+        server.tcpServer.bindAddress = "127.0.0.1";
+        h->model.addSession(server).open();
+        SessionSpec udp;
+        udp.kind = SessionKind::Udp;
+        udp.udp.bindAddress = "127.0.0.1";
+        h->model.addSession(udp).open();
+    }
+    ASSERT_TRUE(h->frameUntil([&] {
+        std::size_t open = 0;
+        for (auto& session : h->model.sessions()) open += session->state() == SessionState::Open ? 1 : 0;
+        return open == 42;
+    }));
+    const auto start = std::chrono::steady_clock::now();
+    h.reset();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+    // The capture holds every record: 50 payloads of 1000 bytes behind their header lines.
+    std::ifstream in(path, std::ios::binary);
+    const std::string captured((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::size_t payload = 0;
+    for (std::size_t at = captured.find(" RX "); at != std::string::npos; at = captured.find(" RX ", at + 1)) {
+        const auto size = captured.find(" size=", at);
+        payload += std::stoul(captured.substr(size + 6, captured.find('\n', size) - size - 6));
+    }
+    EXPECT_EQ(payload, 50000u);
+    std::filesystem::remove(path);
 }
