@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/event/event_text.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/codec/hex_dump.hpp"
 
@@ -101,39 +102,6 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string EventPrinter::statusLine(SessionKind kind, const SessionEvent& event, bool listener) {
-    return std::visit(
-        [&](const auto& e) -> std::string {
-            using T = std::decay_t<decltype(e)>;
-            if constexpr (std::is_same_v<T, EventOpened>) {
-                return (isServer(kind) && listener ? "listening on " : "bound to ") + e.local.toString();
-            } else if constexpr (std::is_same_v<T, EventConnecting>) {
-                return "connecting to " + e.remote.toString() + (e.attempt > 1 ? " (attempt " + std::to_string(e.attempt) + ")" : "");
-            } else if constexpr (std::is_same_v<T, EventConnected>) {
-                return "connected to " + e.remote.toString() + " from " + e.local.toString();
-            } else if constexpr (std::is_same_v<T, EventAccepted>) {
-                return "accepted " + e.remote.toString() + " (client #" + std::to_string(e.id) + ")";
-            } else if constexpr (std::is_same_v<T, EventData>) {
-                return {};
-            } else if constexpr (std::is_same_v<T, EventClosed>) {
-                return "closed: " + e.detail;
-            } else if constexpr (std::is_same_v<T, EventError>) {
-                return "error: " + e.message;
-            } else if constexpr (std::is_same_v<T, EventSendRejected>) {
-                return "send rejected: " + e.reason;
-            } else if constexpr (std::is_same_v<T, EventRefused>) {
-                return e.reason;
-            } else if constexpr (std::is_same_v<T, EventReconnecting>) {
-                return "reconnecting in " + std::to_string(e.delay.count()) + " ms (attempt " + std::to_string(e.attempt) + ")";
-            } else if constexpr (std::is_same_v<T, EventNotice>) {
-                return e.text;
-            } else {
-                return std::to_string(e.rxMessages + e.txMessages + e.otherEvents) + " events not shown";
-            }
-        },
-        event.body);
-}
-
 void EventPrinter::write(std::FILE* stream, const std::string& text) {
     if (m_broken && stream == m_out) return;
     if (std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0) {
@@ -167,7 +135,7 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     }
     const bool isError = std::holds_alternative<EventError>(event.body);
     if (m_quiet && !isError) return;
-    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + statusLine(kind, event, !m_udpClient) + "\n");
+    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + describeEvent(event, isServer(kind) && !m_udpClient) + "\n");
 }
 
 void EventPrinter::errorLine(const std::string& text) {

@@ -25,8 +25,6 @@ public:
     /// The JSON object of one event (without the newline); also used by tests.
     static std::string jsonLine(const std::string& session, core::SessionKind kind, const core::SessionEvent& event,
                                 core::TextEncoding encoding);
-    /// The stderr status line of a non-data event ("" for data).
-    static std::string statusLine(core::SessionKind kind, const core::SessionEvent& event, bool listener = true);
 
 private:
     void write(std::FILE* stream, const std::string& text);

@@ -37,7 +37,4 @@ private:
     std::uint64_t m_dropped = 0;
 };
 
-/// "10:00:00.123" in local time: the timestamp of panes and logs.
-std::string formatClockMs(std::int64_t timeUs);
-
 } // namespace socketeer::app

@@ -32,7 +32,7 @@ struct PaneState {
 std::map<std::uint64_t, PaneState> s_panes;
 
 std::string recordHeader(const HistoryRecord& record) {
-    return app::formatClockMs(record.timeUs) + (record.direction == Direction::Rx ? " RX " : " TX ") +
+    return core::formatClockMs(record.timeUs) + (record.direction == Direction::Rx ? " RX " : " TX ") +
            record.peer.toString();
 }
 
@@ -209,7 +209,7 @@ void drawConnectionLog(app::SessionModel& session, float height) {
             const ImVec4 colour = entry.level == app::LogLine::Level::Error     ? ImVec4(1, 0.45f, 0.4f, 1)
                                   : entry.level == app::LogLine::Level::Warning ? ImVec4(1, 0.8f, 0.4f, 1)
                                                                                 : ImGui::GetStyle().Colors[ImGuiCol_Text];
-            const std::string text = app::formatClockMs(entry.timeUs) + "  " + entry.text;
+            const std::string text = core::formatClockMs(entry.timeUs) + "  " + entry.text;
             ImGui::PushStyleColor(ImGuiCol_Text, colour);
             ImGui::TextUnformatted(text.data(), text.data() + text.size());
             ImGui::PopStyleColor();

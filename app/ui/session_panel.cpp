@@ -179,13 +179,13 @@ void drawPeerTable(app::SessionModel& session) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(peer.peer.toString().c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(app::formatClockMs(peer.sinceUs).c_str());
+            ImGui::TextUnformatted(core::formatClockMs(peer.sinceUs).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.rxBytes)).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.txBytes)).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(app::formatClockMs(peer.lastActivityUs).c_str());
+            ImGui::TextUnformatted(core::formatClockMs(peer.lastActivityUs).c_str());
             if (server) {
                 ImGui::TableNextColumn();
                 if (ImGui::SmallButton("kick")) session.kick(peer.id);

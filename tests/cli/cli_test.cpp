@@ -87,7 +87,7 @@ TEST(Cli, InteractiveStdinGoesOutAndRepliesComeBack) {
     auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(server.port)}), "line one\nline two\n");
     EXPECT_EQ(client.code, 0) << client.err;
     EXPECT_EQ(client.out, "line one\nline two\n");
-    EXPECT_NE(client.err.find("closed: closed by peer"), std::string::npos) << client.err;
+    EXPECT_NE(client.err.find("closed (peer closed): closed by peer"), std::string::npos) << client.err;
 }
 
 TEST(Cli, FixedReplyWithPlaceholders) {

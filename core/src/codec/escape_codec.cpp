@@ -1,6 +1,8 @@
 // parseEscaped / formatEscaped: escaped text to bytes and back, exact in both directions.
 #include "socketeer/core/codec/escape_codec.hpp"
 
+#include "socketeer/core/codec/hex_codec.hpp"
+
 namespace socketeer::core {
 
 namespace {
@@ -8,22 +10,7 @@ namespace {
 constexpr char UpperHexDigits[] = "0123456789ABCDEF";
 constexpr std::string_view BackslashHint = " (write \\\\ for a backslash)";
 
-int hexDigitValue(const DecodedChar& decoded) {
-    if (!decoded.valid()) {
-        return -1;
-    }
-    const char32_t c = decoded.codePoint();
-    if (c >= U'0' && c <= U'9') {
-        return static_cast<int>(c - U'0');
-    }
-    if (c >= U'a' && c <= U'f') {
-        return static_cast<int>(c - U'a' + 10);
-    }
-    if (c >= U'A' && c <= U'F') {
-        return static_cast<int>(c - U'A' + 10);
-    }
-    return -1;
-}
+int hexDigitValue(const DecodedChar& decoded) { return decoded.valid() ? core::hexDigitValue(decoded.codePoint()) : -1; }
 
 // The byte a one-letter escape stands for, or -1 if the letter is not an escape.
 int simpleEscapeValue(char32_t letter) {

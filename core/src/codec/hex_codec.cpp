@@ -15,6 +15,13 @@ bool isSeparator(const DecodedChar& decoded) {
     return c == U' ' || c == U'\t' || c == U',' || c == U'\r' || c == U'\n';
 }
 
+
+bool isPrefixX(const DecodedChar& decoded) {
+    return decoded.valid() && (decoded.codePoint() == U'x' || decoded.codePoint() == U'X');
+}
+
+} // namespace
+
 int hexDigitValue(char32_t c) {
     if (c >= U'0' && c <= U'9') {
         return static_cast<int>(c - U'0');
@@ -27,12 +34,6 @@ int hexDigitValue(char32_t c) {
     }
     return -1;
 }
-
-bool isPrefixX(const DecodedChar& decoded) {
-    return decoded.valid() && (decoded.codePoint() == U'x' || decoded.codePoint() == U'X');
-}
-
-} // namespace
 
 Parsed<Bytes> parseHex(std::string_view text) {
     Bytes out;

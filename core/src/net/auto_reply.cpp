@@ -1,24 +1,9 @@
 // Auto-reply templates.
 #include "socketeer/core/net/auto_reply.hpp"
 
-#include <cstdio>
-#include <ctime>
 #include <string_view>
 
 namespace socketeer::core {
-
-std::string formatClassicTime(std::chrono::system_clock::time_point time) {
-    std::time_t t = std::chrono::system_clock::to_time_t(time);
-    std::tm local{};
-#ifdef _WIN32
-    localtime_s(&local, &t);
-#else
-    localtime_r(&t, &local);
-#endif
-    char text[64];
-    std::strftime(text, sizeof text, "%a %b %d %H:%M:%S %Y", &local);
-    return text;
-}
 
 Bytes expandTemplate(ByteView pattern, const TemplateContext& context) {
     Bytes out;

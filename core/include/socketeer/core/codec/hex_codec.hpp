@@ -17,4 +17,7 @@ namespace socketeer::core {
 /// "48 65 6C": two hex digits per byte, separated by `separator` ('\0' for none).
 [[nodiscard]] std::string formatHex(ByteView bytes, char separator = ' ', bool upperCase = true);
 
+/// 0-15 for a hex digit of either case, -1 for anything else.
+int hexDigitValue(char32_t c);
+
 } // namespace socketeer::core

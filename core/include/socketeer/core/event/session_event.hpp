@@ -11,6 +11,7 @@
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/stats/counters.hpp"
+#include "socketeer/core/time_format.hpp"
 
 namespace socketeer::core {
 
@@ -121,11 +122,5 @@ struct SessionEvent {
     std::int64_t timeUs = 0; ///< wall clock, microseconds since the Unix epoch
     SessionEventBody body;
 };
-
-/// Microseconds since the Unix epoch, the time base of every event.
-std::int64_t nowUs();
-
-/// "2026-11-23T10:00:00.123456Z" (UTC, ISO 8601 with microseconds).
-std::string formatIsoTimeUs(std::int64_t timeUs);
 
 } // namespace socketeer::core

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "socketeer/core/bytes.hpp"
+#include "socketeer/core/time_format.hpp"
 
 namespace socketeer::core {
 
@@ -37,9 +38,6 @@ struct TemplateContext {
 
 /// Expands {time}, {peer} and {n} in a template; every other byte is copied unchanged.
 Bytes expandTemplate(ByteView pattern, const TemplateContext& context);
-
-/// "Mon Nov 23 10:00:00 2026" for a time point, in local time (the classic asctime layout, no newline).
-std::string formatClassicTime(std::chrono::system_clock::time_point time);
 
 /// The reply to one received message under `rule`, or empty when the mode sends nothing.
 Bytes buildReply(const AutoReply& rule, ByteView received, const TemplateContext& context);

@@ -1,0 +1,54 @@
+// Event wording.
+#include "socketeer/core/event/event_text.hpp"
+
+namespace socketeer::core {
+
+std::string describeEvent(const SessionEvent& event, bool listener) {
+    return std::visit(
+        [&](const auto& e) -> std::string {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, EventOpened>) {
+                return (listener ? "listening on " : "bound to ") + e.local.toString();
+            } else if constexpr (std::is_same_v<T, EventConnecting>) {
+                return "connecting to " + e.remote.toString() +
+                       (e.attempt > 1 ? " (attempt " + std::to_string(e.attempt) + ")" : "");
+            } else if constexpr (std::is_same_v<T, EventConnected>) {
+                return "connected to " + e.remote.toString() + " from " + e.local.toString();
+            } else if constexpr (std::is_same_v<T, EventAccepted>) {
+                return "accepted " + e.remote.toString() + " (client #" + std::to_string(e.id) + ")";
+            } else if constexpr (std::is_same_v<T, EventData>) {
+                return {};
+            } else if constexpr (std::is_same_v<T, EventClosed>) {
+                return "closed (" + std::string(closeReasonName(e.reason)) + "): " + e.detail;
+            } else if constexpr (std::is_same_v<T, EventError>) {
+                return "error: " + e.message;
+            } else if constexpr (std::is_same_v<T, EventSendRejected>) {
+                return "send of " + std::to_string(e.bytes) + " bytes rejected: " + e.reason;
+            } else if constexpr (std::is_same_v<T, EventRefused>) {
+                return e.reason;
+            } else if constexpr (std::is_same_v<T, EventReconnecting>) {
+                return "reconnecting in " + std::to_string(e.delay.count()) + " ms (attempt " + std::to_string(e.attempt) + ")";
+            } else if constexpr (std::is_same_v<T, EventNotice>) {
+                return e.text;
+            } else {
+                return "display fell behind: " + std::to_string(e.rxMessages + e.txMessages) + " messages (" +
+                       std::to_string(e.rxBytes + e.txBytes) + " bytes) counted but not shown";
+            }
+        },
+        event.body);
+}
+
+EventSeverity eventSeverity(const SessionEvent& event) {
+    if (std::holds_alternative<EventError>(event.body)) return EventSeverity::Error;
+    if (const auto* closed = std::get_if<EventClosed>(&event.body))
+        return closed->reason == CloseReason::Reset || closed->reason == CloseReason::Error ||
+                       closed->reason == CloseReason::Timeout
+                   ? EventSeverity::Warning
+                   : EventSeverity::Info;
+    if (std::holds_alternative<EventSendRejected>(event.body) || std::holds_alternative<EventRefused>(event.body) ||
+        std::holds_alternative<EventDisplayGap>(event.body))
+        return EventSeverity::Warning;
+    return EventSeverity::Info;
+}
+
+} // namespace socketeer::core
