@@ -97,11 +97,12 @@ void ReceiveView::sync(const SessionHistory& history) {
     if (m_paused) {
         for (std::uint64_t s = m_nextSequence + m_pendingRecords; s < end; ++s) {
             ++m_pendingRecords;
-            m_pendingBytes += history.at(static_cast<std::size_t>(s - first)).bytes.size();
+            m_pendingBytes += history.at(static_cast<std::size_t>(s - first), false).bytes.size();
         }
         return;
     }
-    for (std::uint64_t s = m_nextSequence; s < end; ++s) indexRecord(history.at(static_cast<std::size_t>(s - first)));
+    const bool needPeer = !m_filter.peer.empty();
+    for (std::uint64_t s = m_nextSequence; s < end; ++s) indexRecord(history.at(static_cast<std::size_t>(s - first), needPeer));
     m_nextSequence = end;
 }
 

@@ -1,6 +1,8 @@
 // SessionModel: the UI side of one session.
 #include "session_model.hpp"
 
+#include <algorithm>
+
 namespace socketeer::app {
 
 using namespace core;
@@ -80,6 +82,7 @@ std::size_t SessionModel::drain() {
     }
     m_receiveView.sync(m_history);
     updateRates();
+    if (m_file) pumpFile();
     return count;
 }
 
@@ -102,6 +105,64 @@ void SessionModel::send(Bytes payload, SendTarget target) {
     if (!m_session) return;
     m_composer.remember(payload);
     m_session->send(std::move(payload), std::move(target));
+}
+
+std::string SessionModel::sendFile(const std::string& path, SendTarget target) {
+    if (m_file) return "already sending " + m_file->path;
+    if (!m_session || state() != SessionState::Open) return "the session is not open";
+    auto stream = std::make_unique<std::ifstream>(path, std::ios::binary | std::ios::ate);
+    if (!*stream) return "cannot read '" + path + "'";
+    FileSend file;
+    file.total = static_cast<std::uint64_t>(stream->tellg());
+    stream->seekg(0);
+    file.stream = std::move(stream);
+    file.path = path;
+    file.target = target;
+    file.txAtStart = m_session->counters().traffic.snapshot().txBytes;
+    file.rejectedAtStart = m_session->counters().sendsRejected.load();
+    if (target.kind == SendTarget::Kind::AllConnections || (target.kind == SendTarget::Kind::Default && m_spec.kind == SessionKind::TcpServer))
+        file.destinations = std::max<std::uint64_t>(1, m_session->peers().size());
+    m_file = std::move(file);
+    m_log.add(nowUs(), LogLine::Level::Info, "sending file " + path + " (" + std::to_string(m_file->total) + " bytes)");
+    pumpFile();
+    return {};
+}
+
+std::optional<SessionModel::FileProgress> SessionModel::fileProgress() const {
+    if (!m_file) return std::nullopt;
+    return FileProgress{m_file->offered, m_file->total};
+}
+
+void SessionModel::pumpFile() {
+    constexpr std::uint64_t Chunk = 1u << 20;
+    constexpr std::uint64_t MaxInFlight = 4u << 20; // a quarter of the default send budget
+    FileSend& file = *m_file;
+    if (m_session->counters().sendsRejected.load() != file.rejectedAtStart || state() != SessionState::Open) {
+        m_log.add(nowUs(), LogLine::Level::Error, "sending file " + file.path + " stopped after " +
+                                                      std::to_string(file.offered) + " of " + std::to_string(file.total) + " bytes");
+        m_file.reset();
+        return;
+    }
+    for (;;) {
+        const std::uint64_t written = (m_session->counters().traffic.snapshot().txBytes - file.txAtStart) / file.destinations;
+        if (file.offered >= file.total) {
+            if (written >= file.total) {
+                m_log.add(nowUs(), LogLine::Level::Info, "sent file " + file.path + " (" + std::to_string(file.total) + " bytes)");
+                m_file.reset();
+            }
+            return;
+        }
+        if (file.offered - std::min(written, file.offered) >= MaxInFlight) return; // wait for the queue to drain
+        Bytes chunk(static_cast<std::size_t>(std::min(Chunk, file.total - file.offered)));
+        file.stream->read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
+        if (!*file.stream) {
+            m_log.add(nowUs(), LogLine::Level::Error, "reading " + file.path + " failed after " + std::to_string(file.offered) + " bytes");
+            m_file.reset();
+            return;
+        }
+        file.offered += chunk.size();
+        m_session->send(std::move(chunk), file.target);
+    }
 }
 
 bool SessionModel::startCapture(const CaptureSpec& spec) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -50,6 +51,16 @@ public:
     std::size_t drain();
 
     void send(core::Bytes payload, core::SendTarget target);
+    /// Streams a file to target in pieces as the send queue drains, so a file of any size stays within the send
+    /// budget. Returns "" or why it cannot start (cannot read the file, already sending one).
+    std::string sendFile(const std::string& path, core::SendTarget target);
+    /// While a file is being sent: bytes handed to the session so far and the file's size.
+    struct FileProgress {
+        std::uint64_t offered = 0;
+        std::uint64_t total = 0;
+    };
+    [[nodiscard]] std::optional<FileProgress> fileProgress() const;
+
     /// Starts capturing to a file (creating the session if needed). A refusal is logged and shown as the last error.
     bool startCapture(const core::CaptureSpec& spec);
     void stopCapture();
@@ -100,6 +111,18 @@ private:
     std::uint64_t m_loggedEvictedRecords = 0;
     std::optional<core::Endpoint> m_localEndpoint;
     std::string m_lastError;
+    void pumpFile();
+    struct FileSend {
+        std::unique_ptr<std::ifstream> stream;
+        std::string path;
+        core::SendTarget target;
+        std::uint64_t total = 0;
+        std::uint64_t offered = 0;
+        std::uint64_t txAtStart = 0;
+        std::uint64_t rejectedAtStart = 0;
+        std::uint64_t destinations = 1;
+    };
+    std::optional<FileSend> m_file;
     std::string m_capturePath;
     core::CaptureSpec m_captureSpec;
     std::chrono::steady_clock::time_point m_lastEvictionLog{};

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include "app_ui.hpp"
 #include "imgui_compat.hpp"
@@ -166,22 +165,21 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("file...")) ImGui::OpenPopup("##file");
+    UiProbe::mark("file");
+    if (const auto progress = session.fileProgress()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("file: %s of %s", formatBytes(double(progress->offered)).c_str(), formatBytes(double(progress->total)).c_str());
+    }
     if (ImGui::BeginPopup("##file")) {
         std::string& path = s_filePaths[session.uiId()];
         ImGui::SetNextItemWidth(360);
         ImGui::InputText("file to send", &path);
-        if (ImGui::Button("Send file") && target) {
-            std::ifstream in(path, std::ios::binary);
-            std::ostringstream content;
-            content << in.rdbuf();
-            const std::string bytes = content.str();
-            const std::size_t budget = session.spec().tcpClient.limits.sendBudgetBytes;
-            if (!in) s_fileMessages[session.uiId()] = "cannot read " + path;
-            else if (bytes.size() > budget) s_fileMessages[session.uiId()] = "file is larger than the send budget of " + formatBytes(double(budget));
-            else {
-                session.send(Bytes(bytes.begin(), bytes.end()), *target);
-                s_fileMessages[session.uiId()] = "sent " + formatBytes(double(bytes.size()));
-            }
+        UiProbe::mark("file/path");
+        const bool start = ImGui::Button("Send file");
+        UiProbe::mark("file/send");
+        if (start && target) {
+            const std::string error = session.sendFile(path, *target);
+            s_fileMessages[session.uiId()] = error.empty() ? "sending..." : error;
         }
         if (!s_fileMessages[session.uiId()].empty()) ImGui::TextUnformatted(s_fileMessages[session.uiId()].c_str());
         ImGui::EndPopup();

@@ -28,6 +28,16 @@ bool inputPort(const char* label, std::uint16_t& port) {
     return changed;
 }
 
+/// IP version for a listening address: both (dual-stack), IPv4 only, IPv6 only; a specific address keeps its family.
+void ipVersionCombo(std::string& bindAddress) {
+    const char* versions[] = {"IPv4 + IPv6", "IPv4 only", "IPv6 only"};
+    int current = bindAddress.empty() ? 0 : bindAddress == "0.0.0.0" ? 1 : bindAddress == "::" ? 2 : -1;
+    if (current < 0) return; // a specific address: its family is the choice
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(120);
+    if (ImGui::Combo("##ipversion", &current, versions, 3)) bindAddress = current == 0 ? "" : current == 1 ? "0.0.0.0" : "::";
+}
+
 void drawReplySettings(AutoReply& reply, bool tcpServer) {
     const char* modes[] = {"none", "echo", "fixed reply", "prefixed echo"};
     int mode = static_cast<int>(reply.mode);
@@ -111,6 +121,7 @@ void drawSettings(app::SessionModel& session) {
         auto& c = spec.tcpServer;
         ImGui::InputText("bind address (empty = all, IPv4+IPv6)", &c.bindAddress);
         UiProbe::mark("settings/bind");
+        ipVersionCombo(c.bindAddress);
         inputPort("port (0 = any free)", c.port);
         UiProbe::mark("settings/port");
         int maxClients = static_cast<int>(c.maxClients);
@@ -122,6 +133,7 @@ void drawSettings(app::SessionModel& session) {
     case SessionKind::Udp: {
         auto& c = spec.udp;
         ImGui::InputText("bind address (empty = any)", &c.bindAddress);
+        ipVersionCombo(c.bindAddress);
         ImGui::SameLine();
         inputPort("local port", c.port);
         UiProbe::mark("settings/port");

@@ -291,3 +291,28 @@ TEST(AppUi, CaptureFromThePanelKeepsEveryByteAndClosingManySessionsIsQuick) {
     EXPECT_EQ(payload, 50000u);
     std::filesystem::remove(path);
 }
+
+TEST(AppUi, SendsAFileLargerThanTheSendBudgetInPieces) {
+    const std::string path = (std::filesystem::temp_directory_path() / ("socketeer-ui-file-" + std::to_string(::getpid()))).string();
+    Bytes content(24u << 20); // 24 MiB, past the 16 MiB send budget
+    for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 13);
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()), static_cast<std::streamsize>(content.size()));
+    UiHarness h;
+    Network net = connect(h, 1);
+    h.model.selected = net.clients[0]->uiId();
+    ASSERT_TRUE(h.click("file"));
+    ASSERT_TRUE(h.click("file/path"));
+    h.type(path);
+    ASSERT_TRUE(h.click("file/send"));
+    ASSERT_TRUE(h.frameUntil([&] { return net.server->traffic().rxBytes == content.size(); }, std::chrono::seconds(30)))
+        << net.server->traffic().rxBytes;
+    ASSERT_TRUE(h.frameUntil([&] { return !net.clients[0]->fileProgress().has_value(); }));
+    EXPECT_EQ(net.clients[0]->session()->counters().sendsRejected.load(), 0u);
+    Bytes received;
+    for (std::size_t i = 0; i < net.server->history().size(); ++i) {
+        const auto record = net.server->history().at(i, false);
+        if (record.direction == Direction::Rx) received.insert(received.end(), record.bytes.begin(), record.bytes.end());
+    }
+    EXPECT_TRUE(received == content) << "received " << received.size() << " bytes";
+    std::filesystem::remove(path);
+}

@@ -64,13 +64,13 @@ bool SessionHistory::append(const SessionEvent& event) {
     return true;
 }
 
-HistoryRecord SessionHistory::at(std::size_t index) const {
+HistoryRecord SessionHistory::at(std::size_t index, bool withPeer) const {
     const Header& header = m_records[index];
     Endpoint peer;
     peer.port = header.port;
-    if (header.isV6) {
+    if (withPeer && header.isV6) {
         peer.address = asio::ip::address_v6(header.address, header.scopeId).to_string();
-    } else {
+    } else if (withPeer) {
         peer.address = asio::ip::address_v4({header.address[0], header.address[1], header.address[2], header.address[3]}).to_string();
     }
     return {firstSequence() + index, header.timeUs, header.direction, header.connection, std::move(peer),

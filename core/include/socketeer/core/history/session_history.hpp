@@ -40,8 +40,9 @@ public:
 
     [[nodiscard]] std::size_t size() const { return m_records.size(); }
     [[nodiscard]] bool empty() const { return m_records.empty(); }
-    /// index 0 is the oldest record still held.
-    [[nodiscard]] HistoryRecord at(std::size_t index) const;
+    /// index 0 is the oldest record still held. withPeer = false skips formatting the peer's address (for scans
+    /// over many records that do not look at it).
+    [[nodiscard]] HistoryRecord at(std::size_t index, bool withPeer = true) const;
     [[nodiscard]] std::uint64_t firstSequence() const { return m_evictedRecords + m_clearedRecords; }
     [[nodiscard]] std::uint64_t totalRecords() const { return firstSequence() + m_records.size(); }
 
