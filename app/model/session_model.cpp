@@ -81,24 +81,28 @@ std::size_t SessionModel::drain() {
         m_lastEvictionLog = std::chrono::steady_clock::now();
     }
     m_receiveView.sync(m_history);
-    updateRates();
+    const bool ratesChanged = updateRates();
     if (m_file) pumpFile();
-    return count;
+    return count + (ratesChanged ? 1 : 0); // a new rate is worth a redraw too
+
 }
 
-void SessionModel::updateRates() {
+bool SessionModel::updateRates() {
     const auto now = std::chrono::steady_clock::now();
     if (now - m_lastPeersTime >= std::chrono::milliseconds(250)) {
         m_peers = m_session->peers();
         m_lastPeersTime = now;
     }
     const double seconds = std::chrono::duration<double>(now - m_lastSampleTime).count();
-    if (seconds < 1.0) return;
+    if (seconds < 1.0) return false;
     const TrafficSnapshot sample = m_session->counters().traffic.snapshot();
     const TrafficSnapshot delta = minus(sample, m_lastSample);
+    const TrafficRates previous = m_rates;
     m_rates = {delta.rxBytes / seconds, delta.rxMessages / seconds, delta.txBytes / seconds, delta.txMessages / seconds};
     m_lastSample = sample;
     m_lastSampleTime = now;
+    return m_rates.rxBytes != previous.rxBytes || m_rates.txBytes != previous.txBytes ||
+           m_rates.rxMessages != previous.rxMessages || m_rates.txMessages != previous.txMessages;
 }
 
 void SessionModel::send(Bytes payload, SendTarget target) {

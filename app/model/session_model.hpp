@@ -47,7 +47,7 @@ public:
     core::Session* session() { return m_session.get(); }
 
     /// Moves queued events into history and log. Call every UI loop pass, also when the window is hidden.
-    /// Returns how many events were taken.
+    /// Returns how many events were taken, plus one when the rates changed: non-zero means "redraw".
     std::size_t drain();
 
     void send(core::Bytes payload, core::SendTarget target);
@@ -91,7 +91,7 @@ public:
     bool autoScroll = true;
 
 private:
-    void updateRates();
+    bool updateRates(); ///< true when a rate changed
 
     const std::uint64_t m_uiId;
     core::SessionSpec m_spec;

@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
         if (woken || events > 0) activeFrames = 3;
         else if (activeFrames > 0) --activeFrames;
+        else if (options.screenshot.empty()) continue; // idle: nothing changed, nothing to draw
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
