@@ -116,7 +116,7 @@ void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
 void addSendOptions(CLI::App* command, RawOptions& raw) {
     command->add_option("HOST", raw.host, "Host name or address")->required();
     command->add_option("PORT", raw.remotePort, "Port")->required();
-    command->add_option("--send", raw.sends, "Send DATA (repeatable, in order); without it stdin is sent")->take_last();
+    command->add_option("--send", raw.sends, "Send DATA (repeatable, in order); without it stdin is sent")->take_all();
     command->add_option("--repeat", raw.repeat, "Send the --send list N times");
     command->add_option("--interval", raw.intervalMs, "Milliseconds between sends");
     command->add_option("--wait", raw.waitMs, "After the last send, wait for replies until MS of silence "
