@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -68,6 +69,9 @@ std::uint16_t portValue(const std::string& text, const std::string& what) {
 }
 
 Bytes readFileBytes(const std::string& path, const std::string& option) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        throw UsageError{option + " '@" + path + "': not a regular file"};
     std::ifstream in(path, std::ios::binary);
     if (!in) throw UsageError{option + " '@" + path + "': cannot read the file"};
     std::ostringstream text;

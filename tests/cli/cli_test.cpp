@@ -226,6 +226,8 @@ TEST(Cli, BadInputExitsTwoWithTheProblemNamed) {
         {cli({"tcp-client", "127.0.0.1", "9", "--send", "@/no/such/file"}), "--send '@/no/such/file': cannot read the file"},
         {cli({"frobnicate"}), "socketeer-cli: "},
         {cli({"run", "/no/such/workspace.json"}), "cannot read workspace '/no/such/workspace.json'"},
+        {cli({"run", "/dev/zero"}), "workspace '/dev/zero' is not a regular file"},
+        {cli({"tcp-client", "127.0.0.1", "9", "--send", "@/dev/zero"}), "--send '@/dev/zero': not a regular file"},
     };
     for (const auto& c : cases) {
         auto result = runProcess(c.args);

@@ -435,6 +435,10 @@ std::string serializeWorkspace(const Workspace& workspace) {
 
 Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimits& limits) {
     std::error_code ec;
+    const auto status = std::filesystem::status(path, ec);
+    if (ec) return ParseError{0, 0, "cannot read workspace '" + path + "': " + ec.message()};
+    // A device or pipe has no size to check and may never end: only regular files are workspaces.
+    if (!std::filesystem::is_regular_file(status)) return ParseError{0, 0, "workspace '" + path + "' is not a regular file"};
     const auto size = std::filesystem::file_size(path, ec);
     if (ec) return ParseError{0, 0, "cannot read workspace '" + path + "': " + ec.message()};
     if (size > limits.maxFileBytes)
