@@ -29,7 +29,8 @@ private:
 
 using LookupResult = std::function<void(std::error_code, std::vector<asio::ip::address>)>;
 
-/// Resolves host (numeric or a name) on its own detached thread; onDone runs on the gate's io_context.
+/// Resolves host (numeric or a name) on its own detached thread; onDone runs on the gate's io_context. onDone may be
+/// destroyed on the lookup thread (when the gate closed first), so it must hold only weak references to session state.
 void lookupHost(const std::shared_ptr<LookupGate>& gate, std::string host, LookupResult onDone);
 
 } // namespace socketeer::core

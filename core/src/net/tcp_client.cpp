@@ -112,8 +112,11 @@ private:
             return;
         }
         lookupHost(m_lookups, m_config.host,
-                   [self = shared(), this, generation](std::error_code lec, std::vector<asio::ip::address> addresses) {
-                       if (generation != m_generation) return;
+                   // weak: the lookup thread may outlive the session, and must not be what destroys it
+                   [weak = std::weak_ptr<TcpClientImpl>(shared()), this, generation](std::error_code lec,
+                                                                                     std::vector<asio::ip::address> addresses) {
+                       const auto self = weak.lock();
+                       if (!self || generation != m_generation) return;
                        if (lec)
                            return attemptFailed(CloseReason::Error, lec,
                                                 "cannot resolve host '" + m_config.host + "': " + describeError(lec));

@@ -316,9 +316,11 @@ private:
         pending->second.push_back(std::move(payload));
         if (!isNew) return;
         lookupHost(m_lookups, host,
-                   [self = shared(), this, epoch = m_epoch, key, host, port](std::error_code lec,
-                                                                             std::vector<asio::ip::address> addresses) {
-                       if (epoch != m_epoch) return;
+                   // weak: the lookup thread may outlive the session, and must not be what destroys it
+                   [weak = std::weak_ptr<Impl>(shared()), this, epoch = m_epoch, key, host,
+                    port](std::error_code lec, std::vector<asio::ip::address> addresses) {
+                       const auto self = weak.lock();
+                       if (!self || epoch != m_epoch) return;
                        auto waiting = std::move(m_pendingResolves[key]);
                        m_pendingResolves.erase(key);
                        for (const auto& payload : waiting) m_queuedBytes -= payload->size();
