@@ -153,3 +153,9 @@ TEST(Workspace, MakeSessionBuildsTheRightKind) {
         EXPECT_EQ(session->state(), SessionState::Closed);
     }
 }
+
+TEST(Workspace, NumbersTooLargeForADoubleAreRefusedNotThrown) {
+    // Found by the workspace_loader fuzzer: nlohmann reports this as out_of_range, which used to escape.
+    EXPECT_EQ(refusal(R"({"format":"socketeer-workspace","version":1e999})"),
+              "invalid JSON: number overflow parsing '1e999'");
+}

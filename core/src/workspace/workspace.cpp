@@ -367,6 +367,11 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
         // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; keep the reason.
         if (auto colon = message.find(": "); colon != std::string::npos) message = message.substr(colon + 2);
         return positionedError(text, e.byte, "invalid JSON: " + message);
+    } catch (const json::exception& e) {
+        // Found by fuzzing: a number too large for a double ("1e999") is an out_of_range, not a parse_error.
+        std::string message = e.what();
+        if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
+        return ParseError{0, 0, "invalid JSON: " + message};
     }
     Reader in(limits);
     if (!root.is_object()) return ParseError{0, 0, "a workspace is a JSON object"};
