@@ -213,6 +213,11 @@ private:
         std::lock_guard lock(m_state->mutex);
         if (m_options.count && !countReached() && Clock::now() >= m_deadline && !m_state->stopRequested) return ExitTimeout;
         if (m_state->networkError || m_state->failed > 0) return ExitNetworkError;
+        // A client's failed send is a network error. Read the exact counter, not only the observer's flag: a failed
+        // send is counted a moment before its error event reaches the observer.
+        const bool client = m_options.command == CliOptions::Command::TcpClient ||
+                            m_options.command == CliOptions::Command::UdpClient;
+        if (client && m_sessions.front().session->counters().sendsFailed.load() > 0) return ExitNetworkError;
         return ExitDone;
     }
 
