@@ -198,6 +198,10 @@ void drawConnectionLog(app::SessionModel& session, float height) {
     }
     ImGui::SameLine();
     if (ImGui::SmallButton("clear log")) log.clear();
+    if (log.droppedLines() > 0) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(%llu oldest lines dropped)", static_cast<unsigned long long>(log.droppedLines()));
+    }
     ImGui::BeginChild("##log", ImVec2(0, height), true);
     UiProbe::mark("log");
     const auto& lines = log.lines();

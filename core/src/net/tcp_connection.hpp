@@ -60,13 +60,11 @@ public:
     [[nodiscard]] ConnectionId id() const { return m_id; }
     [[nodiscard]] const Endpoint& peer() const { return m_peer; }
     [[nodiscard]] const Endpoint& local() const { return m_local; }
-    [[nodiscard]] bool isOpen() const { return !m_closed; }
     /// False once closing or half-closed: relay and send-to-all skip such connections instead of failing on them.
     [[nodiscard]] bool acceptsSends() const {
         return !m_closed && !m_closeWhenFlushed && !m_sendShutdown && !m_halfCloseWhenFlushed;
     }
     [[nodiscard]] std::size_t queuedBytes() const { return m_queuedBytes; }
-    [[nodiscard]] std::size_t sendBudget() const { return m_sendBudget; }
     [[nodiscard]] std::uint64_t messagesReceived() const { return m_messagesReceived; }
 
 private:
