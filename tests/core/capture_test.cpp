@@ -109,7 +109,9 @@ TEST(Capture, RecordsFormatHasTimestampPeerAndDirection) {
                 if (const auto* d = std::get_if<EventData>(&x.body); d && d->direction == Direction::Rx) return true;
             return false;
         }));
-        // Destroying the session flushes and closes the capture.
+        // The echo's own completion (its TX record) can lag behind its arrival at the client: wait for it, then
+        // destroying the session flushes and closes the capture.
+        ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().txMessages == 1; }));
         (void)clientPort;
     }
     const std::string text = readFile(path);
