@@ -109,9 +109,8 @@ TEST(Capture, RecordsFormatHasTimestampPeerAndDirection) {
                 if (const auto* d = std::get_if<EventData>(&x.body); d && d->direction == Direction::Rx) return true;
             return false;
         }));
-        // The echo's own completion (its TX record) can lag behind its arrival at the client: wait for it, then
-        // destroying the session flushes and closes the capture.
-        ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().txMessages == 1; }));
+        // Destroying the session at once: the echo's own completion (its TX record) may still be queued, and the
+        // worker runs dry before it stops, so the capture holds it.
         (void)clientPort;
     }
     const std::string text = readFile(path);

@@ -50,6 +50,8 @@ Session::~Session() {
     if (m_impl) m_impl->closeLookups();
     if (m_impl) m_worker->post([impl = m_impl] { impl->shutdown(); });
     m_worker->stop();
+    // After the join: the completions that ran while the worker drained have been recorded; nothing else writes now.
+    m_output->closeCapture();
     m_impl.reset();
 }
 

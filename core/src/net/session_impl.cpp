@@ -79,7 +79,6 @@ void SessionImpl::shutdown() {
     m_repeatTimer.cancel();
     m_repeatPayload.reset();
     close();
-    m_out->closeCapture();
 }
 
 } // namespace socketeer::core

@@ -34,7 +34,7 @@ public:
     void startRepeat(RepeatSpec spec);
     void stopRepeat();
 
-    /// Before the worker stops: stop timers, close everything, flush the capture.
+    /// Before the worker stops: stop timers, close everything (the capture is closed after the worker joined).
     void shutdown();
     /// Any thread: lookups still running will not deliver (called before the worker stops).
     void closeLookups() { m_lookups->close(); }

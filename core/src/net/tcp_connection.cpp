@@ -132,7 +132,12 @@ void TcpConnection::writeQueued() {
     asio::async_write(m_socket, buffers, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
         const std::size_t count = self->m_inFlightCount;
         self->m_inFlightCount = 0;
-        if (self->m_closed) return;
+        if (self->m_closed) {
+            // Written before the close took effect: it went out, so it is counted and recorded like any other.
+            if (!ec)
+                for (const auto& payload : inFlight) self->m_out->emitData(Direction::Tx, self->m_id, self->m_peer, payload);
+            return;
+        }
         if (ec) {
             const CloseReason reason = closeReasonFor(ec);
             if (reason == CloseReason::Error)

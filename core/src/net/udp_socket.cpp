@@ -376,8 +376,13 @@ private:
         const PendingDatagram& next = m_queue.front();
         // The handler holds the payload (the OS may read it until then) and the epoch (a close empties the queue).
         m_socket.async_send_to(asio::buffer(*next.payload), next.destination,
-                               [self = shared(), this, epoch = m_epoch, payload = next.payload](std::error_code ec, std::size_t) {
-                                   if (epoch != m_epoch) return;
+                               [self = shared(), this, epoch = m_epoch, payload = next.payload, peerId = next.peerId,
+                                destination = next.destination](std::error_code ec, std::size_t) {
+                                   if (epoch != m_epoch) {
+                                       // Sent before the close took effect: it went out, so it is counted and recorded.
+                                       if (!ec) m_out->emitData(Direction::Tx, peerId, toEndpoint(destination), payload);
+                                       return;
+                                   }
                                    m_sending = false;
                                    if (ec == asio::error::operation_aborted || m_queue.empty()) return;
                                    PendingDatagram sent = std::move(m_queue.front());

@@ -24,6 +24,7 @@ void Worker::run() {
     for (;;) {
         try {
             m_io.run();
+            m_ranDry.set_value();
             return;
         } catch (const std::exception& e) {
             // asio lets a handler's exception leave run(); report it and keep serving the session's other handlers.
@@ -38,8 +39,7 @@ void Worker::stop() {
     if (!m_thread.joinable()) return;
     assert(!isWorkerThread() && "Worker::stop() called from its own thread");
     m_guard.reset();
-    // Posted, not called: handlers posted before stop() (a session's shutdown) still run, in order.
-    asio::post(m_io, [this] { m_io.stop(); });
+    if (m_ranDryFuture.wait_for(DrainLimit) == std::future_status::timeout) m_io.stop();
     m_thread.join();
 }
 

@@ -6,6 +6,7 @@
 #include <asio/post.hpp>
 
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
 #include <thread>
@@ -30,8 +31,9 @@ public:
     /// Called on the worker thread when a handler throws; the loop then goes on running.
     void setFailureHandler(std::function<void(const std::string&)> handler) { m_onFailure = std::move(handler); }
 
-    /// Runs what was posted before, then stops the loop and joins the thread; completions still pending are
-    /// destroyed with the io_context. Idempotent.
+    /// Lets the loop run dry — what was posted before (a session's shutdown) and the completions that follows
+    /// (a send that finished, its capture record) all run — then joins. A loop that is not dry within DrainLimit is
+    /// stopped, its leftover handlers destroyed with the io_context. Idempotent.
     /// Must not be called from the worker thread itself.
     void stop();
 
@@ -39,11 +41,14 @@ public:
 
 private:
     void run();
+    static constexpr auto DrainLimit = std::chrono::milliseconds(500);
 
     std::string m_name;
     asio::io_context m_io{1}; // concurrency hint: exactly one thread runs it
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> m_guard;
     std::function<void(const std::string&)> m_onFailure;
+    std::promise<void> m_ranDry;
+    std::future<void> m_ranDryFuture = m_ranDry.get_future();
     std::thread m_thread;
 };
 
