@@ -96,6 +96,8 @@ TEST(AppUi, CreateServerAndClientConnectTypeTextAndHexAndSend) {
     EXPECT_EQ(client->composer().text, "48 69 0A");
     h.pressKey(ImGuiKey_Enter, true);
     ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*server, Bytes{0x48, 0x69, 0x0A}); }));
+    // The client counts a send when its write completes on its own worker, which may be after the server has read it.
+    EXPECT_TRUE(h.frameUntil([&] { return client->traffic().txMessages >= 2u; }));
     EXPECT_EQ(client->traffic().txMessages, 2u);
 }
 
@@ -245,6 +247,7 @@ TEST(AppUi, RepeatSendsOnTheWorkerTheNumberOfTimesAsked) {
             if (line.text == "repeat finished after 7 sends") return true;
         return false;
     }));
+    EXPECT_TRUE(h.frameUntil([&] { return client.traffic().txMessages >= 7u; }));
     EXPECT_EQ(client.traffic().txMessages, 7u);
 }
 
