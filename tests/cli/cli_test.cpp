@@ -259,7 +259,8 @@ TEST(Cli, CountPrintsExactlyThatManyDataEvents) {
 TEST(Cli, UdpServerEchoesAndUdpClientSendsLinesFromStdin) {
     Server server(std::vector<std::string>(cli({"udp-server", "--bind", "127.0.0.1", "--port", "0", "--echo"})));
     ASSERT_NE(server.port, 0);
-    auto client = runProcess(cli({"udp-client", "127.0.0.1", std::to_string(server.port), "--wait", "500"}), "one\ntwo\n");
+    auto client = runProcess(cli({"udp-client", "127.0.0.1", std::to_string(server.port), "--count", "2", "--timeout", "10"}),
+                             "one\ntwo\n");
     EXPECT_EQ(client.code, 0) << client.err;
     EXPECT_EQ(client.out, "one\ntwo\n");
     EXPECT_NE(client.err.find("bound to 0.0.0.0:"), std::string::npos) << client.err;

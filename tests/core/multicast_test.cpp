@@ -1,12 +1,7 @@
 // Multicast: IPv4 groups on loopback; IPv6 groups between two network namespaces the test creates (veth pair).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <fcntl.h>
-#include <sched.h>
-#include <thread>
-#include <unistd.h>
-
+#include "netns.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "wait.hpp"
 
@@ -85,76 +80,20 @@ TEST(Multicast, BadGroupsAreRefusedWithAReason) {
         << log.errors();
 }
 
-namespace {
-
-/// Two network namespaces joined by a veth pair, made and removed by the test (needs root and iproute2).
-class NamespacePair {
-public:
-    NamespacePair() {
-        const std::string tag = std::to_string(::getpid());
-        m_a = "sktA" + tag;
-        m_b = "sktB" + tag;
-        const std::string script =
-            "ip netns add " + m_a + " && ip netns add " + m_b + " && ip link add vA" + tag + " netns " + m_a +
-            " type veth peer name vB" + tag + " netns " + m_b + " && ip -n " + m_a + " link set lo up && ip -n " + m_b +
-            " link set lo up && ip -n " + m_a + " link set vA" + tag + " up && ip -n " + m_b + " link set vB" + tag +
-            " up";
-        m_ready = std::system((script + " 2>/tmp/socketeer-netns-" + tag + ".log").c_str()) == 0;
-        m_ifaceA = "vA" + tag;
-        m_ifaceB = "vB" + tag;
-    }
-    ~NamespacePair() {
-        std::system(("ip netns del " + m_a + " 2>/dev/null; ip netns del " + m_b + " 2>/dev/null").c_str());
-    }
-    bool ready() const { return m_ready; }
-    const std::string& ifaceA() const { return m_ifaceA; }
-    const std::string& ifaceB() const { return m_ifaceB; }
-    const std::string& nameA() const { return m_a; }
-    const std::string& nameB() const { return m_b; }
-
-    /// Waits until both link-local addresses finished duplicate address detection (about 2 s).
-    bool waitForLinkLocal() const {
-        const std::string check = "ip -n " + m_a + " -6 addr show dev " + m_ifaceA + " scope link | grep -q inet6 && ! ip -n " +
-                                  m_a + " -6 addr show dev " + m_ifaceA + " | grep -q tentative && ip -n " + m_b +
-                                  " -6 addr show dev " + m_ifaceB + " scope link | grep -q inet6 && ! ip -n " + m_b +
-                                  " -6 addr show dev " + m_ifaceB + " | grep -q tentative";
-        return test::eventually([&] { return std::system(check.c_str()) == 0; }, std::chrono::seconds(10));
-    }
-
-private:
-    std::string m_a, m_b, m_ifaceA, m_ifaceB;
-    bool m_ready = false;
-};
-
-/// Runs fn on a thread that entered namespace `name`; threads it starts (a session's worker) inherit it.
-template <class Fn>
-void inNamespace(const std::string& name, Fn&& fn) {
-    std::thread([&] {
-        const int fd = ::open(("/var/run/netns/" + name).c_str(), O_RDONLY | O_CLOEXEC);
-        ASSERT_GE(fd, 0) << "cannot open namespace " << name;
-        ASSERT_EQ(::setns(fd, CLONE_NEWNET), 0) << "setns " << name;
-        ::close(fd);
-        fn();
-    }).join();
-}
-
-} // namespace
-
 TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
-    if (::geteuid() != 0) GTEST_SKIP() << "needs root to create network namespaces (ip netns add)";
-    if (std::system("command -v ip >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs iproute2's 'ip' command";
-    NamespacePair pair;
+    if (const auto reason = test::namespaceUnavailableReason(); !reason.empty()) GTEST_SKIP() << reason;
+    test::NamespacePair pair;
     if (!pair.ready()) GTEST_SKIP() << "could not create network namespaces and a veth pair here";
     ASSERT_TRUE(pair.waitForLinkLocal()) << "IPv6 link-local addresses never became usable";
 
     std::unique_ptr<UdpSocket> receiver, sender;
-    inNamespace(pair.nameB(), [&] {
+    ASSERT_TRUE(test::inNamespace(pair.nameB(), [&] {
         UdpSocketConfig config;
         config.bindAddress = "::";
         config.multicast.groups = {"ff12::1234"};
         config.multicast.interface = pair.ifaceB();
         receiver = std::make_unique<UdpSocket>(config);
-    });
+    }));
     EventLog receiverLog(*receiver);
     const auto port = test::openAndGetPort(*receiver, receiverLog);
     ASSERT_NE(port, 0) << receiverLog.errors();
@@ -164,7 +103,7 @@ TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
 
     // A second member on the sender's own host: with loopback off it must not hear the sender.
     std::unique_ptr<UdpSocket> localMember;
-    inNamespace(pair.nameA(), [&] {
+    ASSERT_TRUE(test::inNamespace(pair.nameA(), [&] {
         UdpSocketConfig config;
         config.bindAddress = "::";
         config.port = port;
@@ -178,7 +117,7 @@ TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
         config.multicast.hops = 1;
         config.multicast.loopback = false;
         sender = std::make_unique<UdpSocket>(config);
-    });
+    }));
     EventLog localLog(*localMember);
     ASSERT_EQ(test::openAndGetPort(*localMember, localLog), port) << localLog.errors();
     ASSERT_TRUE(localLog.waitFor([&](const auto& e) {

@@ -1,6 +1,8 @@
 // TcpServer registry and automation: many clients, send to all, relay, kick, limits, allow-list, replies, shutdown.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <memory>
 
 #include "socketeer/core/net/tcp_client.hpp"
@@ -70,9 +72,13 @@ TEST(TcpServer, FiftyClientsReceiveSendToAllAndTheRegistryCountsEach) {
         ASSERT_TRUE(client.log->waitFor(rxAtLeast(11)));
         EXPECT_EQ(client.log->bytes(Direction::Rx), toBytes("to everyone"));
     }
-    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().txMessages == 50; }));
+    // Per-peer figures are updated after the session's counters: wait for the last of them.
+    ASSERT_TRUE(test::eventually([&] {
+        const auto peers = server.peers();
+        return peers.size() == 50 && std::all_of(peers.begin(), peers.end(), [](const auto& p) { return p.traffic.txBytes == 11; });
+    }));
+    EXPECT_EQ(server.counters().traffic.snapshot().txMessages, 50u);
     EXPECT_EQ(server.counters().traffic.snapshot().txBytes, 50u * 11);
-    for (const auto& peer : server.peers()) EXPECT_EQ(peer.traffic.txBytes, 11u);
 }
 
 TEST(TcpServer, RelayForwardsEachClientsMessageToEveryOtherClient) {

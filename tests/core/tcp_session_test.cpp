@@ -62,7 +62,11 @@ TEST(TcpSession, ServerReportsRealPortAndClientExchangesBytesBothWays) {
     EXPECT_EQ(clientLog.bytes(Direction::Rx), toBytes("hello client"));
 
     EXPECT_EQ(client.counters().traffic.snapshot(), (TrafficSnapshot{12, 1, 12, 1}));
-    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().txBytes == 12; }));
+    // The per-peer figures are updated last, after the session's counters, on the server's worker.
+    ASSERT_TRUE(test::eventually([&] {
+        const auto p = server.peers();
+        return p.size() == 1 && p[0].traffic.txMessages == 1;
+    }));
     EXPECT_EQ(server.counters().traffic.snapshot(), (TrafficSnapshot{12, 1, 12, 1}));
     auto peers = server.peers();
     ASSERT_EQ(peers.size(), 1u);
