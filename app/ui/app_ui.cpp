@@ -188,6 +188,7 @@ void AppUi::draw() {
     ImGui::Begin("Socketeer", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_MenuBar |
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
+    UiProbe::beginText();
     drawMenuBar();
     const float treeWidth = 250.0f * ImGui::GetFontSize() / 13.0f;
     drawSessionTree(treeWidth);
@@ -201,6 +202,7 @@ void AppUi::draw() {
         UiProbe::mark("start-demo");
     }
     ImGui::EndChild();
+    UiProbe::endText(); // before any popup: a popup's End() would end the capture
     drawPathPopup();
     if (!modalMessage.empty() && !ImGui::IsPopupOpen("Message")) ImGui::OpenPopup("Message");
     if (ImGui::BeginPopupModal("Message", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {

@@ -49,6 +49,12 @@ void UiHarness::frame() {
     ImGui::Render();
 }
 
+std::string UiHarness::frameText() {
+    ui::UiProbe::requestText();
+    frame();
+    return ui::UiProbe::capturedText();
+}
+
 bool UiHarness::frameUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {

@@ -22,6 +22,8 @@ public:
 
     /// One frame: drain the sessions, build the UI, end the frame.
     void frame();
+    /// One frame, returning every piece of text the UI drew in it (ImGui's log), one item per line.
+    std::string frameText();
     /// Frames until pred holds or the timeout passes (sessions work on their own threads meanwhile).
     bool frameUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout = std::chrono::seconds(5));
 

@@ -1,0 +1,120 @@
+// socketeer-cli against hostile input: garbage shown safely in hex and JSON lines, and running out of descriptors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <asio.hpp>
+
+#include <csignal>
+
+#include "process.hpp"
+#include "socketeer/core/codec/hex_codec.hpp"
+#include "wait.hpp"
+
+using socketeer::test::Process;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string Cli = SOCKETEER_CLI_PATH;
+
+const std::string Garbage = std::string("A\0B", 3) + "\x1b[2J\x1b]0;pwned\x07\r\xff\xfe\xc0\xaf\x9b" "31m" "\xe2\x80\xae" "abc" +
+                            "\x81\x30\x81" + "\x7f\x08\n";
+
+/// The index of the first byte that a terminal would act on (anything but printable ASCII and LF), or npos.
+std::size_t firstControlByte(const std::string& text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n') || c >= 0x7f) return i;
+    }
+    return std::string::npos;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
+/// Sends `bytes` to a fresh CLI server with `format` and returns what it printed on stdout.
+std::string serverOutputFor(const std::string& format, const std::string& bytes) {
+    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0", "--format", format, "--count", "1",
+                    "--timeout", "10"});
+    const auto port = server.waitForListeningPort();
+    EXPECT_NE(port, 0) << server.stderrText();
+    asio::io_context io;
+    asio::ip::tcp::socket peer(io);
+    peer.connect({asio::ip::address_v4::loopback(), port});
+    asio::write(peer, asio::buffer(bytes));
+    EXPECT_EQ(server.wait(), 0) << server.stderrText();
+    return server.stdoutText();
+}
+
+} // namespace
+
+TEST(CliHostile, GarbageIsPrintedAsHexAndEscapedJsonNeverRaw) {
+    const std::string hex = serverOutputFor("hex", Garbage);
+    EXPECT_EQ(firstControlByte(hex), std::string::npos) << "raw control byte in hex output at " << firstControlByte(hex);
+    EXPECT_NE(hex.find("41 00 42 1b 5b 32 4a 1b"), std::string::npos) << hex;
+
+    const std::string jsonl = serverOutputFor("jsonl", Garbage);
+    EXPECT_EQ(firstControlByte(jsonl), std::string::npos) << "raw control byte in JSON lines at " << firstControlByte(jsonl);
+    bool found = false;
+    std::size_t start = 0;
+    while (start < jsonl.size()) {
+        const auto end = jsonl.find('\n', start);
+        const auto line = nlohmann::json::parse(jsonl.substr(start, end - start)); // every line is valid JSON
+        start = end == std::string::npos ? jsonl.size() : end + 1;
+        if (line.at("event") != "data") continue;
+        found = true;
+        // The hex field is the bytes exactly; the text field is escaped (no raw ESC, NUL or bidi override in it).
+        const auto bytes = socketeer::core::parseHex(line.at("hex").get<std::string>());
+        ASSERT_TRUE(bytes.ok());
+        EXPECT_EQ(std::string(bytes.value().begin(), bytes.value().end()), Garbage);
+        const auto text = line.at("text").get<std::string>();
+        EXPECT_EQ(text.find('\x1b'), std::string::npos);
+        EXPECT_EQ(text.find('\0'), std::string::npos);
+        EXPECT_EQ(text.find("\xe2\x80\xae"), std::string::npos);
+        EXPECT_NE(text.find("\\x1B[2J"), std::string::npos) << text;
+        EXPECT_EQ(line.at("size"), Garbage.size());
+    }
+    EXPECT_TRUE(found) << jsonl;
+}
+
+TEST(CliHostile, OutOfDescriptorsIsReportedClientsStayServedAndAcceptingResumes) {
+    // A server limited to 40 descriptors, and 60 clients: about 30 fit, the rest wait in the listen backlog.
+    Process server({"/bin/sh", "-c", "ulimit -n 40 && exec '" + Cli + "' tcp-server --bind 127.0.0.1 --port 0 --echo"});
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    asio::io_context io;
+    std::vector<asio::ip::tcp::socket> clients;
+    for (int i = 0; i < 60; ++i) {
+        clients.emplace_back(io);
+        clients.back().connect({asio::ip::address_v4::loopback(), port}); // the kernel completes it, accepted or not
+    }
+    ASSERT_TRUE(server.waitForStderr("cannot accept on 127.0.0.1:" + std::to_string(port))) << server.stderrText();
+    EXPECT_TRUE(server.waitForStderr("accepting resumes when")) << server.stderrText();
+    const std::size_t acceptedAtTheLimit = occurrences(server.stderrText(), "accepted 127.0.0.1:");
+    EXPECT_LT(acceptedAtTheLimit, 40u);
+    EXPECT_GT(acceptedAtTheLimit, 10u);
+
+    const auto echoes = [&](asio::ip::tcp::socket& client, const std::string& message) {
+        asio::write(client, asio::buffer(message));
+        if (!socketeer::test::eventually([&] { return client.available() >= message.size(); }, 10s)) return false;
+        std::string reply(message.size(), '\0');
+        asio::read(client, asio::buffer(reply));
+        return reply == message;
+    };
+    // A client accepted before the limit is still served while the server is out of descriptors.
+    EXPECT_TRUE(echoes(clients[0], "still served")) << server.stderrText();
+
+    // Closing clients frees descriptors: the server accepts the waiting ones and says so.
+    for (int i = 1; i <= 40; ++i) clients[i].close();
+    ASSERT_TRUE(server.waitForStderr("accepting again on 127.0.0.1:" + std::to_string(port))) << server.stderrText();
+    ASSERT_TRUE(socketeer::test::eventually([&] { return occurrences(server.stderrText(), "accepted 127.0.0.1:") == 60; }, 10s))
+        << occurrences(server.stderrText(), "accepted 127.0.0.1:") << " accepted\n" << server.stderrText();
+    EXPECT_TRUE(echoes(clients[59], "last in the queue")) << server.stderrText();
+    EXPECT_TRUE(echoes(clients[0], "first one again"));
+    server.signal(SIGTERM);
+    EXPECT_EQ(server.wait(), 0) << server.stderrText();
+}
