@@ -161,6 +161,7 @@ UdpImpairmentRelay::Record UdpImpairmentRelay::finish() {
     asio::post(m_state->runner.io, [state = m_state, drained] {
         std::lock_guard lock(state->mutex);
         if (state->heldBack) {
+            --state->record.reordered; // with nothing after it, a held-back datagram arrives in order after all
             state->schedule(std::move(*state->heldBack));
             state->heldBack.reset();
         }

@@ -1,5 +1,6 @@
 #include "netns.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 #include <fcntl.h>
 #include <sched.h>
@@ -29,10 +30,28 @@ LoopbackNamespace::~LoopbackNamespace() {
     shell("ip netns del " + m_name + " 2>/dev/null");
 }
 
-bool LoopbackNamespace::exec(const std::string& command) const {
+namespace {
+
+std::string inNamespaceCommand(const std::string& name, const std::string& command) {
     std::string quoted;
     for (char c : command) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return shell("ip netns exec " + m_name + " sh -c '" + quoted + "'");
+    return "ip netns exec " + name + " sh -c '" + quoted + "'";
+}
+
+} // namespace
+
+bool LoopbackNamespace::exec(const std::string& command) const {
+    return shell(inNamespaceCommand(m_name, command));
+}
+
+std::string LoopbackNamespace::output(const std::string& command) const {
+    std::string text;
+    if (FILE* pipe = ::popen(inNamespaceCommand(m_name, command).c_str(), "r")) {
+        char buffer[4096];
+        for (std::size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) text.append(buffer, n);
+        ::pclose(pipe);
+    }
+    return text;
 }
 
 NamespacePair::NamespacePair() {

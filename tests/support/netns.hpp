@@ -25,6 +25,8 @@ public:
     const std::string& name() const { return m_name; }
     /// Runs `command` inside the namespace (`ip netns exec NAME sh -c command`).
     bool exec(const std::string& command) const;
+    /// Runs `command` inside the namespace and returns its standard output.
+    std::string output(const std::string& command) const;
 
 private:
     std::string m_name;
