@@ -155,6 +155,10 @@ void AppUi::drawPathPopup() {
     ImGui::SetNextItemWidth(480);
     const bool entered = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
     UiProbe::mark("path-input");
+    if (m_pathAction == PathAction::SaveWorkspace) {
+        ImGui::Checkbox("replace an existing file", &m_replaceExisting);
+        UiProbe::mark("path-replace");
+    }
     const bool ok = ImGui::Button("OK") || entered;
     UiProbe::mark("path-ok");
     ImGui::SameLine();
@@ -169,13 +173,16 @@ void AppUi::drawPathPopup() {
                 m_model.workspacePath = m_pathInput;
             }
         } else {
-            const std::string error = saveWorkspaceFile(m_pathInput, m_model.toWorkspace(), true);
+            // Saving over the workspace that is open is what Save does; any other existing file needs consent.
+            const bool overwrite = m_replaceExisting || m_pathInput == m_model.workspacePath;
+            const std::string error = saveWorkspaceFile(m_pathInput, m_model.toWorkspace(), overwrite);
             if (!error.empty()) modalMessage = error;
             else m_model.workspacePath = m_pathInput;
         }
     }
     if (ok || cancel) {
         m_pathAction = PathAction::None;
+        m_replaceExisting = false;
         ImGui::CloseCurrentPopup();
     }
     ImGui::EndPopup();
@@ -207,7 +214,9 @@ void AppUi::draw() {
     if (!modalMessage.empty() && !ImGui::IsPopupOpen("Message")) ImGui::OpenPopup("Message");
     if (ImGui::BeginPopupModal("Message", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
         ImGui::TextUnformatted(modalMessage.c_str());
-        if (ImGui::Button("OK")) {
+        const bool dismissed = ImGui::Button("OK");
+        UiProbe::mark("message-ok");
+        if (dismissed) {
             modalMessage.clear();
             ImGui::CloseCurrentPopup();
         }

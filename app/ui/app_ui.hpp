@@ -30,6 +30,7 @@ private:
     bool m_quit = false;
     enum class PathAction { None, OpenWorkspace, SaveWorkspace } m_pathAction = PathAction::None;
     std::string m_pathInput;
+    bool m_replaceExisting = false; ///< Save As: consent to replace an existing file
 };
 
 /// The panel of one session: status, settings, counters, peers, receive pane, send pane, log.

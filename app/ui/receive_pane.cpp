@@ -3,13 +3,13 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 
 #include "app_ui.hpp"
 #include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/codec/hex_dump.hpp"
+#include "socketeer/core/file_output.hpp"
 #include "ui_probe.hpp"
 
 namespace socketeer::ui {
@@ -28,6 +28,7 @@ struct PaneState {
     std::string hexFilterError;
     std::string savePath;
     std::string saveMessage;
+    bool replaceExisting = false; ///< consent to replace a file that exists (never by default)
 };
 std::map<std::uint64_t, PaneState> s_panes;
 
@@ -90,10 +91,10 @@ void drawReceivePane(app::SessionModel& session, float height) {
     if (ImGui::BeginPopup("##save")) {
         ImGui::SetNextItemWidth(360);
         ImGui::InputText("file", &pane.savePath);
+        ImGui::Checkbox("replace an existing file", &pane.replaceExisting);
         if (ImGui::Button("Save as text")) {
-            std::ofstream out(pane.savePath, std::ios::binary);
-            out << exportRecords(session, false, SIZE_MAX);
-            pane.saveMessage = out ? "saved to " + pane.savePath : "cannot write " + pane.savePath;
+            const std::string error = writeNewFile(pane.savePath, exportRecords(session, false, SIZE_MAX), pane.replaceExisting);
+            pane.saveMessage = error.empty() ? "saved to " + pane.savePath : error;
         }
         if (!pane.saveMessage.empty()) ImGui::TextUnformatted(pane.saveMessage.c_str());
         ImGui::EndPopup();
@@ -187,13 +188,17 @@ void drawConnectionLog(app::SessionModel& session, float height) {
     ImGui::SameLine();
     if (ImGui::SmallButton("save log...")) ImGui::OpenPopup("##savelog");
     static std::string path;
+    static std::string message;
+    static bool replaceExisting = false;
     if (ImGui::BeginPopup("##savelog")) {
         ImGui::SetNextItemWidth(360);
         ImGui::InputText("file", &path);
+        ImGui::Checkbox("replace an existing file", &replaceExisting);
         if (ImGui::Button("Save")) {
-            std::ofstream(path, std::ios::binary) << log.toText();
-            ImGui::CloseCurrentPopup();
+            const std::string error = writeNewFile(path, log.toText(), replaceExisting);
+            message = error.empty() ? "saved to " + path : error;
         }
+        if (!message.empty()) ImGui::TextUnformatted(message.c_str());
         ImGui::EndPopup();
     }
     ImGui::SameLine();

@@ -1,10 +1,16 @@
-// Hostile bytes in the app's panes: NUL, terminal escape sequences, C1 controls, bidi overrides, invalid UTF-8 and
+// Hostile bytes in the app's panes, and files the user did not agree to replace: NUL, terminal escape sequences, C1 controls, bidi overrides, invalid UTF-8 and
 // GB18030. They must be shown visibly (escaped or as hex), never passed to the screen as controls.
 #include <gtest/gtest.h>
 
 #include <asio.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
 #include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
 #include "ui_harness.hpp"
 
 using namespace socketeer;
@@ -62,4 +68,37 @@ TEST(HostileDisplay, GarbageIsShownEscapedInTextAndHexPanes) {
     const std::string hex = h.frameText();
     EXPECT_NE(hex.find("41 00 42 1b 5b 32 4a 1b"), std::string::npos) << hex;
     EXPECT_EQ(firstDangerousByte(hex), "");
+}
+
+TEST(HostileDisplay, SaveAsNeverReplacesAnotherFileWithoutConsent) {
+    const std::string path =
+        (std::filesystem::temp_directory_path() / ("socketeer-ui-keep-" + std::to_string(::getpid()) + ".json")).string();
+    std::ofstream(path) << "the user's own file";
+    UiHarness h;
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    const auto saveAs = [&](bool replace) {
+        ASSERT_TRUE(h.click("menu/file"));
+        ASSERT_TRUE(h.click("menu/save-as"));
+        ASSERT_TRUE(h.click("path-input"));
+        h.pressKey(ImGuiKey_A, true);
+        h.type(path);
+        if (replace) {
+            ASSERT_TRUE(h.click("path-replace"));
+        }
+        ASSERT_TRUE(h.click("path-ok"));
+    };
+    saveAs(false);
+    EXPECT_EQ(h.ui.modalMessage, "workspace '" + path + "' already exists (choose another name or allow replacing it)");
+    std::stringstream kept;
+    kept << std::ifstream(path).rdbuf();
+    EXPECT_EQ(kept.str(), "the user's own file");
+    EXPECT_NE(h.model.workspacePath, path);
+
+    ASSERT_TRUE(h.click("message-ok"));
+    EXPECT_EQ(h.ui.modalMessage, "");
+    saveAs(true);
+    EXPECT_EQ(h.ui.modalMessage, "");
+    EXPECT_EQ(h.model.workspacePath, path);
+    EXPECT_TRUE(loadWorkspaceFile(path).ok()) << "the consented save did not write a workspace";
+    std::filesystem::remove(path);
 }

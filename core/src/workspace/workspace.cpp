@@ -464,7 +464,7 @@ Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimi
 
 std::string saveWorkspaceFile(const std::string& path, const Workspace& workspace, bool overwrite) {
     std::error_code ec;
-    if (!overwrite && std::filesystem::exists(path, ec)) return "workspace '" + path + "' already exists";
+    if (!overwrite && std::filesystem::exists(path, ec)) return "workspace '" + path + "' already exists (choose another name or allow replacing it)";
     const std::string temporary = path + ".tmp";
     {
         std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
