@@ -3,7 +3,7 @@
 set -eu
 
 packages="g++ cmake make pkg-config libasio-dev libimgui-dev libstb-dev libglfw3-dev libgl-dev
-          nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth iproute2 socat netcat-openbsd"
+          nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth iproute2 nftables socat netcat-openbsd"
 
 missing=""
 for p in $packages; do

@@ -83,7 +83,12 @@ TEST(CliHostile, GarbageIsPrintedAsHexAndEscapedJsonNeverRaw) {
 
 TEST(CliHostile, OutOfDescriptorsIsReportedClientsStayServedAndAcceptingResumes) {
     // A server limited to 40 descriptors, and 60 clients: about 30 fit, the rest wait in the listen backlog.
-    Process server({"/bin/sh", "-c", "ulimit -n 40 && exec '" + Cli + "' tcp-server --bind 127.0.0.1 --port 0 --echo"});
+    // Under UBSan the server must not halt on a report: UBSan checks a vptr by probing memory through a pipe, so at
+    // the descriptor limit every std::error_code it formats is reported as an "invalid vptr" (a false positive that
+    // no suppression can name, since the type cannot be read either). Other builds ignore the variable.
+    Process server({"/bin/sh", "-c",
+                    "ulimit -n 40 && UBSAN_OPTIONS=\"${UBSAN_OPTIONS}:halt_on_error=0\" exec '" + Cli +
+                        "' tcp-server --bind 127.0.0.1 --port 0 --echo"});
     const auto port = server.waitForListeningPort();
     ASSERT_NE(port, 0) << server.stderrText();
     asio::io_context io;

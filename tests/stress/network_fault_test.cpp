@@ -108,10 +108,11 @@ TEST(NetworkFaults, UdpLossDuplicatesAndReorderingAreCountedExactlyBySequenceNum
     ASSERT_TRUE(ns.ready());
 
     // receiver <- impairment relay (loss, duplicates, reordering, delay) <- nftables loss <- sender
-    std::unique_ptr<UdpSocket> receiver, sender;
-    std::unique_ptr<test::UdpImpairmentRelay> relay;
+    // (What the observer fills is declared first, so it outlives the sessions on every path out of the test.)
     std::mutex mutex;
     std::vector<std::uint64_t> arrived; // sequence numbers in arrival order, from the lossless observer
+    std::unique_ptr<UdpSocket> receiver, sender;
+    std::unique_ptr<test::UdpImpairmentRelay> relay;
     ASSERT_TRUE(test::inNamespace(ns.name(), [&] {
         UdpSocketConfig config;
         config.bindAddress = "127.0.0.1";
@@ -154,8 +155,11 @@ TEST(NetworkFaults, UdpLossDuplicatesAndReorderingAreCountedExactlyBySequenceNum
         for (int i = 0; i < 8; ++i) datagram[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(sequence >> (56 - 8 * i));
         sender->send(std::move(datagram));
         if ((sequence + 1) % Batch == 0) {
+            // Each batch is through the relay and taken in by the receiver before the next: every loss is injected.
             ASSERT_TRUE(test::eventually([&] {
-                return relay->received() + static_cast<std::uint64_t>(droppedByNftables(ns)) == sequence + 1;
+                if (relay->received() + static_cast<std::uint64_t>(droppedByNftables(ns)) != sequence + 1) return false;
+                std::lock_guard lock(mutex);
+                return arrived.size() == relay->forwardedCount();
             }, 20s)) << "relay has " << relay->received() << ", nftables dropped " << droppedByNftables(ns);
         }
     }

@@ -20,6 +20,15 @@ TEST(NothingLost, OneGibibyteThroughARelayingServerAndItsCaptureKeepTheSenderSha
     const std::string capture =
         (std::filesystem::temp_directory_path() / ("socketeer-1gib-" + std::to_string(::getpid()) + ".raw")).string();
     std::filesystem::remove(capture);
+    // A GiB must not stay behind in /tmp when an assertion ends the test early.
+    struct RemoveAtExit {
+        std::string path;
+        ~RemoveAtExit() { std::filesystem::remove(path); }
+    } removeCapture{capture};
+    // What the receiver's observer fills is declared before the sessions, so it outlives them on every path.
+    std::mutex mutex;
+    test::Sha256 receivedSha;
+    std::uint64_t observed = 0;
 
     TcpServerConfig serverConfig;
     serverConfig.bindAddress = "127.0.0.1";
@@ -35,9 +44,6 @@ TEST(NothingLost, OneGibibyteThroughARelayingServerAndItsCaptureKeepTheSenderSha
     clientConfig.port = port;
     TcpClient receiver(clientConfig);
     // The receiver's bytes are hashed on its worker by the lossless observer, as the CLI prints them.
-    std::mutex mutex;
-    test::Sha256 receivedSha;
-    std::uint64_t observed = 0;
     receiver.setEventObserver([&](const SessionEvent& event) {
         const auto* data = std::get_if<EventData>(&event.body);
         if (!data || data->direction != Direction::Rx) return;
@@ -118,5 +124,4 @@ TEST(NothingLost, OneGibibyteThroughARelayingServerAndItsCaptureKeepTheSenderSha
     std::cout << "[ figures  ] 1 GiB relayed and captured: SHA-256 equal; history evicted "
               << history.evictedBytes() / (1 << 20) << " MiB, display queue folded " << gapBytes / (1 << 20)
               << " MiB into gaps, counters exact\n";
-    std::filesystem::remove(capture);
 }

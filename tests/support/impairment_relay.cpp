@@ -155,6 +155,11 @@ std::uint64_t UdpImpairmentRelay::received() const {
     return m_state->record.received;
 }
 
+std::uint64_t UdpImpairmentRelay::forwardedCount() const {
+    std::lock_guard lock(m_state->mutex);
+    return m_state->record.forwarded.size();
+}
+
 UdpImpairmentRelay::Record UdpImpairmentRelay::finish() {
     auto drained = std::make_shared<std::promise<void>>();
     auto done = drained->get_future();

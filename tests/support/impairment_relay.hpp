@@ -32,6 +32,8 @@ public:
     std::uint16_t port() const;
     /// Datagrams that reached the relay so far.
     std::uint64_t received() const;
+    /// Datagrams sent on to the target so far.
+    std::uint64_t forwardedCount() const;
 
     struct Record {
         std::uint64_t received = 0;   ///< datagrams that reached the relay

@@ -23,7 +23,9 @@ bool shell(const std::string& command) {
 
 LoopbackNamespace::LoopbackNamespace(const std::string& tag)
     : m_name("skt" + tag + std::to_string(::getpid())) {
-    m_ready = shell("ip netns add " + m_name + " 2>/dev/null && ip -n " + m_name + " link set lo up");
+    // A namespace left by a run that was killed (same pid, reused) is removed first.
+    m_ready = shell("ip netns del " + m_name + " 2>/dev/null; ip netns add " + m_name + " 2>/dev/null && ip -n " + m_name +
+                    " link set lo up");
 }
 
 LoopbackNamespace::~LoopbackNamespace() {
