@@ -2,13 +2,12 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 
 #include <unistd.h>
 
+#include "send_pattern.hpp"
 #include "sha256.hpp"
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
@@ -54,28 +53,8 @@ TEST(Capture, HundredMebibyteStreamIsCapturedByteForByte) {
     ASSERT_TRUE(clientLog.waitForEvent<EventConnected>());
 
     constexpr std::size_t Total = 100u << 20;
-    constexpr std::size_t Chunk = 256u << 10;
-    std::mt19937_64 rng(42);
-    test::Sha256 sent;
-    std::size_t offered = 0;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (offered < Total && std::chrono::steady_clock::now() < deadline) {
-        // Keep at most 8 MiB in flight, well inside the 16 MiB send budget.
-        if (offered - client.counters().traffic.snapshot().txBytes > (8u << 20)) {
-            clientLog.waitFor([](const auto&) { return true; }, std::chrono::milliseconds(5));
-            clientLog.drain();
-            continue;
-        }
-        Bytes chunk(Chunk);
-        for (std::size_t i = 0; i < Chunk; i += 8) {
-            const std::uint64_t word = rng();
-            std::memcpy(chunk.data() + i, &word, 8);
-        }
-        sent.update(chunk);
-        offered += Chunk;
-        client.send(std::move(chunk));
-    }
-    ASSERT_EQ(offered, Total);
+    const std::string sent = test::sendPattern(client, Total, 42, std::chrono::seconds(60));
+    ASSERT_FALSE(sent.empty()) << "the sender stalled";
     ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxBytes == Total; },
                                  std::chrono::seconds(60)));
     EXPECT_EQ(client.counters().sendsRejected.load(), 0u);
@@ -83,7 +62,7 @@ TEST(Capture, HundredMebibyteStreamIsCapturedByteForByte) {
     ASSERT_TRUE(test::eventually([&] { return std::filesystem::file_size(path) == Total; }, std::chrono::seconds(10)));
     serverLog.drain();
     EXPECT_GT(serverLog.count<EventDisplayGap>(), 0u) << "the display queue should have overflowed";
-    EXPECT_EQ(test::sha256OfFile(path), sent.hexDigest());
+    EXPECT_EQ(test::sha256OfFile(path), sent);
     std::filesystem::remove(path);
 }
 

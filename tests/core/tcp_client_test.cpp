@@ -11,12 +11,15 @@
 
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
+#include "loopback.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
 using namespace socketeer::core;
 using socketeer::test::EventLog;
 using asio::ip::tcp;
+
+using test::clientTo;
 
 namespace {
 
@@ -25,13 +28,6 @@ std::uint16_t freePort() {
     asio::io_context io;
     tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
     return acceptor.local_endpoint().port();
-}
-
-TcpClientConfig clientTo(std::uint16_t port) {
-    TcpClientConfig config;
-    config.host = "127.0.0.1";
-    config.port = port;
-    return config;
 }
 
 } // namespace

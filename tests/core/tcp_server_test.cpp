@@ -7,6 +7,7 @@
 
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
+#include "loopback.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
@@ -50,16 +51,10 @@ std::uint16_t startServer(TcpServer& server, EventLog& log) {
     return port;
 }
 
-TcpServerConfig loopback() {
-    TcpServerConfig config;
-    config.bindAddress = "127.0.0.1";
-    return config;
-}
-
 } // namespace
 
 TEST(TcpServer, FiftyClientsReceiveSendToAllAndTheRegistryCountsEach) {
-    TcpServer server(loopback());
+    TcpServer server(test::loopbackServer());
     EventLog serverLog(server);
     const auto port = startServer(server, serverLog);
     auto clients = connectClients(port, 50);
@@ -82,7 +77,7 @@ TEST(TcpServer, FiftyClientsReceiveSendToAllAndTheRegistryCountsEach) {
 }
 
 TEST(TcpServer, RelayForwardsEachClientsMessageToEveryOtherClient) {
-    auto config = loopback();
+    auto config = test::loopbackServer();
     config.autoReply.relay = true;
     TcpServer server(config);
     EventLog serverLog(server);
@@ -102,7 +97,7 @@ TEST(TcpServer, RelayForwardsEachClientsMessageToEveryOtherClient) {
 }
 
 TEST(TcpServer, SendToOneClientReachesOnlyThatClient) {
-    TcpServer server(loopback());
+    TcpServer server(test::loopbackServer());
     EventLog serverLog(server);
     const auto port = startServer(server, serverLog);
     auto clients = connectClients(port, 3);
@@ -127,7 +122,7 @@ TEST(TcpServer, SendToOneClientReachesOnlyThatClient) {
 }
 
 TEST(TcpServer, KickDisconnectsOneClientAndOthersStay) {
-    TcpServer server(loopback());
+    TcpServer server(test::loopbackServer());
     EventLog serverLog(server);
     const auto port = startServer(server, serverLog);
     auto clients = connectClients(port, 2);
@@ -149,7 +144,7 @@ TEST(TcpServer, KickDisconnectsOneClientAndOthersStay) {
 }
 
 TEST(TcpServer, MaxClientsRefusesTheNextClientWithAnEvent) {
-    auto config = loopback();
+    auto config = test::loopbackServer();
     config.maxClients = 2;
     TcpServer server(config);
     EventLog serverLog(server);
@@ -166,7 +161,7 @@ TEST(TcpServer, MaxClientsRefusesTheNextClientWithAnEvent) {
 }
 
 TEST(TcpServer, AllowListRefusesPeersOutsideIt) {
-    auto config = loopback();
+    auto config = test::loopbackServer();
     config.allowList.push_back(Cidr::parse("10.0.0.0/8").value());
     TcpServer server(config);
     EventLog serverLog(server);
@@ -176,7 +171,7 @@ TEST(TcpServer, AllowListRefusesPeersOutsideIt) {
     EXPECT_NE(serverLog.first<EventRefused>()->reason.find("not in the allow-list"), std::string::npos);
     EXPECT_EQ(serverLog.count<EventAccepted>(), 0u);
 
-    auto allowing = loopback();
+    auto allowing = test::loopbackServer();
     allowing.allowList.push_back(Cidr::parse("127.0.0.0/8").value());
     TcpServer server2(allowing);
     EventLog log2(server2);
@@ -197,7 +192,7 @@ TEST(TcpServer, EchoPrefixedEchoAndFixedReply) {
     for (const Case& c : {Case{ReplyMode::Echo, "", "", "ping", "ping"},
                           Case{ReplyMode::Fixed, "ack {n} from server", "", "ack 1 from server", "ack 1 from server"},
                           Case{ReplyMode::PrefixedEcho, "", "[{time}] ", "[", "] ping"}}) {
-        auto config = loopback();
+        auto config = test::loopbackServer();
         config.autoReply.mode = c.mode;
         config.autoReply.reply = toBytes(c.reply);
         config.autoReply.prefix = toBytes(c.prefix);
@@ -218,7 +213,7 @@ TEST(TcpServer, EchoPrefixedEchoAndFixedReply) {
 }
 
 TEST(TcpServer, WelcomeThenCloseIsADatetimeServer) {
-    auto config = loopback();
+    auto config = test::loopbackServer();
     config.autoReply.welcome = toBytes("{time}\n");
     config.autoReply.closeAfterReply = true;
     TcpServer server(config);
@@ -235,7 +230,7 @@ TEST(TcpServer, WelcomeThenCloseIsADatetimeServer) {
 }
 
 TEST(TcpServer, EchoWithCloseAfterReplyAnswersThenHangsUp) {
-    auto config = loopback();
+    auto config = test::loopbackServer();
     config.autoReply.mode = ReplyMode::Echo;
     config.autoReply.welcome = toBytes("hi\n");
     config.autoReply.closeAfterReply = true;
@@ -250,7 +245,7 @@ TEST(TcpServer, EchoWithCloseAfterReplyAnswersThenHangsUp) {
 }
 
 TEST(TcpServer, StoppingWithHundredClientsTakesUnderASecond) {
-    auto server = std::make_unique<TcpServer>(loopback());
+    auto server = std::make_unique<TcpServer>(test::loopbackServer());
     EventLog serverLog(*server);
     const auto port = startServer(*server, serverLog);
     auto clients = connectClients(port, 100);

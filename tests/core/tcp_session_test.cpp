@@ -3,26 +3,17 @@
 
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
+#include "loopback.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
 using namespace socketeer::core;
 using socketeer::test::EventLog;
 
+using test::clientTo;
+using test::loopbackServer;
+
 namespace {
-
-TcpServerConfig loopbackServer(std::string address = "127.0.0.1") {
-    TcpServerConfig config;
-    config.bindAddress = std::move(address);
-    return config;
-}
-
-TcpClientConfig clientTo(std::uint16_t port, std::string host = "127.0.0.1") {
-    TcpClientConfig config;
-    config.host = std::move(host);
-    config.port = port;
-    return config;
-}
 
 bool hasRx(const test::Events& events, std::size_t bytes) {
     std::size_t total = 0;

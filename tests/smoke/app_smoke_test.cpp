@@ -46,8 +46,10 @@ TEST(AppSmoke, RealWindowShowsLoopbackTrafficInAScreenshot) {
                               << port << R"(}],"frontEnd":{"selected":1}})";
 
     // Leak checking stays off in the window process only: Mesa's software GL driver leaks a few bytes from a module it
-    // unloads (no stack to suppress by). The same UI code runs under LeakSanitizer in the headless UI tests.
-    const std::string command = "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" XDG_CONFIG_HOME='" + dir.string() + "' xvfb-run -a -s '-screen 0 1400x900x24' '" + App +
+    // unloads (no stack to suppress by). Its threads also race at shutdown, inside the driver: TSan is told to skip
+    // those. The same UI code runs under LeakSanitizer and TSan in the headless UI tests.
+    const std::string command = "ASAN_OPTIONS=\"${ASAN_OPTIONS}:detect_leaks=0\" TSAN_OPTIONS=\"${TSAN_OPTIONS}:suppressions=" +
+                                std::string(SOCKETEER_SMOKE_TSAN_SUPPRESSIONS) + "\" XDG_CONFIG_HOME='" + dir.string() + "' xvfb-run -a -s '-screen 0 1400x900x24' '" + App +
                                 "' --workspace '" + workspace + "' --screenshot '" + screenshot +
                                 "' --screenshot-after 2";
     auto app = runProcess({"/bin/sh", "-c", command}, "", std::chrono::seconds(60));

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <thread>
 
+#include "loopback.hpp"
 #include "resources.hpp"
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
@@ -17,23 +18,8 @@ using namespace std::chrono_literals;
 using test::EventLog;
 using test::EventTally;
 
-namespace {
-
-TcpServerConfig loopbackServer(ReplyMode mode = ReplyMode::None) {
-    TcpServerConfig config;
-    config.bindAddress = "127.0.0.1";
-    config.autoReply.mode = mode;
-    return config;
-}
-
-TcpClientConfig clientTo(std::uint16_t port) {
-    TcpClientConfig config;
-    config.host = "127.0.0.1";
-    config.port = port;
-    return config;
-}
-
-} // namespace
+using test::clientTo;
+using test::loopbackServer;
 
 TEST(HostilePeers, StormOfTenThousandConnectionsWhileAnotherClientIsServed) {
     TcpServer server(loopbackServer(ReplyMode::Echo));

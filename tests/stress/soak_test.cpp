@@ -76,19 +76,13 @@ TEST(Soak, MixedLoadKeepsMemoryFlatLeaksNothingAndEverySessionAnswers) {
         udpConfig.bindAddress = "127.0.0.1";
         udpConfig.autoReply.mode = ReplyMode::Echo;
         auto& udpServer = add(std::make_unique<UdpSocket>(udpConfig));
-        for (auto* server : {&echoServer, &relayServer, &udpServer}) server->open();
-        ASSERT_TRUE(test::eventually([&] { return echoServer.state() == SessionState::Open && relayServer.state() == SessionState::Open && udpServer.state() == SessionState::Open; }));
-        const auto portOf = [](Session& s) {
-            for (;;) {
-                std::vector<SessionEvent> batch;
-                s.events().waitUntilNotEmpty(std::chrono::steady_clock::now() + 5s);
-                s.events().drain(batch);
-                for (const auto& e : batch)
-                    if (const auto* opened = std::get_if<EventOpened>(&e.body)) return opened->local.port;
-                if (batch.empty()) return std::uint16_t{0};
-            }
+        // Opened here with a log of their own (the Opened event is all it keeps); the front end drains them after.
+        const auto openOnLoopback = [](Session& server) {
+            test::EventLog log(server);
+            return test::openAndGetPort(server, log);
         };
-        const auto echoPort = portOf(echoServer), relayPort = portOf(relayServer), udpPort = portOf(udpServer);
+        const auto echoPort = openOnLoopback(echoServer), relayPort = openOnLoopback(relayServer),
+                   udpPort = openOnLoopback(udpServer);
         ASSERT_TRUE(echoPort && relayPort && udpPort);
 
         // 6 TCP clients sending 1 KiB every 2 ms to the echo server, 3 chatting through the relay (every 10 ms),
