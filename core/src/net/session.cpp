@@ -62,6 +62,8 @@ const SessionCounters& Session::counters() const { return m_output->counters; }
 SessionState Session::state() const { return m_output->state.load(); }
 std::vector<PeerStats> Session::peers() const { return m_output->peers.snapshot(); }
 
+std::optional<SequenceStats> Session::sequenceStats() const { return m_output->sequenceStats(); }
+
 void Session::open() {
     m_worker->post([impl = m_impl] { impl->open(); });
 }

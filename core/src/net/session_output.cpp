@@ -35,6 +35,25 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
     record({time, EventData{direction, id, peer, std::move(bytes)}});
 }
 
+void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes) {
+    counters.traffic.addRx(bytes);
+    peers.recordRx(id, bytes, nowUs());
+}
+
+void SessionOutput::trackSequence(ByteView payload) {
+    const auto header = readProbeHeader(payload);
+    if (!header) return;
+    const std::int64_t arrival = probeClockNs();
+    std::lock_guard lock(m_sequenceMutex);
+    m_sequence.record(*header, arrival);
+}
+
+std::optional<SequenceStats> SessionOutput::sequenceStats() const {
+    std::lock_guard lock(m_sequenceMutex);
+    if (!m_sequence.active()) return std::nullopt;
+    return m_sequence.stats();
+}
+
 void SessionOutput::emitError(ConnectionId id, std::error_code code, std::string message) {
     emit(EventError{id, code, std::move(message)});
 }

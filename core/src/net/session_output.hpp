@@ -3,7 +3,10 @@
 
 #include <atomic>
 #include <memory>
+#include <mutex>
+#include <optional>
 
+#include "socketeer/core/bench/sequence_tracker.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
 #include "socketeer/core/net/session.hpp"
@@ -22,10 +25,17 @@ public:
     SessionCounters counters;
     PeerTable peers;
     std::atomic<SessionState> state{SessionState::Closed};
+    /// Discard mode (set before the session opens): received bytes are counted, never stored or reported one by one.
+    bool discardReceived = false;
 
     void emit(SessionEventBody body);
     void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes);
     void emitError(ConnectionId id, std::error_code code, std::string message);
+    /// Discard mode's receive: counters and peer table only.
+    void countReceived(ConnectionId id, std::uint64_t bytes);
+    /// Follows numbered datagrams (a generator's): a payload without a probe header is ignored.
+    void trackSequence(ByteView payload);
+    [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;
 
     void setState(SessionState newState) { state.store(newState); }
 
@@ -36,6 +46,8 @@ public:
 private:
     void record(SessionEvent&& event);
 
+    mutable std::mutex m_sequenceMutex;
+    SequenceTracker m_sequence;             // written on the worker, read by any thread
     std::unique_ptr<CaptureSink> m_capture; // worker thread only
     Session::EventObserver m_observer;      // worker thread only
 };

@@ -65,6 +65,11 @@ void TcpConnection::readAvailable() {
             return;
         }
         ++m_messagesReceived;
+        if (m_out->discardReceived) {
+            m_out->countReceived(m_id, n);
+            if (n < buffer.size()) break;
+            continue;
+        }
         auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
         m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
         if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);

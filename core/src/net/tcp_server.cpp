@@ -248,6 +248,7 @@ private:
 } // namespace
 
 TcpServer::TcpServer(TcpServerConfig config) : Session(SessionKind::TcpServer, config.limits), m_config(config) {
+    output()->discardReceived = m_config.discard;
     attach(std::make_shared<TcpServerImpl>(worker().context(), output(), std::move(config)));
 }
 

@@ -259,6 +259,12 @@ private:
                 break;
             }
             const ConnectionId id = peerIdFor(sender);
+            const ByteView received(buffer.data(), n);
+            m_out->trackSequence(received);
+            if (m_out->discardReceived) {
+                m_out->countReceived(id, n);
+                continue;
+            }
             const Endpoint peer = toEndpoint(sender);
             auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_lastSender = sender;
@@ -420,6 +426,7 @@ private:
 };
 
 UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.limits), m_config(config) {
+    output()->discardReceived = m_config.discard;
     m_udp = std::make_shared<Impl>(worker().context(), output(), std::move(config));
     attach(m_udp);
 }

@@ -230,13 +230,14 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         spec.kind = SessionKind::TcpServer;
         auto& c = spec.tcpServer;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "backlog", "reuseAddress",
-                                        "maxClients", "allow", "reply", "limits"}))
+                                        "maxClients", "allow", "reply", "discard", "limits"}))
             return;
         in.string(object, path, "bindAddress", c.bindAddress);
         in.number(object, path, "port", c.port, 0, MaxPort);
         in.number(object, path, "backlog", c.backlog, 0, 65535);
         in.boolean(object, path, "reuseAddress", c.reuseAddress);
         in.number(object, path, "maxClients", c.maxClients, 0, 1000000);
+        in.boolean(object, path, "discard", c.discard);
         std::vector<std::string> allow;
         in.stringList(object, path, "allow", allow);
         for (std::size_t i = 0; i < allow.size() && !in.failed(); ++i) {
@@ -250,7 +251,8 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         spec.kind = SessionKind::Udp;
         auto& c = spec.udp;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "remoteHost", "remotePort",
-                                        "broadcast", "reuseAddress", "receiveBufferBytes", "multicast", "reply", "limits"}))
+                                        "broadcast", "reuseAddress", "receiveBufferBytes", "multicast", "reply", "discard",
+                                        "limits"}))
             return;
         in.string(object, path, "bindAddress", c.bindAddress);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -259,6 +261,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         in.boolean(object, path, "broadcast", c.broadcast);
         in.boolean(object, path, "reuseAddress", c.reuseAddress);
         in.number(object, path, "receiveBufferBytes", c.receiveBufferBytes, 0, 1ull << 30);
+        in.boolean(object, path, "discard", c.discard);
         if (!in.failed() && object.contains("multicast")) {
             const json& multicast = object.at("multicast");
             const std::string where = Reader::join(path, "multicast");
@@ -318,6 +321,7 @@ json sessionJson(const SessionSpec& spec) {
                     {"maxClients", c.maxClients},
                     {"allow", allow},
                     {"reply", replyJson(c.autoReply)},
+                    {"discard", c.discard},
                     {"limits", limitsJson(c.limits)}});
         break;
     }
@@ -336,6 +340,7 @@ json sessionJson(const SessionSpec& spec) {
                       {"hops", c.multicast.hops},
                       {"loopback", c.multicast.loopback}}},
                     {"reply", replyJson(c.autoReply)},
+                    {"discard", c.discard},
                     {"limits", limitsJson(c.limits)}});
         break;
     }

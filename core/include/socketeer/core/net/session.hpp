@@ -6,10 +6,12 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "socketeer/core/bench/sequence_tracker.hpp"
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
@@ -79,6 +81,9 @@ public:
     [[nodiscard]] SessionState state() const;
     /// A server's clients, a UDP socket's peers, a client's server: with exact per-peer counters.
     [[nodiscard]] std::vector<PeerStats> peers() const;
+    /// Loss, duplication, reordering and jitter of the last stream of numbered datagrams received (a traffic
+    /// generator's); nullopt until one arrives. UDP sessions only.
+    [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;
 
     /// Connect / listen / bind. Asynchronous: the outcome arrives as events (opened, connected, error).
     void open();

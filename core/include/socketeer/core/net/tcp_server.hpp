@@ -17,6 +17,7 @@ struct TcpServerConfig {
     std::size_t maxClients = 0;    ///< 0 = no limit; past it new clients are refused (EventRefused)
     std::vector<Cidr> allowList;   ///< empty = everyone; else only peers inside one of these blocks
     AutoReply autoReply;
+    bool discard = false;          ///< count what arrives, never store or show it (pure receive measurements)
     SessionLimits limits;
 };
 

@@ -26,6 +26,7 @@ struct UdpSocketConfig {
     std::size_t receiveBufferBytes = 4u << 20; ///< SO_RCVBUF asked for (the OS may cap it); big enough for bursts
     MulticastConfig multicast;
     AutoReply autoReply;           ///< echo / fixed / prefixed reply to each datagram's sender
+    bool discard = false;          ///< count what arrives, never store or show it; no auto reply (measurements)
     SessionLimits limits;
 };
 

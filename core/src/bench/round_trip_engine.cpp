@@ -1,0 +1,193 @@
+// Round trips: one probe in flight, timed from just before the write to the last byte of its echo. TCP replies
+// must echo the probe byte for byte; a UDP reply must carry the probe's header (any echo server does both).
+#include <asio/connect.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ip/udp.hpp>
+#include <asio/write.hpp>
+
+#include <cstdio>
+#include <random>
+
+#include "generator_run.hpp"
+#include "net_error.hpp"
+#include "socketeer/core/bench/probe_header.hpp"
+
+namespace socketeer::core {
+namespace {
+
+using asio::ip::tcp;
+using asio::ip::udp;
+
+std::string hexByte(std::uint8_t value) {
+    char text[8];
+    std::snprintf(text, sizeof text, "0x%02x", value);
+    return text;
+}
+
+class RoundTripEngine final : public GeneratorEngine {
+public:
+    using GeneratorEngine::GeneratorEngine;
+
+protected:
+    void begin(const std::vector<asio::ip::address>& addresses) override {
+        m_probe = generatorFiller(m_spec.payloadBytes);
+        m_reply.resize(std::max<std::size_t>(m_spec.payloadBytes, 65536));
+        m_stream = std::random_device{}();
+        if (udpMode()) {
+            const udp::endpoint destination(addresses.front(), m_spec.port);
+            std::error_code ec;
+            m_udp.open(destination.protocol(), ec);
+            if (!ec) m_udp.connect(destination, ec);
+            if (ec) return fail("cannot send to " + target() + ": " + describeError(ec));
+            m_live->connectionsOpen.store(1, std::memory_order_relaxed);
+            trafficStarted();
+            receiveDatagram();
+            sendProbe();
+            return;
+        }
+        std::vector<tcp::endpoint> endpoints;
+        for (const auto& address : addresses) endpoints.emplace_back(address, m_spec.port);
+        armTimer(m_spec.connectTimeout, [this] {
+            std::error_code ignored;
+            m_tcp.close(ignored);
+        });
+        asio::async_connect(m_tcp, endpoints, [self = shared(), this](std::error_code ec, const tcp::endpoint&) {
+            if (ended()) return;
+            cancelTimer();
+            if (ec == asio::error::operation_aborted)
+                return fail("no answer from " + target() + " within " + std::to_string(m_spec.connectTimeout.count()) + " ms");
+            if (ec) return fail("cannot connect to " + target() + ": " + describeError(ec));
+            std::error_code ignored;
+            m_tcp.set_option(tcp::no_delay(true), ignored); // a probe must leave now, not wait for Nagle
+            m_live->connectionsOpen.store(1, std::memory_order_relaxed);
+            trafficStarted();
+            sendProbe();
+        });
+    }
+
+    void closeAll() override {
+        cancelTimer();
+        std::error_code ignored;
+        m_tcp.close(ignored);
+        m_udp.close(ignored);
+        m_live->connectionsOpen.store(0, std::memory_order_relaxed);
+    }
+
+private:
+    std::shared_ptr<RoundTripEngine> shared() { return std::static_pointer_cast<RoundTripEngine>(shared_from_this()); }
+    bool udpMode() const { return m_spec.mode == GeneratorMode::UdpRtt; }
+
+    /// One deadline at a time. The arm number makes a deadline that expired just as it was cancelled harmless.
+    template <class OnExpiry>
+    void armTimer(std::chrono::milliseconds after, OnExpiry onExpiry) {
+        const std::uint64_t arm = ++m_timerArm;
+        m_timer.expires_after(after);
+        m_timer.async_wait([self = shared(), onExpiry, arm](std::error_code ec) {
+            if (!ec && !self->ended() && self->m_timerArm == arm) onExpiry();
+        });
+    }
+    void cancelTimer() {
+        ++m_timerArm;
+        m_timer.cancel();
+    }
+
+    void sendProbe() {
+        if (ended()) return;
+        if (m_spec.probeCount != 0 && m_sequence == m_spec.probeCount) return end(GeneratorPhase::Finished);
+        m_sentNs = probeClockNs();
+        writeProbeHeader({m_stream, m_sequence, m_sentNs}, m_probe.data());
+        m_received = 0;
+        if (udpMode()) {
+            std::error_code ec;
+            m_udp.send(asio::buffer(m_probe), 0, ec);
+            if (ec) {
+                m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
+                m_live->addProblem("probe " + std::to_string(m_sequence) + " to " + target() + ": " + describeError(ec));
+            } else {
+                m_live->addSent(0, m_probe.size());
+            }
+            armTimer(m_spec.probeTimeout, [this] {
+                m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
+                ++m_sequence;
+                sendProbe();
+            });
+            return;
+        }
+        armTimer(m_spec.probeTimeout, [this] {
+            fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
+                 std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
+        });
+        asio::async_write(m_tcp, asio::buffer(m_probe), [self = shared(), this](std::error_code ec, std::size_t n) {
+            if (ended()) return;
+            if (ec) return fail("sending to " + target() + " failed: " + describeError(ec));
+            m_live->addSent(0, n);
+            receiveEcho();
+        });
+    }
+
+    void receiveEcho() {
+        const std::size_t wanted = m_probe.size() - m_received;
+        m_tcp.async_read_some(asio::buffer(m_reply.data() + m_received, wanted),
+                              [self = shared(), this](std::error_code ec, std::size_t n) {
+                                  if (ended()) return;
+                                  if (ec == asio::error::eof) return fail(target() + " closed the connection mid-echo");
+                                  if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
+                                  m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
+                                  const std::size_t from = m_received;
+                                  m_received += n;
+                                  for (std::size_t i = from; i < m_received; ++i)
+                                      if (m_reply[i] != m_probe[i])
+                                          return fail("the reply from " + target() + " is not an echo: byte " +
+                                                      std::to_string(i) + " of probe " + std::to_string(m_sequence) +
+                                                      " is " + hexByte(m_reply[i]) + ", " + hexByte(m_probe[i]) +
+                                                      " was sent");
+                                  if (m_received < m_probe.size()) return receiveEcho();
+                                  completeProbe();
+                              });
+    }
+
+    void receiveDatagram() {
+        m_udp.async_receive(asio::buffer(m_reply), [self = shared(), this](std::error_code ec, std::size_t n) {
+            if (ended()) return;
+            if (ec == asio::error::connection_refused || ec == asio::error::connection_reset) {
+                // ICMP port unreachable for a probe: no reply will come; the timeout counts it.
+                if (m_reported++ == 0)
+                    m_live->addProblem(target() + " reported port unreachable (nothing listens there)");
+                return receiveDatagram();
+            }
+            if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
+            m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
+            const auto header = readProbeHeader(ByteView(m_reply.data(), n));
+            if (header && header->stream == m_stream && header->sequence == m_sequence) completeProbe(); // else a late reply to a probe already counted as lost, or not ours: ignored
+            receiveDatagram();
+        });
+    }
+
+    void completeProbe() {
+        cancelTimer();
+        m_live->recordRtt(static_cast<std::uint64_t>(probeClockNs() - m_sentNs));
+        ++m_sequence;
+        sendProbe();
+    }
+
+    tcp::socket m_tcp{m_io};
+    udp::socket m_udp{m_io};
+    asio::steady_timer m_timer{m_io};
+    Bytes m_probe;
+    std::vector<std::uint8_t> m_reply;
+    std::size_t m_received = 0;
+    std::uint32_t m_stream = 0;
+    std::uint64_t m_sequence = 0;
+    std::int64_t m_sentNs = 0;
+    unsigned m_reported = 0;
+    std::uint64_t m_timerArm = 0;
+};
+
+} // namespace
+
+std::shared_ptr<GeneratorEngine> makeRoundTripEngine(asio::io_context& io, GeneratorSpec spec,
+                                                     std::shared_ptr<GeneratorLive> live) {
+    return std::make_shared<RoundTripEngine>(io, std::move(spec), std::move(live));
+}
+
+} // namespace socketeer::core
