@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -60,6 +61,16 @@ struct RawOptions {
     bool broadcast = false;
     // run
     std::string workspace;
+    // discard-mode servers and bench
+    bool discard = false;
+    double reportInterval = 1.0;
+    unsigned connections = 1;
+    std::optional<std::size_t> size;
+    std::optional<double> durationSeconds;
+    std::string rate = "1000";
+    std::optional<std::uint64_t> probes;
+    bool udp = false;
+    std::uint64_t probeTimeoutMs = 1000;
 };
 
 std::uint16_t portValue(const std::string& text, const std::string& what) {
@@ -117,6 +128,12 @@ void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
                       tcp ? "Close after replying (after the welcome when there is no other reply)" : "Ignored for UDP");
 }
 
+void addDiscardOptions(CLI::App* command, RawOptions& raw) {
+    command->add_flag("--discard", raw.discard, "Count what arrives, never print or store it; report the receive rate "
+                                                "(and loss of numbered datagrams) each --report-interval and at exit");
+    command->add_option("--report-interval", raw.reportInterval, "Seconds between --discard reports (0 = at exit only)");
+}
+
 void addSendOptions(CLI::App* command, RawOptions& raw) {
     command->add_option("HOST", raw.host, "Host name or address")->required();
     command->add_option("PORT", raw.remotePort, "Port")->required();
@@ -148,8 +165,47 @@ core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding) {
     return reply;
 }
 
+/// `bench tcp|udp|rtt HOST PORT ...` into a generator spec.
+void buildBench(CliOptions& options, CLI::App* benchTcp, CLI::App* benchUdp, const RawOptions& raw) {
+    options.command = CliOptions::Command::Bench;
+    core::GeneratorSpec& spec = options.generator;
+    spec.host = raw.host;
+    spec.port = portValue(raw.remotePort, "PORT");
+    if (benchTcp->parsed()) {
+        spec.mode = core::GeneratorMode::TcpStream;
+        spec.connections = raw.connections;
+        spec.payloadBytes = raw.size.value_or(128u << 10);
+    } else if (benchUdp->parsed()) {
+        spec.mode = core::GeneratorMode::UdpStream;
+        spec.payloadBytes = raw.size.value_or(1400);
+        if (raw.rate == "max") {
+            spec.ratePerSecond = 0;
+        } else {
+            std::uint64_t rate = 0;
+            const char* end = raw.rate.data() + raw.rate.size();
+            const auto [stop, ec] = std::from_chars(raw.rate.data(), end, rate);
+            if (ec != std::errc{} || stop != end || rate == 0)
+                throw UsageError{"--rate '" + raw.rate + "': a number of datagrams per second (at least 1), or max"};
+            spec.ratePerSecond = rate;
+        }
+    } else {
+        spec.mode = raw.udp ? core::GeneratorMode::UdpRtt : core::GeneratorMode::TcpRtt;
+        spec.payloadBytes = raw.size.value_or(64);
+        spec.probeCount = raw.probes.value_or(raw.durationSeconds ? 0 : 1000);
+        spec.probeTimeout = std::chrono::milliseconds(raw.probeTimeoutMs);
+        if (!raw.durationSeconds) spec.duration = std::chrono::milliseconds(0);
+    }
+    if (raw.durationSeconds) {
+        if (!(*raw.durationSeconds >= 0) || *raw.durationSeconds > 1e6)
+            throw UsageError{"--duration must be 0 (until stopped) or a positive number of seconds"};
+        spec.duration = std::chrono::milliseconds(static_cast<std::int64_t>(*raw.durationSeconds * 1000.0 + 0.5));
+    }
+    if (auto problem = core::validateGeneratorSpec(spec); !problem.empty()) throw UsageError{problem};
+}
+
 CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient, CLI::App* udpServer,
-                        CLI::App* udpClient, CLI::App* run, const RawOptions& raw) {
+                        CLI::App* udpClient, CLI::App* run, CLI::App* bench, CLI::App* benchTcp, CLI::App* benchUdp,
+                        const RawOptions& raw) {
     CliOptions options;
     auto encoding = core::parseEncodingName(raw.encoding);
     if (!encoding) throw UsageError{"--encoding '" + raw.encoding + "' is not one of utf-8, gb18030, gbk, latin-1"};
@@ -172,6 +228,17 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         options.capture = capture;
     }
     (void)app;
+    if (!(raw.reportInterval >= 0) || raw.reportInterval > 86400)
+        throw UsageError{"--report-interval must be 0 (at exit only) or a number of seconds"};
+    options.reportInterval = raw.reportInterval;
+    if (bench->parsed()) {
+        buildBench(options, benchTcp, benchUdp, raw);
+        return options;
+    }
+    if (raw.discard && (raw.echo || raw.reply || raw.prefix || raw.welcome || raw.relay))
+        throw UsageError{"--discard never answers: it excludes --echo, --reply, --prefix, --welcome and --relay"};
+    if (raw.discard && raw.capturePath.size())
+        throw UsageError{"--discard stores nothing: it excludes --capture"};
 
     core::SessionSpec spec;
     if (tcpServer->parsed()) {
@@ -187,6 +254,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpServer.allowList.push_back(block.value());
         }
         spec.tcpServer.autoReply = replyFrom(raw, options.encoding);
+        spec.tcpServer.discard = raw.discard;
     } else if (udpServer->parsed()) {
         options.command = CliOptions::Command::UdpServer;
         spec.kind = core::SessionKind::Udp;
@@ -198,6 +266,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         spec.udp.multicast.loopback = !raw.noLoop;
         if (!raw.groups.empty() && raw.bind.empty()) spec.udp.reuseAddress = true;
         spec.udp.autoReply = replyFrom(raw, options.encoding);
+        spec.udp.discard = raw.discard;
     } else if (tcpClient->parsed() || udpClient->parsed()) {
         const bool tcp = tcpClient->parsed();
         options.command = tcp ? CliOptions::Command::TcpClient : CliOptions::Command::UdpClient;
@@ -264,6 +333,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     tcpServer->add_option("--allow", raw.allow, "Accept only peers in CIDR (repeatable), e.g. 127.0.0.0/8")->take_all();
     tcpServer->add_option("--backlog", raw.backlog, "Listen backlog");
     addReplyOptions(tcpServer, raw, true);
+    addDiscardOptions(tcpServer, raw);
     addOutputOptions(tcpServer, raw);
 
     auto* tcpClient = app.add_subcommand("tcp-client", "Connect to a TCP server; stdin or --send goes out");
@@ -282,6 +352,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     udpServer->add_option("--ttl", raw.ttl, "TTL / hop limit of multicast replies");
     udpServer->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
     addReplyOptions(udpServer, raw, false);
+    addDiscardOptions(udpServer, raw);
     addOutputOptions(udpServer, raw);
 
     auto* udpClient = app.add_subcommand("udp-client", "Send UDP datagrams; stdin lines or --send go out");
@@ -298,9 +369,40 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     run->add_option("WORKSPACE", raw.workspace, "Workspace file (JSON, as saved by the desktop app)")->required();
     addOutputOptions(run, raw);
 
+    auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");
+    bench->require_subcommand(1);
+    const auto addTarget = [&](CLI::App* command) {
+        command->add_option("HOST", raw.host, "Host name or address")->required();
+        command->add_option("PORT", raw.remotePort, "Port")->required();
+        command->add_option("--report-interval", raw.reportInterval, "Seconds between report lines (0 = summary only)");
+        command->add_option("--format", raw.format, "text, or jsonl (one JSON object per report)")
+            ->check(CLI::IsMember({"text", "jsonl"}));
+        command->add_flag("-q,--quiet", raw.quiet, "Summary only: no header line on stderr");
+    };
+    auto* benchTcp = bench->add_subcommand("tcp", "N connections streaming as fast as the peer takes it (a --discard "
+                                                  "server, or any sink)");
+    addTarget(benchTcp);
+    benchTcp->add_option("--connections", raw.connections, "Concurrent connections (default 1)");
+    benchTcp->add_option("--size", raw.size, "Bytes per write (default 131072)");
+    benchTcp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
+    auto* benchUdp = bench->add_subcommand("udp", "Numbered, timestamped datagrams at a rate; a udp-server --discard "
+                                                  "reports loss, duplicates, reordering and jitter");
+    addTarget(benchUdp);
+    benchUdp->add_option("--rate", raw.rate, "Datagrams per second, or max (default 1000)");
+    benchUdp->add_option("--size", raw.size, "Bytes per datagram, 24 to 65507 (default 1400)");
+    benchUdp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
+    auto* benchRtt = bench->add_subcommand("rtt", "Round trips against any echo server, one in flight; prints "
+                                                  "p50, p90, p99 and max in microseconds");
+    addTarget(benchRtt);
+    benchRtt->add_option("--size", raw.size, "Bytes per probe, at least 24 (default 64)");
+    benchRtt->add_option("--count", raw.probes, "Round trips (default 1000; 0 with --duration = until it ends)");
+    benchRtt->add_option("--duration", raw.durationSeconds, "Stop after SEC seconds");
+    benchRtt->add_flag("--udp", raw.udp, "Over UDP (a probe without a reply within --probe-timeout counts as lost)");
+    benchRtt->add_option("--probe-timeout", raw.probeTimeoutMs, "Milliseconds to wait for each reply (default 1000)");
+
     try {
         app.parse(argc, argv);
-        return buildOptions(app, tcpServer, tcpClient, udpServer, udpClient, run, raw);
+        return buildOptions(app, tcpServer, tcpClient, udpServer, udpClient, run, bench, benchTcp, benchUdp, raw);
     } catch (const CLI::CallForHelp&) {
         return CliExit{ExitDone, app.help(), {}};
     } catch (const CLI::CallForAllHelp&) {

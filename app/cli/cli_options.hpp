@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "socketeer/core/bench/traffic_generator.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/codec/text_encoding.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
@@ -23,7 +24,7 @@ enum ExitCode : int {
 };
 
 struct CliOptions {
-    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run };
+    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench };
     Command command = Command::TcpClient;
 
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.
@@ -43,6 +44,11 @@ struct CliOptions {
     std::optional<std::chrono::milliseconds> timeout;
 
     std::optional<core::CaptureSpec> capture;
+
+    /// `bench`: what the traffic generator does.
+    core::GeneratorSpec generator;
+    /// `bench` and discard-mode servers: seconds between report lines (0 = summary only).
+    double reportInterval = 1.0;
 };
 
 /// The outcome of parsing: options to run, or an exit with text for stdout (help, version) or stderr (errors).

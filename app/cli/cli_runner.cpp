@@ -15,6 +15,8 @@
 #include <unistd.h>
 #endif
 
+#include "bench_report.hpp"
+#include "bench_runner.hpp"
 #include "event_printer.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "stop_signal.hpp"
@@ -229,8 +231,49 @@ private:
             std::lock_guard lock(m_state->mutex);
             if (m_state->failed >= total) return ExitNetworkError;
         }
+        if (m_options.sessions.size() == 1 && isDiscarding(m_options.sessions.front())) {
+            reportWhileDiscarding(*m_sessions.front().session);
+            return finalCode();
+        }
         waitUntil([&] { return countReached(); });
         return finalCode();
+    }
+
+    static bool isDiscarding(const SessionSpec& spec) {
+        return (spec.kind == SessionKind::TcpServer && spec.tcpServer.discard) ||
+               (spec.kind == SessionKind::Udp && spec.udp.discard);
+    }
+
+    /// A discard-mode server prints what arrived each report interval (when something did) and a summary at exit.
+    void reportWhileDiscarding(const Session& session) {
+        const bool json = m_options.format == OutputFormat::Jsonl;
+        const auto started = Clock::now();
+        TrafficSnapshot previous = session.counters().traffic.snapshot();
+        auto previousAt = started;
+        const auto interval = std::chrono::duration_cast<Clock::duration>(
+            std::chrono::duration<double>(m_options.reportInterval > 0 ? m_options.reportInterval : 1e9));
+        for (;;) {
+            waitUntil([] { return false; }, previousAt + interval);
+            if (stopped()) break;
+            const auto now = Clock::now();
+            const TrafficSnapshot traffic = session.counters().traffic.snapshot();
+            if (traffic.rxBytes != previous.rxBytes || traffic.rxMessages != previous.rxMessages) {
+                ReceiveFigures figures{std::chrono::duration<double>(now - previousAt).count(),
+                                       traffic.rxBytes - previous.rxBytes, traffic.rxMessages - previous.rxMessages,
+                                       session.sequenceStats()};
+                m_printer.outputLine(BenchReport::receiveInterval(std::chrono::duration<double>(now - started).count(),
+                                                                  figures, json));
+            }
+            previous = traffic;
+            previousAt = now;
+        }
+        // The rate over the time data actually flowed: from the first arrival to the last.
+        const auto& counters = session.counters();
+        const TrafficSnapshot traffic = counters.traffic.snapshot();
+        const double seconds =
+            static_cast<double>(counters.lastReceiveUs.load() - counters.firstReceiveUs.load()) / 1e6;
+        m_printer.outputLine(
+            BenchReport::receiveSummary({seconds, traffic.rxBytes, traffic.rxMessages, session.sequenceStats()}, json));
     }
 
     int runClient() {
@@ -365,6 +408,7 @@ private:
 } // namespace
 
 int runCli(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err) {
+    if (options.command == CliOptions::Command::Bench) return runBench(options, out, err);
     Runner runner(options, in, out, err);
     return runner.run();
 }

@@ -138,6 +138,11 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     write(m_err, (m_nameSessions ? "[" + session + "] " : "") + describeEvent(event, isServer(kind) && !m_udpClient) + "\n");
 }
 
+void EventPrinter::outputLine(const std::string& text) {
+    std::lock_guard lock(m_mutex);
+    write(m_out, text + "\n");
+}
+
 void EventPrinter::errorLine(const std::string& text) {
     std::lock_guard lock(m_mutex);
     write(m_err, text + "\n");

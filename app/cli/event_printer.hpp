@@ -17,6 +17,8 @@ public:
 
     /// Prints one event of the named session. Called from the sessions' worker threads.
     void print(const std::string& session, core::SessionKind kind, const core::SessionEvent& event);
+    /// A line on stdout (reports of discard-mode servers).
+    void outputLine(const std::string& text);
     /// A line on stderr, whatever the format (fatal errors, usage).
     void errorLine(const std::string& text);
     /// True once stdout could not be written (a closed pipe): the run should end.

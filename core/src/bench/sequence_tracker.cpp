@@ -25,6 +25,8 @@ void SequenceTracker::record(const ProbeHeader& header, std::int64_t arrivalNs) 
         *this = SequenceTracker{};
         m_stats.stream = header.stream;
     }
+    if (m_stats.received == 0) m_stats.firstArrivalNs = arrivalNs;
+    m_stats.lastArrivalNs = arrivalNs;
     ++m_stats.received;
     const std::uint64_t sequence = header.sequence;
 

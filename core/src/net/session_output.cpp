@@ -27,6 +27,7 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
     const std::uint64_t size = bytes ? bytes->size() : 0;
     if (direction == Direction::Rx) {
         counters.traffic.addRx(size);
+        counters.noteReceive(time);
         peers.recordRx(id, size, time);
     } else {
         counters.traffic.addTx(size);
@@ -36,8 +37,10 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
 }
 
 void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes) {
+    const std::int64_t time = nowUs();
     counters.traffic.addRx(bytes);
-    peers.recordRx(id, bytes, nowUs());
+    counters.noteReceive(time);
+    peers.recordRx(id, bytes, time);
 }
 
 void SessionOutput::trackSequence(ByteView payload) {

@@ -17,6 +17,8 @@ struct SequenceStats {
     std::uint64_t duplicated = 0; ///< arrivals of a sequence number already received
     std::uint64_t reordered = 0;  ///< arrivals after a higher sequence number
     double jitterUs = 0;          ///< RFC 3550 interarrival jitter of the one-way transit time
+    std::int64_t firstArrivalNs = 0; ///< probeClockNs() of the stream's first and latest arrival (receive rate)
+    std::int64_t lastArrivalNs = 0;
     bool operator==(const SequenceStats&) const = default;
 };
 

@@ -47,6 +47,14 @@ struct SessionCounters {
     std::atomic<std::uint64_t> sendsRejected{0};       ///< sends refused by the budget or for lack of a peer
     std::atomic<std::uint64_t> sendsFailed{0};         ///< datagrams the OS refused to send (an error event each)
     std::atomic<std::uint64_t> activeConnections{0};
+    /// When data first and last arrived (nowUs(); 0 = never): a receive rate over the time traffic actually flowed.
+    std::atomic<std::int64_t> firstReceiveUs{0};
+    std::atomic<std::int64_t> lastReceiveUs{0};
+
+    void noteReceive(std::int64_t timeUs) {
+        if (firstReceiveUs.load(std::memory_order_relaxed) == 0) firstReceiveUs.store(timeUs, std::memory_order_relaxed);
+        lastReceiveUs.store(timeUs, std::memory_order_relaxed);
+    }
 };
 
 } // namespace socketeer::core

@@ -1,0 +1,45 @@
+// runBench: the generator runs on its own worker; this thread only waits, samples and prints.
+#include "bench_runner.hpp"
+
+#include <atomic>
+#include <string>
+
+#include "bench_report.hpp"
+#include "socketeer/core/bench/traffic_generator.hpp"
+#include "stop_signal.hpp"
+
+namespace socketeer::cli {
+namespace {
+
+void writeLine(std::FILE* stream, const std::string& text) {
+    std::fputs((text + "\n").c_str(), stream);
+    std::fflush(stream);
+}
+
+} // namespace
+
+int runBench(const CliOptions& options, std::FILE* out, std::FILE* err) {
+    const bool json = options.format == OutputFormat::Jsonl;
+    core::TrafficGenerator generator(options.generator);
+    if (!options.quiet) writeLine(err, BenchReport::generatorHeader(options.generator));
+    StopSignal::onStop([&generator] { generator.stop(); });
+    generator.start();
+
+    const auto interval = std::chrono::milliseconds(
+        options.reportInterval > 0 ? static_cast<std::int64_t>(options.reportInterval * 1000.0 + 0.5) : 3'600'000);
+    core::GeneratorSnapshot previous;
+    while (!generator.waitUntilDone(interval)) {
+        const auto now = generator.snapshot();
+        if (now.phase != core::GeneratorPhase::Running || options.reportInterval <= 0) continue;
+        writeLine(out, BenchReport::generatorInterval(options.generator, previous, now, json));
+        previous = now;
+    }
+    StopSignal::onStop({});
+
+    const auto result = generator.snapshot();
+    for (const auto& problem : result.problems) writeLine(err, "socketeer-cli: " + problem);
+    writeLine(out, BenchReport::generatorSummary(options.generator, result, json));
+    return result.phase == core::GeneratorPhase::Failed ? ExitNetworkError : ExitDone;
+}
+
+} // namespace socketeer::cli

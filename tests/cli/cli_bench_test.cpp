@@ -1,0 +1,154 @@
+// socketeer-cli bench and --discard, end to end (a second or two each): the generator and the receivers' reports
+// agree byte for byte and datagram for datagram, round trips print their percentiles, bad input is named.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <regex>
+
+#include "process.hpp"
+
+using socketeer::test::Process;
+using socketeer::test::runProcess;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string Cli = SOCKETEER_CLI_PATH;
+
+std::vector<std::string> cli(std::initializer_list<std::string> args) {
+    std::vector<std::string> out{Cli};
+    out.insert(out.end(), args);
+    return out;
+}
+
+/// The last JSON line of `text` whose "event" is "summary".
+nlohmann::json summaryOf(const std::string& text) {
+    nlohmann::json found;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) end = text.size();
+        if (end > start) {
+            auto line = nlohmann::json::parse(text.substr(start, end - start), nullptr, false);
+            if (line.is_object() && line.value("event", "") == "summary") found = line;
+        }
+        start = end + 1;
+    }
+    return found;
+}
+
+/// Stops a discard server with SIGINT and returns its summary.
+nlohmann::json stopAndSummarise(Process& server) {
+    server.signal(SIGINT);
+    EXPECT_EQ(server.wait(), 0) << server.stderrText();
+    return summaryOf(server.stdoutText());
+}
+
+TEST(CliBench, TcpStreamsAndTheDiscardServerAgreeOnEveryByte) {
+    Process server(cli({"tcp-server", "--bind", "127.0.0.1", "--port", "0", "--discard", "--format", "jsonl",
+                        "--report-interval", "0.2"}));
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    auto bench = runProcess(cli({"bench", "tcp", "127.0.0.1", std::to_string(port), "--connections", "2", "--size",
+                                 "4096", "--duration", "0.6", "--format", "jsonl", "--report-interval", "0.2"}));
+    ASSERT_EQ(bench.code, 0) << bench.err;
+    const auto sent = summaryOf(bench.out);
+    ASSERT_TRUE(sent.is_object()) << bench.out;
+    EXPECT_TRUE(sent["ok"].get<bool>());
+    const auto bytesSent = sent["bytes_sent"].get<std::uint64_t>();
+    EXPECT_GT(bytesSent, 1u << 20);
+    ASSERT_EQ(sent["connections"].size(), 2u);
+    EXPECT_EQ(sent["connections"][0]["bytes_sent"].get<std::uint64_t>() +
+                  sent["connections"][1]["bytes_sent"].get<std::uint64_t>(),
+              bytesSent);
+    EXPECT_GT(sent["bits_per_second"].get<double>(), 0.0);
+    EXPECT_NE(bench.out.find("\"event\":\"interval\""), std::string::npos) << bench.out;
+    EXPECT_NE(bench.err.find("bench tcp to 127.0.0.1:" + std::to_string(port) + ": 2 connections, writes of 4096 B"),
+              std::string::npos) << bench.err;
+
+    ASSERT_TRUE(server.waitForStdout("\"event\":\"interval\"")) << server.stdoutText();
+    const auto received = stopAndSummarise(server);
+    ASSERT_TRUE(received.is_object()) << server.stdoutText();
+    EXPECT_EQ(received["bytes_received"].get<std::uint64_t>(), bytesSent);
+    EXPECT_NEAR(received["seconds"].get<double>(), 0.6, 0.4);
+    EXPECT_EQ(server.stdoutText().find("socketeer-traffic"), std::string::npos) << "discard mode printed data";
+}
+
+TEST(CliBench, UdpDatagramsAreCountedByTheReceiverWithTheirSequenceNumbers) {
+    Process server(cli({"udp-server", "--bind", "127.0.0.1", "--port", "0", "--discard", "--format", "jsonl",
+                        "--report-interval", "0"}));
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(port), "--rate", "2000", "--size", "100",
+                                 "--duration", "0.5", "--format", "jsonl"}));
+    ASSERT_EQ(bench.code, 0) << bench.err;
+    const auto sent = summaryOf(bench.out);
+    const auto datagrams = sent["messages_sent"].get<std::uint64_t>();
+    EXPECT_GE(datagrams, 800u);
+    EXPECT_LE(datagrams, 1100u);
+    EXPECT_EQ(sent["bytes_sent"].get<std::uint64_t>(), datagrams * 100);
+
+    const auto received = stopAndSummarise(server);
+    ASSERT_TRUE(received.contains("sequence")) << server.stdoutText();
+    const auto& sequence = received["sequence"];
+    EXPECT_EQ(sequence["received"].get<std::uint64_t>(), datagrams);
+    EXPECT_EQ(sequence["expected"].get<std::uint64_t>(), datagrams);
+    EXPECT_EQ(sequence["lost"].get<std::uint64_t>(), 0u);
+    EXPECT_EQ(sequence["duplicated"].get<std::uint64_t>(), 0u);
+    EXPECT_EQ(sequence["reordered"].get<std::uint64_t>(), 0u);
+    EXPECT_GE(sequence["jitter_us"].get<double>(), 0.0);
+    EXPECT_NEAR(sequence["datagrams_per_second"].get<double>(), 2000.0, 400.0);
+}
+
+TEST(CliBench, RoundTripsPrintPercentilesInMicroseconds) {
+    Process tcpEcho(cli({"tcp-server", "--bind", "127.0.0.1", "--port", "0", "--echo", "--format", "hex"}));
+    const auto tcpPort = tcpEcho.waitForListeningPort();
+    ASSERT_NE(tcpPort, 0);
+    auto tcp = runProcess(cli({"bench", "rtt", "127.0.0.1", std::to_string(tcpPort), "--count", "50"}));
+    ASSERT_EQ(tcp.code, 0) << tcp.err;
+    const std::regex line(R"(summary: 50 round trips in [0-9.]+ s: min [0-9.]+ us, p50 [0-9.]+ us, p90 [0-9.]+ us, )"
+                          R"(p99 [0-9.]+ us, max [0-9.]+ us\n)");
+    EXPECT_TRUE(std::regex_search(tcp.out, line)) << tcp.out;
+
+    Process udpEcho(cli({"udp-server", "--bind", "::1", "--port", "0", "--echo", "--format", "hex"}));
+    const auto udpPort = udpEcho.waitForListeningPort();
+    ASSERT_NE(udpPort, 0);
+    auto udp = runProcess(cli({"bench", "rtt", "::1", std::to_string(udpPort), "--udp", "--count", "50", "--size",
+                               "200", "--format", "jsonl"}));
+    ASSERT_EQ(udp.code, 0) << udp.err;
+    const auto summary = summaryOf(udp.out);
+    EXPECT_EQ(summary["rtt"]["count"].get<std::uint64_t>(), 50u);
+    EXPECT_EQ(summary["probes_lost"].get<std::uint64_t>(), 0u);
+    EXPECT_LE(summary["rtt"]["p50_us"].get<double>(), summary["rtt"]["p99_us"].get<double>());
+    EXPECT_EQ(summary["bytes_received"].get<std::uint64_t>(), 50u * 200);
+}
+
+TEST(CliBench, BadInputAndUnreachablePeersAreNamed) {
+    auto small = runProcess(cli({"bench", "udp", "127.0.0.1", "9", "--size", "10"}));
+    EXPECT_EQ(small.code, 2);
+    EXPECT_EQ(small.err, "socketeer-cli: --size 10: must be at least 24 bytes (the sequence number and timestamp "
+                         "every message carries)\n");
+    auto rate = runProcess(cli({"bench", "udp", "127.0.0.1", "9", "--rate", "fast"}));
+    EXPECT_EQ(rate.code, 2);
+    EXPECT_EQ(rate.err, "socketeer-cli: --rate 'fast': a number of datagrams per second (at least 1), or max\n");
+    auto discardEcho = runProcess(cli({"tcp-server", "--port", "0", "--discard", "--echo"}));
+    EXPECT_EQ(discardEcho.code, 2);
+    EXPECT_NE(discardEcho.err.find("--discard never answers"), std::string::npos) << discardEcho.err;
+
+    std::uint16_t closedPort = 0;
+    {
+        Process server(cli({"tcp-server", "--bind", "127.0.0.1", "--port", "0"}));
+        closedPort = server.waitForListeningPort();
+        server.signal(SIGINT);
+        ASSERT_EQ(server.wait(), 0);
+    }
+    auto refused = runProcess(cli({"bench", "tcp", "127.0.0.1", std::to_string(closedPort), "--duration", "1"}));
+    EXPECT_EQ(refused.code, 1);
+    EXPECT_NE(refused.err.find("connection 1 to 127.0.0.1:" + std::to_string(closedPort)), std::string::npos)
+        << refused.err;
+    EXPECT_NE(refused.err.find("refused"), std::string::npos) << refused.err;
+}
+
+} // namespace
