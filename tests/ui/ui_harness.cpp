@@ -8,28 +8,7 @@
 
 namespace socketeer::test {
 
-namespace {
-
-ImGuiContext* createContext() {
-    ImGuiContext* context = ImGui::CreateContext();
-    ImGuiIO& io = ImGui::GetIO();
-    io.IniFilename = nullptr;
-    io.DisplaySize = ImVec2(1400, 900);
-    io.DeltaTime = 1.0f / 60.0f;
-    unsigned char* pixels = nullptr;
-    int width = 0, height = 0;
-    io.Fonts->GetTexDataAsRGBA32(&pixels, &width, &height); // builds the atlas; no renderer needed
-#if IMGUI_VERSION_NUM < 18700
-    // 1.86 reads named keys through KeyMap into KeysDown; give each named key its own slot.
-    for (int key = 0; key < ImGuiKey_COUNT; ++key) io.KeyMap[key] = 256 + key;
-#endif
-    return context;
-}
-
-} // namespace
-
 UiHarness::UiHarness() : model([] {}), ui(model) {
-    createContext();
     ui::UiProbe::setEnabled(true);
     frame();
 }
@@ -38,7 +17,6 @@ UiHarness::~UiHarness() {
     model.sessions().clear();
     ui::UiProbe::setEnabled(false);
     ui::UiProbe::clear();
-    ImGui::DestroyContext();
 }
 
 void UiHarness::frame() {

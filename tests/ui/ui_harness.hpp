@@ -9,6 +9,7 @@
 
 #include "app_model.hpp"
 #include "app_ui.hpp"
+#include "headless_context.hpp"
 
 namespace socketeer::test {
 
@@ -17,6 +18,7 @@ public:
     UiHarness();
     ~UiHarness();
 
+    ui::HeadlessContext context; // first: the model's sessions and the UI go before the context
     app::AppModel model;
     ui::AppUi ui;
 
