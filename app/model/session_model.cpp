@@ -53,8 +53,23 @@ void SessionModel::close() {
 
 SessionState SessionModel::state() const { return m_session ? m_session->state() : SessionState::Closed; }
 
+std::string SessionModel::startGenerator() {
+    if (m_spec.kind == SessionKind::TcpClient) return m_generator.start(m_spec.tcpClient.host, m_spec.tcpClient.port);
+    if (m_spec.kind == SessionKind::Udp) {
+        // The host typed in the send pane wins over the default remote, as for a send.
+        if (!udpTarget.empty()) {
+            auto target = parseHostPort(udpTarget);
+            if (!target) return "send-to '" + udpTarget + "': " + target.error().message;
+            return m_generator.start(target.value().host, target.value().port);
+        }
+        return m_generator.start(m_spec.udp.remoteHost, m_spec.udp.remotePort);
+    }
+    return "a server has no remote to send to: use a TCP client or a UDP socket";
+}
+
 std::size_t SessionModel::drain() {
-    if (!m_session) return 0;
+    const std::size_t generatorChanged = m_generator.refresh() ? 1 : 0;
+    if (!m_session) return generatorChanged;
     m_batch.clear();
     const std::size_t count = m_session->events().drain(m_batch);
     const bool listener = m_spec.kind != SessionKind::TcpClient && m_spec.udp.remoteHost.empty();
@@ -83,7 +98,7 @@ std::size_t SessionModel::drain() {
     m_receiveView.sync(m_history);
     const bool ratesChanged = updateRates();
     if (m_file) pumpFile();
-    return count + (ratesChanged ? 1 : 0); // a new rate is worth a redraw too
+    return count + (ratesChanged ? 1 : 0) + generatorChanged; // a new figure is worth a redraw too
 
 }
 
@@ -91,6 +106,7 @@ bool SessionModel::updateRates() {
     const auto now = std::chrono::steady_clock::now();
     if (now - m_lastPeersTime >= std::chrono::milliseconds(250)) {
         m_peers = m_session->peers();
+        m_sequence = m_session->sequenceStats();
         m_lastPeersTime = now;
     }
     const double seconds = std::chrono::duration<double>(now - m_lastSampleTime).count();

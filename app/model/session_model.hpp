@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "connection_log.hpp"
+#include "generator_control.hpp"
 #include "receive_view.hpp"
 #include "send_composer.hpp"
 #include "socketeer/core/history/session_history.hpp"
@@ -71,6 +72,12 @@ public:
     core::SessionHistory& history() { return m_history; }
     ConnectionLog& log() { return m_log; }
     ReceiveView& receiveView() { return m_receiveView; }
+    /// The traffic generator aimed at this session's remote (TCP clients, UDP sockets).
+    GeneratorControl& generator() { return m_generator; }
+    /// Starts the generator at the session's remote host and port; "" or why not.
+    std::string startGenerator();
+    /// Loss and jitter of numbered datagrams this UDP session received (a generator's); refreshed by drain().
+    [[nodiscard]] const std::optional<core::SequenceStats>& sequenceStats() const { return m_sequence; }
     SendComposer& composer() { return m_composer; }
 
     /// Counters since the last reset (the core's counters are never reset; this keeps a baseline).
@@ -127,6 +134,8 @@ private:
     core::CaptureSpec m_captureSpec;
     std::chrono::steady_clock::time_point m_lastEvictionLog{};
     std::vector<core::PeerStats> m_peers;
+    GeneratorControl m_generator;
+    std::optional<core::SequenceStats> m_sequence;
 };
 
 } // namespace socketeer::app

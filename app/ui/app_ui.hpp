@@ -38,6 +38,8 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session);
 void drawReceivePane(app::SessionModel& session, float height);
 void drawSendPane(app::AppModel& model, app::SessionModel& session);
 void drawConnectionLog(app::SessionModel& session, float height);
+/// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.
+void drawGeneratorPane(app::SessionModel& session);
 void drawPeerTable(app::SessionModel& session);
 void drawSettings(app::SessionModel& session);
 

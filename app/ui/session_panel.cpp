@@ -128,6 +128,8 @@ void drawSettings(app::SessionModel& session) {
         ImGui::SetNextItemWidth(90);
         if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
         drawReplySettings(c.autoReply, true);
+        ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
+        UiProbe::mark("settings/discard");
         break;
     }
     case SessionKind::Udp: {
@@ -151,6 +153,8 @@ void drawSettings(app::SessionModel& session) {
             ImGui::Checkbox("loopback", &c.multicast.loopback);
         }
         drawReplySettings(c.autoReply, false);
+        ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
+        UiProbe::mark("settings/discard");
         break;
     }
     }
@@ -244,10 +248,23 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
     ImGui::SameLine();
     drawCaptureControls(session);
+    if (const auto& sequence = session.sequenceStats()) {
+        // A generator's numbered datagrams arrived: what the network did to them.
+        const double lossPercent =
+            sequence->expected ? 100.0 * static_cast<double>(sequence->lost) / static_cast<double>(sequence->expected) : 0.0;
+        ImGui::Text("numbered stream: %llu of %llu received, lost %llu (%.3f %%), duplicated %llu, reordered %llu, "
+                    "jitter %.1f us",
+                    static_cast<unsigned long long>(sequence->received), static_cast<unsigned long long>(sequence->expected),
+                    static_cast<unsigned long long>(sequence->lost), lossPercent,
+                    static_cast<unsigned long long>(sequence->duplicated),
+                    static_cast<unsigned long long>(sequence->reordered), sequence->jitterUs);
+        UiProbe::mark("sequence-stats");
+    }
 
     const bool settingsOpen = ImGui::CollapsingHeader(open ? "Settings (apply at the next open)###settings" : "Settings###settings");
     UiProbe::mark("settings");
     if (settingsOpen) drawSettings(session);
+    drawGeneratorPane(session);
     if (session.kind() != SessionKind::TcpClient) drawPeerTable(session);
 
     const float sendHeight = ImGui::GetFrameHeightWithSpacing() * 5.5f;
