@@ -2,6 +2,8 @@
 // round trips against echo servers, discard mode, and the problems a user must be told about.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "loopback.hpp"
 #include "socketeer/core/bench/traffic_generator.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
@@ -245,6 +247,57 @@ TEST(TrafficGenerator, StopEndsARunWithoutADuration) {
     generator.stop();
     ASSERT_TRUE(generator.waitUntilDone(5s));
     EXPECT_EQ(generator.snapshot().phase, GeneratorPhase::Finished);
+}
+
+} // namespace
+} // namespace socketeer::test
+
+namespace socketeer::test {
+namespace {
+
+TEST(DiscardMode, UdpCountsEveryDatagramOfEverySizeAndSenderExactly) {
+    using namespace core;
+    UdpSocketConfig config;
+    config.bindAddress = "127.0.0.1";
+    config.discard = true;
+    UdpSocket receiver(config);
+    EventLog log(receiver);
+    const auto port = openAndGetPort(receiver, log);
+    ASSERT_NE(port, 0);
+
+    // Two senders interleaved (batches hold runs of both), sizes around the kept head and up to the largest datagram.
+    UdpSocketConfig senderConfig;
+    senderConfig.bindAddress = "127.0.0.1";
+    senderConfig.remoteHost = "127.0.0.1";
+    senderConfig.remotePort = port;
+    UdpSocket a(senderConfig), b(senderConfig);
+    EventLog logA(a), logB(b);
+    ASSERT_NE(openAndGetPort(a, logA), 0);
+    ASSERT_NE(openAndGetPort(b, logB), 0);
+    const std::size_t sizes[] = {0, 1, 23, 24, 25, 1400, 9000, MaxUdpPayloadV4};
+    std::uint64_t bytesA = 0, bytesB = 0, count = 0;
+    for (int round = 0; round < 20; ++round)
+        for (std::size_t size : sizes) {
+            a.send(Bytes(size, 'a'));
+            b.send(Bytes(size / 2, 'b'));
+            bytesA += size;
+            bytesB += size / 2;
+            count += 2;
+        }
+    ASSERT_TRUE(eventually([&] { return receiver.counters().traffic.snapshot().rxMessages == count; }, 10s))
+        << receiver.counters().traffic.snapshot().rxMessages << " of " << count;
+    EXPECT_EQ(receiver.counters().traffic.snapshot().rxBytes, bytesA + bytesB);
+    const auto peers = receiver.peers();
+    ASSERT_EQ(peers.size(), 2u);
+    std::uint64_t peerBytes[2] = {peers[0].traffic.rxBytes, peers[1].traffic.rxBytes};
+    std::sort(std::begin(peerBytes), std::end(peerBytes));
+    EXPECT_EQ(peerBytes[0], bytesB);
+    EXPECT_EQ(peerBytes[1], bytesA);
+    EXPECT_EQ(peers[0].traffic.rxMessages, count / 2);
+    EXPECT_EQ(peers[1].traffic.rxMessages, count / 2);
+    log.drain();
+    EXPECT_EQ(log.count<EventData>(), 0u);
+    EXPECT_FALSE(receiver.sequenceStats()) << "plain datagrams are not a numbered stream";
 }
 
 } // namespace

@@ -30,6 +30,12 @@ public:
         messagesSent.fetch_add(1, std::memory_order_relaxed);
         if (connection < m_perConnection.size()) m_perConnection[connection].fetch_add(bytes, std::memory_order_relaxed);
     }
+    /// A batch of datagrams (one connection): `bytes` in all.
+    void addSentBatch(std::uint64_t bytes, std::uint64_t messages) {
+        bytesSent.fetch_add(bytes, std::memory_order_relaxed);
+        messagesSent.fetch_add(messages, std::memory_order_relaxed);
+        if (!m_perConnection.empty()) m_perConnection[0].fetch_add(bytes, std::memory_order_relaxed);
+    }
     void recordRtt(std::uint64_t nanoseconds);
     /// Keeps the first MaxProblems; later ones are only counted.
     void addProblem(std::string text);

@@ -1,13 +1,15 @@
-// UDP stream: numbered, timestamped datagrams on a connected socket, paced against the clock (so a late wake-up
+// UDP stream: numbered, timestamped datagrams on a connected socket, in batches per system call, paced against the clock (so a late wake-up
 // is caught up, not lost) or sent flat out. Datagrams the OS refuses are counted and named, never retried.
 #include <asio/ip/udp.hpp>
 #include <asio/post.hpp>
 
+#include <algorithm>
 #include <random>
 #include <set>
 
 #include "generator_run.hpp"
 #include "net_error.hpp"
+#include "datagram_batch.hpp"
 #include "socketeer/core/bench/probe_header.hpp"
 
 namespace socketeer::core {
@@ -17,6 +19,8 @@ using asio::ip::udp;
 
 constexpr std::uint64_t MaxBurst = 256;       // datagrams per handler before other handlers (stop, timers) get a turn
 constexpr int SendBufferBytes = 4 << 20;      // the OS caps it at wmem_max
+constexpr std::size_t MaxBatch = 64;          // datagrams per system call (sendmmsg)
+constexpr std::size_t BatchBytes = 256u << 10; // and at most about this many bytes per call
 
 class UdpStreamEngine final : public GeneratorEngine {
 public:
@@ -32,7 +36,11 @@ protected:
         if (!ec) m_socket.connect(destination, ec);
         if (!ec) m_socket.non_blocking(true, ec);
         if (ec) return fail("cannot send to " + target() + ": " + describeError(ec));
-        m_payload = generatorFiller(m_spec.payloadBytes);
+        // One filled copy per batch slot: each datagram of a batch carries its own header.
+        m_slots = std::clamp<std::size_t>(BatchBytes / m_spec.payloadBytes, 1, MaxBatch);
+        const Bytes filler = generatorFiller(m_spec.payloadBytes);
+        m_payloads.reserve(m_slots * filler.size());
+        for (std::size_t i = 0; i < m_slots; ++i) m_payloads.insert(m_payloads.end(), filler.begin(), filler.end());
         m_stream = std::random_device{}();
         m_live->connectionsOpen.store(1, std::memory_order_relaxed);
         trafficStarted();
@@ -62,13 +70,15 @@ private:
         if (ended()) return;
         const std::uint64_t target = due();
         std::uint64_t burst = std::min(target - std::min(target, m_attempts), MaxBurst);
-        for (; burst != 0; --burst) {
-            if (!sendOne()) {
+        while (burst != 0) {
+            const std::size_t attempted = sendBatch(static_cast<std::size_t>(std::min<std::uint64_t>(burst, m_slots)));
+            if (attempted == 0) {
                 m_socket.async_wait(udp::socket::wait_write, [self = shared(), this](std::error_code ec) {
                     if (!ec) pump();
                 });
                 return;
             }
+            burst -= attempted;
         }
         if (m_spec.ratePerSecond == 0 || m_attempts < due()) {
             asio::post(m_io, [self = shared(), this] { pump(); });
@@ -83,30 +93,38 @@ private:
         });
     }
 
-    /// False when the socket's buffer is full (try again once writable).
-    bool sendOne() {
-        writeProbeHeader({m_stream, m_sequence, probeClockNs()}, m_payload.data());
-        std::error_code ec;
-        const std::size_t sent = m_socket.send(asio::buffer(m_payload), 0, ec);
-        if (ec == asio::error::would_block || ec == asio::error::try_again) return false;
-        ++m_attempts;
-        if (ec) {
-            m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
-            // Each kind of refusal once: a flood of "no buffer space" lines says nothing the count does not.
-            if (m_reported.insert(ec.value()).second)
-                m_live->addProblem("sending to " + target() + " failed: " + describeError(ec) +
-                                   (ec == asio::error::connection_refused ? " (nothing listens there: port unreachable)"
-                                                                          : ""));
-            return true;
+    /// Sends up to `count` datagrams in one call where the OS allows. Returns how many were attempted (sent, or one
+    /// refused by the OS and counted as an error); 0 when the socket's buffer is full (try again once writable).
+    std::size_t sendBatch(std::size_t count) {
+        m_buffers.clear();
+        for (std::size_t i = 0; i < count; ++i) {
+            std::uint8_t* datagram = m_payloads.data() + i * m_spec.payloadBytes;
+            writeProbeHeader({m_stream, m_sequence + i, probeClockNs()}, datagram);
+            m_buffers.emplace_back(datagram, m_spec.payloadBytes);
         }
-        ++m_sequence; // only datagrams that left: a receiver's "lost" is then the network's loss alone
-        m_live->addSent(0, sent);
-        return true;
+        std::error_code ec;
+        const std::size_t sent = sendDatagramBatch(m_socket, m_buffers, ec);
+        if (sent != 0) {
+            m_sequence += sent; // only datagrams that left: a receiver's "lost" is then the network's loss alone
+            m_attempts += sent;
+            m_live->addSentBatch(sent * m_spec.payloadBytes, sent);
+            return sent;
+        }
+        if (ec == asio::error::would_block || ec == asio::error::try_again) return 0;
+        ++m_attempts;
+        m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
+        // Each kind of refusal once: a flood of "no buffer space" lines says nothing the count does not.
+        if (m_reported.insert(ec.value()).second)
+            m_live->addProblem("sending to " + target() + " failed: " + describeError(ec) +
+                               (ec == asio::error::connection_refused ? " (nothing listens there: port unreachable)" : ""));
+        return 1;
     }
 
     udp::socket m_socket{m_io};
     asio::steady_timer m_pacer{m_io};
-    Bytes m_payload;
+    Bytes m_payloads;
+    std::size_t m_slots = 1;
+    std::vector<asio::const_buffer> m_buffers;
     std::uint32_t m_stream = 0;
     std::uint64_t m_sequence = 0;
     std::uint64_t m_attempts = 0;

@@ -36,11 +36,11 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
     record({time, EventData{direction, id, peer, std::move(bytes)}});
 }
 
-void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes) {
+void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages) {
     const std::int64_t time = nowUs();
-    counters.traffic.addRx(bytes);
+    counters.traffic.addRx(bytes, messages);
     counters.noteReceive(time);
-    peers.recordRx(id, bytes, time);
+    peers.recordRx(id, bytes, time, messages);
 }
 
 void SessionOutput::trackSequence(ByteView payload) {

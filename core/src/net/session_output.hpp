@@ -32,7 +32,7 @@ public:
     void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes);
     void emitError(ConnectionId id, std::error_code code, std::string message);
     /// Discard mode's receive: counters and peer table only.
-    void countReceived(ConnectionId id, std::uint64_t bytes);
+    void countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages = 1);
     /// Follows numbered datagrams (a generator's): a payload without a probe header is ignored.
     void trackSequence(ByteView payload);
     [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;

@@ -9,6 +9,7 @@
 #include <charconv>
 #include <deque>
 #include <map>
+#include <optional>
 
 #ifdef _WIN32
 #include <netioapi.h>
@@ -17,7 +18,9 @@
 #endif
 
 #include "asio_endpoint.hpp"
+#include "datagram_batch.hpp"
 #include "net_error.hpp"
+#include "socketeer/core/bench/probe_header.hpp"
 #include "session_impl.hpp"
 #include "worker.hpp"
 
@@ -28,6 +31,7 @@ namespace {
 using asio::ip::udp;
 
 constexpr int MaxDatagramsPerWakeup = 64; // then yield to the worker's other handlers
+constexpr int MaxBatchesPerWakeup = 4;    // discard mode: batches of BatchSlots datagrams
 constexpr auto FailedLookupMemory = std::chrono::seconds(5);
 
 /// "eth0" or "3" → interface index; 0 when unknown.
@@ -243,6 +247,7 @@ private:
     }
 
     void receiveAvailable() {
+        if (m_out->discardReceived && DatagramBatchReceiver::supported()) return receiveDiscarding();
         ReadBuffer& buffer = *m_readBuffer;
         for (int i = 0; i < MaxDatagramsPerWakeup && m_socket.is_open(); ++i) {
             udp::endpoint sender;
@@ -273,6 +278,34 @@ private:
                 TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
                 enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
             }
+        }
+        waitForDatagrams();
+    }
+
+    /// Discard mode: datagrams in batches, only their probe headers kept; counted per run of one sender.
+    void receiveDiscarding() {
+        if (!m_batch) m_batch.emplace(BatchSlots, ProbeHeader::Size);
+        for (int round = 0; round < MaxBatchesPerWakeup && m_socket.is_open(); ++round) {
+            std::error_code ec;
+            const std::size_t n = m_batch->receive(m_socket, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) break;
+            if (ec == asio::error::connection_reset || ec == asio::error::connection_refused) continue;
+            if (ec) {
+                m_out->emitError(0, ec, "receiving on " + m_local.toString() + " failed: " + describeError(ec));
+                break;
+            }
+            std::size_t i = 0;
+            while (i < n) {
+                const udp::endpoint sender = m_batch->sender(i);
+                const ConnectionId id = peerIdFor(sender);
+                std::uint64_t bytes = 0, messages = 0;
+                for (; i < n && (messages == 0 || m_batch->sender(i) == sender); ++i, ++messages) {
+                    bytes += m_batch->size(i);
+                    m_out->trackSequence(ByteView(m_batch->head(i), m_batch->headSize(i)));
+                }
+                m_out->countReceived(id, bytes, messages);
+            }
+            if (n < BatchSlots) break; // the socket is very likely empty
         }
         waitForDatagrams();
     }
@@ -409,6 +442,8 @@ private:
     std::shared_ptr<Impl> shared() { return std::static_pointer_cast<Impl>(shared_from_this()); }
 
     const UdpSocketConfig m_config;
+    static constexpr std::size_t BatchSlots = 32;
+    std::optional<DatagramBatchReceiver> m_batch; // discard mode only
     udp::socket m_socket;
     Endpoint m_local;
     std::optional<udp::endpoint> m_lastSender;

@@ -30,12 +30,12 @@ void PeerTable::clear() {
     m_peers.clear();
 }
 
-void PeerTable::recordRx(ConnectionId id, std::uint64_t bytes, std::int64_t timeUs) {
+void PeerTable::recordRx(ConnectionId id, std::uint64_t bytes, std::int64_t timeUs, std::uint64_t messages) {
     std::lock_guard lock(m_mutex);
     auto it = m_peers.find(id);
     if (it == m_peers.end()) return;
     it->second.traffic.rxBytes += bytes;
-    it->second.traffic.rxMessages += 1;
+    it->second.traffic.rxMessages += messages;
     it->second.lastActivityUs = timeUs;
 }
 

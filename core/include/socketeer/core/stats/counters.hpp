@@ -19,9 +19,9 @@ struct TrafficSnapshot {
 /// so the counters stay exact for everyone else (capture, CLI, tests).
 class TrafficCounters {
 public:
-    void addRx(std::uint64_t bytes) {
+    void addRx(std::uint64_t bytes, std::uint64_t messages = 1) {
         m_rxBytes.fetch_add(bytes, std::memory_order_relaxed);
-        m_rxMessages.fetch_add(1, std::memory_order_relaxed);
+        m_rxMessages.fetch_add(messages, std::memory_order_relaxed);
     }
     void addTx(std::uint64_t bytes) {
         m_txBytes.fetch_add(bytes, std::memory_order_relaxed);

@@ -31,7 +31,8 @@ public:
     /// Drops the peer and returns its final counters.
     TrafficSnapshot remove(ConnectionId id);
     void clear();
-    void recordRx(ConnectionId id, std::uint64_t bytes, std::int64_t timeUs);
+    /// `messages` > 1: a batch of datagrams from one peer, `bytes` in all.
+    void recordRx(ConnectionId id, std::uint64_t bytes, std::int64_t timeUs, std::uint64_t messages = 1);
     void recordTx(ConnectionId id, std::uint64_t bytes, std::int64_t timeUs);
 
     [[nodiscard]] std::vector<PeerStats> snapshot() const;
