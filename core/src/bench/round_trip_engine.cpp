@@ -5,6 +5,7 @@
 #include <asio/ip/udp.hpp>
 #include <asio/write.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -38,9 +39,11 @@ protected:
             std::error_code ec;
             m_udp.open(destination.protocol(), ec);
             if (!ec) m_udp.connect(destination, ec);
+            if (!ec) m_udp.non_blocking(true, ec);
             if (ec) return fail("cannot send to " + target() + ": " + describeError(ec));
             m_live->connectionsOpen.store(1, std::memory_order_relaxed);
             trafficStarted();
+            startWatchdog();
             receiveDatagram();
             sendProbe();
             return;
@@ -59,14 +62,17 @@ protected:
             if (ec) return fail("cannot connect to " + target() + ": " + describeError(ec));
             std::error_code ignored;
             m_tcp.set_option(tcp::no_delay(true), ignored); // a probe must leave now, not wait for Nagle
+            m_tcp.non_blocking(true, ignored);
             m_live->connectionsOpen.store(1, std::memory_order_relaxed);
             trafficStarted();
+            startWatchdog();
             sendProbe();
         });
     }
 
     void closeAll() override {
         cancelTimer();
+        m_watchdog.cancel();
         std::error_code ignored;
         m_tcp.close(ignored);
         m_udp.close(ignored);
@@ -97,6 +103,8 @@ private:
         m_sentNs = probeClockNs();
         writeProbeHeader({m_stream, m_sequence, m_sentNs}, m_probe.data());
         m_received = 0;
+        m_outstanding = true;
+        m_probeDeadline = std::chrono::steady_clock::now() + m_spec.probeTimeout;
         if (udpMode()) {
             std::error_code ec;
             m_udp.send(asio::buffer(m_probe), 0, ec);
@@ -106,49 +114,68 @@ private:
             } else {
                 m_live->addSent(0, m_probe.size());
             }
-            armTimer(m_spec.probeTimeout, [this] {
-                m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
-                ++m_sequence;
-                sendProbe();
-            });
             return;
         }
-        armTimer(m_spec.probeTimeout, [this] {
-            fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
-                 std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
-        });
         asio::async_write(m_tcp, asio::buffer(m_probe), [self = shared(), this](std::error_code ec, std::size_t n) {
             if (ended()) return;
             if (ec) return fail("sending to " + target() + " failed: " + describeError(ec));
             m_live->addSent(0, n);
-            receiveEcho();
+        });
+        receiveEcho(); // at once: the echo may arrive before the write's completion is handled
+    }
+
+    /// Probe deadlines are checked by a watchdog a few times per timeout, not by a timer per probe: re-arming a timer
+    /// costs system calls on every round trip. A probe times out between probeTimeout and 1.25 × probeTimeout.
+    void startWatchdog() {
+        const auto tick = std::clamp<std::chrono::milliseconds>(m_spec.probeTimeout / 4, std::chrono::milliseconds(1),
+                                                                std::chrono::milliseconds(250));
+        m_watchdog.expires_after(tick);
+        m_watchdog.async_wait([self = shared(), this](std::error_code ec) {
+            if (ec || ended()) return;
+            if (m_outstanding && std::chrono::steady_clock::now() >= m_probeDeadline) probeTimedOut();
+            if (!ended()) startWatchdog();
         });
     }
 
+    void probeTimedOut() {
+        m_outstanding = false;
+        if (!udpMode())
+            return fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
+                        std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
+        m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
+        ++m_sequence;
+        sendProbe();
+    }
+
+    // Both receives wait for readiness, then read without blocking: no speculative read that finds nothing while
+    // the reply is still on its way (one system call less per round trip).
     void receiveEcho() {
-        const std::size_t wanted = m_probe.size() - m_received;
-        m_tcp.async_read_some(asio::buffer(m_reply.data() + m_received, wanted),
-                              [self = shared(), this](std::error_code ec, std::size_t n) {
-                                  if (ended()) return;
-                                  if (ec == asio::error::eof) return fail(target() + " closed the connection mid-echo");
-                                  if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
-                                  m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
-                                  const std::size_t from = m_received;
-                                  m_received += n;
-                                  for (std::size_t i = from; i < m_received; ++i)
-                                      if (m_reply[i] != m_probe[i])
-                                          return fail("the reply from " + target() + " is not an echo: byte " +
-                                                      std::to_string(i) + " of probe " + std::to_string(m_sequence) +
-                                                      " is " + hexByte(m_reply[i]) + ", " + hexByte(m_probe[i]) +
-                                                      " was sent");
-                                  if (m_received < m_probe.size()) return receiveEcho();
-                                  completeProbe();
-                              });
+        m_tcp.async_wait(tcp::socket::wait_read, [self = shared(), this](std::error_code ec) {
+            if (ended()) return;
+            std::size_t n = 0;
+            if (!ec) n = m_tcp.read_some(asio::buffer(m_reply.data() + m_received, m_probe.size() - m_received), ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) return receiveEcho();
+            if (ec == asio::error::eof) return fail(target() + " closed the connection mid-echo");
+            if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
+            m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
+            const std::size_t from = m_received;
+            m_received += n;
+            for (std::size_t i = from; i < m_received; ++i)
+                if (m_reply[i] != m_probe[i])
+                    return fail("the reply from " + target() + " is not an echo: byte " + std::to_string(i) +
+                                " of probe " + std::to_string(m_sequence) + " is " + hexByte(m_reply[i]) + ", " +
+                                hexByte(m_probe[i]) + " was sent");
+            if (m_received < m_probe.size()) return receiveEcho();
+            completeProbe();
+        });
     }
 
     void receiveDatagram() {
-        m_udp.async_receive(asio::buffer(m_reply), [self = shared(), this](std::error_code ec, std::size_t n) {
+        m_udp.async_wait(udp::socket::wait_read, [self = shared(), this](std::error_code ec) {
             if (ended()) return;
+            std::size_t n = 0;
+            if (!ec) n = m_udp.receive(asio::buffer(m_reply), 0, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) return receiveDatagram();
             if (ec == asio::error::connection_refused || ec == asio::error::connection_reset) {
                 // ICMP port unreachable for a probe: no reply will come; the timeout counts it.
                 if (m_reported++ == 0)
@@ -157,14 +184,15 @@ private:
             }
             if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
             m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
+            // A late reply to a probe already counted as lost, or a datagram not ours, is ignored.
             const auto header = readProbeHeader(ByteView(m_reply.data(), n));
-            if (header && header->stream == m_stream && header->sequence == m_sequence) completeProbe(); // else a late reply to a probe already counted as lost, or not ours: ignored
+            if (header && header->stream == m_stream && header->sequence == m_sequence) completeProbe();
             receiveDatagram();
         });
     }
 
     void completeProbe() {
-        cancelTimer();
+        m_outstanding = false;
         m_live->recordRtt(static_cast<std::uint64_t>(probeClockNs() - m_sentNs));
         ++m_sequence;
         sendProbe();
@@ -181,6 +209,9 @@ private:
     std::int64_t m_sentNs = 0;
     unsigned m_reported = 0;
     std::uint64_t m_timerArm = 0;
+    asio::steady_timer m_watchdog{m_io};
+    bool m_outstanding = false; // a probe is waiting for its reply
+    std::chrono::steady_clock::time_point m_probeDeadline{};
 };
 
 } // namespace

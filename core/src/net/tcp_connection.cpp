@@ -71,11 +71,21 @@ void TcpConnection::readAvailable() {
             continue;
         }
         auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-        m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
+        // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request
+        // (the CLI's observer writes it out on this thread). The event still comes before anything it caused.
+        m_pendingRx = bytes;
         if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
+        emitPendingRx();
         if (n < buffer.size()) break; // the socket is very likely empty: let the reactor say when it is not
     }
     waitForData();
+}
+
+void TcpConnection::emitPendingRx() {
+    if (!m_pendingRx) return;
+    SharedBytes bytes = std::move(m_pendingRx);
+    m_pendingRx.reset();
+    m_out->emitData(Direction::Rx, m_id, m_peer, std::move(bytes));
 }
 
 void TcpConnection::onReadFailure(const std::error_code& ec) {
@@ -247,6 +257,7 @@ void TcpConnection::resumeReading() {
 void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::string detail) {
     if (m_closed) return;
     auto self = shared_from_this(); // the owner's callback below may drop the last other reference
+    emitPendingRx(); // received before the close: reported before it
     m_closed = true;
     std::error_code ignored;
     m_socket.close(ignored);

@@ -76,6 +76,7 @@ private:
     void shutdownSend();
     void armFlushDeadline();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
+    void emitPendingRx();
 
     asio::ip::tcp::socket m_socket;
     const ConnectionId m_id;
@@ -98,6 +99,7 @@ private:
     bool m_closed = false;
     std::uint64_t m_messagesReceived = 0;
     std::optional<asio::steady_timer> m_lingerTimer;
+    SharedBytes m_pendingRx; // read, handed to the owner for its reply, not yet reported
 };
 
 } // namespace socketeer::core

@@ -273,11 +273,13 @@ private:
             const Endpoint peer = toEndpoint(sender);
             auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_lastSender = sender;
-            m_out->emitData(Direction::Rx, id, peer, bytes);
+            // The automatic reply leaves first (its Sent event comes later, from the completion): a round trip must
+            // not wait for the front end's printing of the request.
             if (m_autoReply.mode != ReplyMode::None) {
                 TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
                 enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
             }
+            m_out->emitData(Direction::Rx, id, peer, bytes);
         }
         waitForDatagrams();
     }
