@@ -14,6 +14,8 @@ TEST(FrameBenchSmoke, BuildsFramesAndIngestsEveryDatagram) {
     const auto result = nlohmann::json::parse(run.out);
     EXPECT_EQ(result["pane"]["records"].get<std::size_t>(), 20000u);
     EXPECT_EQ(result["pane"]["frames"].get<std::size_t>(), 5u);
+    EXPECT_EQ(result["pane"]["pane_rows"].get<std::size_t>(), 20000u);
+    EXPECT_TRUE(result["pane"]["newest_row_drawn"].get<bool>()) << "the timed frames must draw the pane's rows";
     EXPECT_GT(result["pane"]["frame_ms_median"].get<double>(), 0.0);
     const auto& ingest = result["ingest"];
     ASSERT_FALSE(ingest.contains("error")) << ingest.dump();

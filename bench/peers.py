@@ -1,0 +1,394 @@
+"""The contenders of bench/run-all: exact command lines, one trial each, and parsers of their output.
+
+Each command is a template (a list of argv words with {port}, {size}, {dur}, ... fields) so that the
+command run and the command shown in the report are the same text; the report shows PORT where
+the port is picked at run time.
+"""
+
+import json
+import os
+import re
+import select
+import shlex
+import shutil
+import signal
+import sys
+import time
+
+import procs
+from procs import TrialError
+
+CLI = None              # real path of socketeer-cli (set by run-all)
+CLI_SHOW = None         # how the report spells it
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+PY = sys.executable
+HOST = "127.0.0.1"
+
+T = {
+    # -- Socketeer -------------------------------------------------------------------------
+    "sk_tcp_sink": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--discard",
+                    "--format", "jsonl", "--report-interval", "0"],
+    "sk_udp_sink": ["{cli}", "udp-server", "--bind", HOST, "--port", "0", "--discard",
+                    "--format", "jsonl", "--report-interval", "0"],
+    "sk_bench_tcp": ["{cli}", "bench", "tcp", HOST, "{port}", "--connections", "1", "--size", "{size}",
+                     "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_bench_udp": ["{cli}", "bench", "udp", HOST, "{port}", "--rate", "{rate}", "--size", "{size}",
+                     "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_tcp_echo": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--echo", "--format", "hex"],
+    "sk_udp_echo": ["{cli}", "udp-server", "--bind", HOST, "--port", "0", "--echo", "--format", "hex"],
+    "sk_rtt_tcp": ["{cli}", "bench", "rtt", HOST, "{port}", "--size", "64", "--duration", "{dur}",
+                   "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_rtt_udp": ["{cli}", "bench", "rtt", HOST, "{port}", "--udp", "--size", "64", "--duration", "{dur}",
+                   "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_listen": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0"],
+    # -- iperf3 ----------------------------------------------------------------------------
+    "iperf3_s": ["iperf3", "-s", "-B", HOST, "-p", "{port}", "-1"],
+    "iperf3_tcp": ["iperf3", "-c", HOST, "-p", "{port}", "-t", "{dur}", "-J"],
+    "iperf3_tcp_l": ["iperf3", "-c", HOST, "-p", "{port}", "-t", "{dur}", "-l", "{size}", "-J"],
+    "iperf3_udp": ["iperf3", "-c", HOST, "-p", "{port}", "-u", "-b", "{bits}", "-l", "{size}", "-w", "4M",
+                   "-t", "{dur}", "-J"],
+    # -- socat -----------------------------------------------------------------------------
+    "socat_sink": ["socat", "-u", "-b", "131072", "TCP-LISTEN:{port},bind=%s,reuseaddr" % HOST, "OPEN:/dev/null"],
+    "socat_src": ["socat", "-u", "-b", "131072", "OPEN:/dev/zero,readbytes={nbytes}", "TCP:%s:{port}" % HOST],
+    "socat_fork": ["socat", "TCP-LISTEN:{port},bind=%s,fork,reuseaddr" % HOST, "OPEN:/dev/null"],
+    "socat_listen": ["socat", "-d", "-d", "TCP-LISTEN:0,bind=%s" % HOST, "OPEN:/dev/null"],
+    # -- sockperf --------------------------------------------------------------------------
+    "sockperf_sr_tcp": ["sockperf", "sr", "--tcp", "-i", HOST, "-p", "{port}"],
+    "sockperf_sr_udp": ["sockperf", "sr", "-i", HOST, "-p", "{port}"],
+    "sockperf_pp_tcp": ["sockperf", "pp", "--tcp", "-i", HOST, "-p", "{port}", "-m", "64", "-t", "{dur}",
+                        "--full-rtt"],
+    "sockperf_pp_udp": ["sockperf", "pp", "-i", HOST, "-p", "{port}", "-m", "64", "-t", "{dur}", "--full-rtt"],
+    # -- Python helpers (bench/) -----------------------------------------------------------
+    "py_hold_server": ["{py}", "{bench}/py_server.py", "--mode", "hold", "--backlog", "1024"],
+    "py_close_server": ["{py}", "{bench}/py_server.py", "--mode", "close", "--backlog", "1024"],
+    "client_hold": ["{py}", "{bench}/conn_client.py", "hold", HOST, "{port}", "{n}"],
+    "client_churn": ["{py}", "{bench}/conn_client.py", "churn", HOST, "{port}", "{dur}"],
+    "client_churn_wait": ["{py}", "{bench}/conn_client.py", "churn-wait", HOST, "{port}", "{dur}"],
+}
+
+
+def _fmt_num(v):
+    return ("%g" % v) if isinstance(v, float) else str(v)
+
+
+def argv(key, **kw):
+    kw = {k: _fmt_num(v) for k, v in kw.items()}
+    return [w.format(cli=CLI, py=PY, bench=BENCH_DIR, **kw) for w in T[key]]
+
+
+def show(key, **kw):
+    kw = {k: _fmt_num(v) for k, v in kw.items()}
+    kw.setdefault("port", "PORT")
+    words = [w.format(cli=CLI_SHOW, py="python3", bench="bench", **kw) for w in T[key]]
+    return " ".join(w if w in ("PORT",) else shlex.quote(w) for w in words)
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def _json_or_fail(child, what):
+    try:
+        return json.loads(child.out())
+    except ValueError:
+        raise TrialError("%s printed no JSON: %s" % (what, child.tail()))
+
+
+def _stop_server_summary(server, what):
+    rc = server.stop(signal.SIGINT, grace=5.0)
+    s = procs.summary_of(server.out())
+    if s is None:
+        raise TrialError("%s printed no summary (exit %s): %s" % (what, rc, server.tail()))
+    return s
+
+
+# ===== 1. TCP bulk ============================================================================
+def socketeer_tcp_bulk(size, dur):
+    server, port = procs.start_announcing("sk-tcp-sink", argv("sk_tcp_sink"))
+    try:
+        cl = procs.run("sk-bench-tcp", argv("sk_bench_tcp", port=port, size=size, dur=dur), timeout=dur + 15)
+        if cl.rc != 0:
+            raise TrialError("bench tcp exit %s: %s" % (cl.rc, cl.tail()))
+        time.sleep(0.1)
+        s = _stop_server_summary(server, "tcp-server --discard")
+    finally:
+        server.stop()
+    c = procs.summary_of(cl.out()) or {}
+    return {"value": float(s["bits_per_second"]), "bytes": s.get("bytes_received"),
+            "sender_bps": c.get("bits_per_second")}
+
+
+def socketeer_tcp_bulk_cmds(size, dur):
+    return [show("sk_tcp_sink"), show("sk_bench_tcp", size=size, dur=dur)]
+
+
+def iperf3_run(client_key, proto, **kw):
+    server, port = procs.start_on_free_port("iperf3-s", lambda p: argv("iperf3_s", port=p),
+                                            "both" if proto == "udp" else "tcp", listen_proto="tcp")
+    try:
+        cl = procs.run("iperf3-c", argv(client_key, port=port, **kw), timeout=float(kw.get("dur", 2)) + 20)
+        d = _json_or_fail(cl, "iperf3 -c")
+        if "error" in d:
+            raise TrialError("iperf3: %s" % d["error"])
+        server.wait(3.0)
+    finally:
+        server.stop(signal.SIGTERM, grace=2.0)
+    return d
+
+
+def iperf3_tcp_bulk(size, dur):
+    if size is None:
+        d = iperf3_run("iperf3_tcp", "tcp", dur=dur)
+    else:
+        d = iperf3_run("iperf3_tcp_l", "tcp", dur=dur, size=size)
+    return {"value": float(d["end"]["sum_received"]["bits_per_second"])}
+
+
+def iperf3_tcp_bulk_cmds(size, dur):
+    if size is None:
+        return [show("iperf3_s"), show("iperf3_tcp", dur=dur)]
+    return [show("iperf3_s"), show("iperf3_tcp_l", dur=dur, size=size)]
+
+
+def socat_tcp_bulk(nbytes):
+    server, port = procs.start_on_free_port("socat-sink", lambda p: argv("socat_sink", port=p), "tcp")
+    try:
+        t0 = time.perf_counter()
+        src = procs.Child("socat-src", argv("socat_src", port=port, nbytes=nbytes))
+        if src.wait(120) is None:
+            raise TrialError("socat sender did not finish")
+        if server.wait(30) is None:
+            raise TrialError("socat receiver did not exit after EOF")
+        wall = time.perf_counter() - t0
+        if src.rc != 0 or server.rc != 0:
+            raise TrialError("socat exit %s/%s: %s" % (src.rc, server.rc, src.tail() + server.tail()))
+    finally:
+        server.stop(signal.SIGTERM, grace=1.0)
+    return {"value": nbytes * 8 / wall, "seconds": wall}
+
+
+def socat_tcp_bulk_cmds(nbytes):
+    return [show("socat_sink"), show("socat_src", nbytes=nbytes)]
+
+
+# ===== 2. UDP =================================================================================
+def socketeer_udp(size, rate, dur):
+    server, port = procs.start_announcing("sk-udp-sink", argv("sk_udp_sink"))
+    try:
+        gen = procs.run("sk-bench-udp", argv("sk_bench_udp", port=port, rate=rate, size=size, dur=dur),
+                        timeout=dur + 15)
+        if gen.rc != 0:
+            raise TrialError("bench udp exit %s: %s" % (gen.rc, gen.tail()))
+        time.sleep(0.3)         # let the receiver drain its buffer before it is stopped
+        s = _stop_server_summary(server, "udp-server --discard")
+    finally:
+        server.stop()
+    g = procs.summary_of(gen.out())
+    if g is None:
+        raise TrialError("bench udp printed no summary: %s" % gen.tail())
+    seq = s.get("sequence") or {}
+    sent = int(g.get("messages_sent", 0))
+    received = int(seq.get("received", s.get("messages_received", 0)))
+    lost = int(seq.get("lost", 0))
+    return {"value": float(seq.get("datagrams_per_second", s.get("messages_per_second", 0.0))),
+            "sent": sent, "received": received, "lost": lost,
+            "loss_pct": 100.0 * (sent - received) / sent if sent else 0.0,
+            "seq_loss_pct": 100.0 * lost / (received + lost) if received + lost else 0.0,
+            "sent_pps": float(g.get("messages_per_second", 0.0)),
+            "send_errors": int(g.get("send_errors", 0)),
+            "dup": int(seq.get("duplicated", 0)), "reordered": int(seq.get("reordered", 0)),
+            # loss-free: the sequence check saw no gap AND everything sent arrived (stricter than
+            # iperf3's own check, which cannot see datagrams still in flight when its test ends)
+            "loss_free": lost == 0 and received == sent and sent > 0}
+
+
+def socketeer_udp_cmds(size, rate, dur):
+    return [show("sk_udp_sink"), show("sk_bench_udp", size=size, rate=rate, dur=dur)]
+
+
+def iperf3_udp(size, bits, dur):
+    d = iperf3_run("iperf3_udp", "udp", size=size, bits=bits, dur=dur)
+    end = d["end"]
+    # end.sum_received holds the receiver's view: packets = highest sequence number seen,
+    # lost_packets = gaps below it; end.sum_sent.packets = what the client sent.
+    rx = end.get("sum_received") or end["sum"]
+    packets, lost, secs = int(rx["packets"]), int(rx["lost_packets"]), float(rx["seconds"])
+    sent = int((end.get("sum_sent") or end["sum"])["packets"])
+    received = packets - lost
+    return {"value": received / secs if secs else 0.0, "sent": sent, "received": received, "lost": lost,
+            "loss_pct": 100.0 * lost / packets if packets else 0.0,
+            "seq_loss_pct": 100.0 * lost / packets if packets else 0.0,
+            "sent_pps": sent / float((end.get("sum_sent") or end["sum"])["seconds"]),
+            "loss_free": lost == 0 and packets > 0}
+
+
+def iperf3_udp_cmds(size, bits, dur):
+    return [show("iperf3_s"), show("iperf3_udp", size=size, bits=bits, dur=dur)]
+
+
+# ===== 3. Round trip ==========================================================================
+def socketeer_rtt(udp, dur):
+    server, port = procs.start_announcing("sk-echo", argv("sk_udp_echo" if udp else "sk_tcp_echo"),
+                                          stdout="null")
+    try:
+        cl = procs.run("sk-rtt", argv("sk_rtt_udp" if udp else "sk_rtt_tcp", port=port, dur=dur),
+                       timeout=dur + 15)
+    finally:
+        server.stop()
+    s = procs.summary_of(cl.out())
+    if cl.rc != 0 or s is None or "rtt" not in s:
+        raise TrialError("bench rtt exit %s: %s" % (cl.rc, cl.tail()))
+    r = s["rtt"]
+    return {"p50": float(r["p50_us"]), "p99": float(r["p99_us"]), "count": int(r["count"]),
+            "lost": int(s.get("probes_lost", 0)), "mean": float(r.get("mean_us", 0))}
+
+
+def socketeer_rtt_cmds(udp, dur):
+    return [show("sk_udp_echo" if udp else "sk_tcp_echo") + " >/dev/null",
+            show("sk_rtt_udp" if udp else "sk_rtt_tcp", dur=dur)]
+
+
+_PCT_RE = re.compile(r"(<MEDIAN>|percentile\s+([0-9.]+))\s*(?:observation)?\s*=\s*([0-9.]+)")
+
+
+def parse_sockperf(text):
+    """p50 and p99 in microseconds from sockperf pp output (round trip with --full-rtt)."""
+    vals = {}
+    for m in _PCT_RE.finditer(text):
+        if m.group(1) == "<MEDIAN>":
+            vals["p50"] = float(m.group(3))
+        else:
+            pct = float(m.group(2))
+            if abs(pct - 50.0) < 1e-9:
+                vals.setdefault("p50", float(m.group(3)))
+            elif abs(pct - 99.0) < 1e-9:
+                vals["p99"] = float(m.group(3))
+    if "p50" not in vals or "p99" not in vals:
+        raise TrialError("no percentiles in sockperf output: %s" % text[-300:].replace("\n", " / "))
+    # sockperf reports half the round trip ("Latency is") unless --full-rtt ("Round trip is").
+    if "Round trip is" not in text and "Latency is" in text:
+        vals = {k: 2 * v for k, v in vals.items()}
+    m = re.search(r"\[Valid Duration\].*?ReceivedMessages=(\d+)", text)
+    vals["count"] = int(m.group(1)) if m else 0
+    m = re.search(r"# dropped messages = (\d+)", text)
+    vals["lost"] = int(m.group(1)) if m else 0
+    return vals
+
+
+def sockperf_rtt(udp, dur):
+    server, port = procs.start_on_free_port(
+        "sockperf-sr", lambda p: argv("sockperf_sr_udp" if udp else "sockperf_sr_tcp", port=p),
+        "udp" if udp else "tcp")
+    try:
+        cl = procs.run("sockperf-pp", argv("sockperf_pp_udp" if udp else "sockperf_pp_tcp", port=port, dur=dur),
+                       timeout=dur + 15)
+    finally:
+        server.stop()
+    if cl.rc != 0:
+        raise TrialError("sockperf pp exit %s: %s" % (cl.rc, cl.tail()))
+    return parse_sockperf(cl.out() + "\n" + cl.err())
+
+
+def sockperf_rtt_cmds(udp, dur):
+    return [show("sockperf_sr_udp" if udp else "sockperf_sr_tcp"),
+            show("sockperf_pp_udp" if udp else "sockperf_pp_tcp", dur=dur)]
+
+
+# ===== 4. Connections held ====================================================================
+def hold_conns(server_key, n, settle=0.3):
+    server, port = procs.start_announcing(server_key, argv(server_key))
+    client = None
+    try:
+        client = procs.Child("client-hold", argv("client_hold", port=port, n=n))
+        procs.wait_until(lambda: '"ready"' in client.out(), client, 15, "its `ready` line")
+        time.sleep(settle)
+        base_fds = procs.fd_count(server.pid)
+        rss0, pss0 = procs.mem_kib(server.pid)
+        t0 = time.perf_counter()
+        os.kill(client.pid, signal.SIGUSR1)
+        held_line = procs.wait_until(lambda: [e for e in procs.json_lines(client.out()) if e.get("event") == "held"],
+                                     client, 60 + n / 100.0, "its `held` line")[0]
+        # wait until the server has accepted every connection the client holds
+        want = base_fds + int(held_line["held"])
+        deadline = time.monotonic() + 10 + n / 500.0
+        while procs.fd_count(server.pid) < want and time.monotonic() < deadline:
+            if server.exited():
+                raise TrialError("server exited while connections were opening: %s" % server.tail())
+            time.sleep(0.02)
+        accept_s = time.perf_counter() - t0
+        time.sleep(settle)
+        fds = procs.fd_count(server.pid)
+        rss1, pss1 = procs.mem_kib(server.pid)
+        alive = not server.exited()
+    finally:
+        if client is not None:
+            client.stop(signal.SIGTERM, grace=5.0)
+        server.stop(signal.SIGINT, grace=5.0)
+    held = min(int(held_line["held"]), max(0, fds - base_fds))
+    if held == 0:
+        raise TrialError("no connection held (%s)" % held_line.get("error"))
+    return {"value": (rss1 - rss0) / held, "pss": (pss1 - pss0) / held if pss0 is not None and pss1 is not None else None,
+            "held": held, "wanted": n, "client_error": held_line.get("error"), "rss0": rss0, "rss1": rss1,
+            "pss0": pss0, "pss1": pss1, "accept_s": accept_s, "alive": alive}
+
+
+def hold_conns_cmds(server_key, n):
+    return [show(server_key), show("client_hold", n=n)]
+
+
+# ===== 5. Accept + close ======================================================================
+def churn(server_key, dur, wait_close):
+    if server_key == "socat_fork":
+        server, port = procs.start_on_free_port("socat-fork", lambda p: argv("socat_fork", port=p), "tcp")
+    else:
+        server, port = procs.start_announcing(server_key, argv(server_key))
+    try:
+        cl = procs.run("client-churn", argv("client_churn_wait" if wait_close else "client_churn", port=port, dur=dur),
+                       timeout=dur + 30)
+        time.sleep(0.5)         # let the server drain its accept queue
+        served = None
+        if server_key != "socat_fork":
+            s = procs.summary_of(server.out()) if server.exited() else None
+            if s is None:
+                server.stop(signal.SIGINT, grace=5.0)
+                s = procs.summary_of(server.out())
+            if s is not None:
+                served = int(s.get("bytes_received", 0))
+    finally:
+        server.stop(signal.SIGTERM, grace=2.0)
+    r = [e for e in procs.json_lines(cl.out()) if e.get("event") == "churn"]
+    if cl.rc != 0 or not r:
+        raise TrialError("churn client exit %s: %s" % (cl.rc, cl.tail()))
+    r = r[0]
+    return {"value": float(r["per_second"]), "connections": int(r["connections"]), "errors": int(r["errors"]),
+            "last_error": r.get("last_error"), "stalls": int(r["stalls"]),
+            "slowest_ms": float(r["slowest_connect_ms"]), "served": served}
+
+
+def churn_cmds(server_key, dur, wait_close):
+    return [show(server_key), show("client_churn_wait" if wait_close else "client_churn", dur=dur)]
+
+
+# ===== 6. Start to `listening on` =============================================================
+def time_to_listening(key, timeout=5.0):
+    """Milliseconds from spawn to a `listening on` line on the child's stderr."""
+    c = procs.Child(key, argv(key), stdout="null", stderr="pipe", pdeathsig=False)
+    buf = b""
+    try:
+        fd = c.p.stderr.fileno()
+        deadline = c.t_spawn + timeout
+        while b"listening on" not in buf:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                raise TrialError("%s: no `listening on` within %.0f s: %r" % (key, timeout, buf[-200:]))
+            r, _, _ = select.select([fd], [], [], left)
+            if r:
+                chunk = os.read(fd, 65536)
+                if not chunk:
+                    raise TrialError("%s exited before `listening on`: %r" % (key, buf[-200:]))
+                buf += chunk
+        ms = (time.perf_counter() - c.t_spawn) * 1e3
+    finally:
+        c.stop(signal.SIGTERM, grace=2.0)
+        c.p.stderr.close()
+    return {"value": ms}
