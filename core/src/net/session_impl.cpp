@@ -16,7 +16,8 @@ SessionLimits withSaneBudget(SessionLimits limits) {
 
 SessionImpl::SessionImpl(asio::io_context& io, std::shared_ptr<SessionOutput> output, SessionLimits limits)
     : m_io(io), m_out(std::move(output)), m_limits(withSaneBudget(limits)),
-      m_readBuffer(std::make_shared<ReadBuffer>(ReadBufferSize)), m_lookups(std::make_shared<LookupGate>(io)),
+      m_readBuffer(std::make_shared<ReadBuffer>(m_out->discardReceived ? DiscardReadBufferSize : ReadBufferSize)),
+      m_lookups(std::make_shared<LookupGate>(io)),
       m_repeatTimer(io) {}
 
 void SessionImpl::kick(ConnectionId id) {

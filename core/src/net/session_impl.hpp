@@ -18,6 +18,8 @@ namespace socketeer::core {
 /// worker thread), so an idle connection costs no buffer at all.
 using ReadBuffer = std::vector<std::uint8_t>;
 inline constexpr std::size_t ReadBufferSize = 65536;
+/// Discard mode reads only to count: a larger buffer means fewer system calls for a bulk stream.
+inline constexpr std::size_t DiscardReadBufferSize = 256u << 10;
 
 class SessionImpl : public std::enable_shared_from_this<SessionImpl> {
 public:
