@@ -1,12 +1,16 @@
 // BenchReport: units like iperf3's (binary bytes, decimal bits per second) so figures compare at a glance.
 #include "bench_report.hpp"
 
+#include "socketeer/core/bench/rate_format.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 
 namespace socketeer::cli {
 namespace {
+
+using core::formatBitRate;
 
 using nlohmann::json;
 
@@ -48,13 +52,6 @@ json sequenceJson(const core::SequenceStats& s) {
 }
 
 } // namespace
-
-std::string formatBitRate(double bitsPerSecond) {
-    if (bitsPerSecond >= 1e9) return fixed(bitsPerSecond / 1e9, 2) + " Gbit/s";
-    if (bitsPerSecond >= 1e6) return fixed(bitsPerSecond / 1e6, 2) + " Mbit/s";
-    if (bitsPerSecond >= 1e3) return fixed(bitsPerSecond / 1e3, 1) + " kbit/s";
-    return fixed(bitsPerSecond, 0) + " bit/s";
-}
 
 std::string formatByteCount(std::uint64_t bytes) {
     const double value = static_cast<double>(bytes);

@@ -11,7 +11,6 @@
 
 namespace socketeer::cli {
 
-std::string formatBitRate(double bitsPerSecond); ///< "33.68 Gbit/s", "512.0 kbit/s"
 std::string formatByteCount(std::uint64_t bytes); ///< "42.13 GiB", "1.50 MiB", "512 B"
 
 /// What a receiver counted over a span of time.

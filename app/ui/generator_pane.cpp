@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app_ui.hpp"
+#include "socketeer/core/bench/rate_format.hpp"
 #include "ui_probe.hpp"
 
 namespace socketeer::ui {
@@ -14,14 +15,6 @@ using namespace core;
 namespace {
 
 const ImVec4 ErrorColour(1.0f, 0.45f, 0.4f, 1.0f);
-
-std::string bitRate(double bitsPerSecond) {
-    char text[48];
-    if (bitsPerSecond >= 1e9) std::snprintf(text, sizeof text, "%.2f Gbit/s", bitsPerSecond / 1e9);
-    else if (bitsPerSecond >= 1e6) std::snprintf(text, sizeof text, "%.2f Mbit/s", bitsPerSecond / 1e6);
-    else std::snprintf(text, sizeof text, "%.1f kbit/s", bitsPerSecond / 1e3);
-    return text;
-}
 
 bool isRoundTrip(GeneratorMode mode) { return mode == GeneratorMode::TcpRtt || mode == GeneratorMode::UdpRtt; }
 
@@ -82,7 +75,7 @@ void drawFigures(const app::GeneratorControl& generator) {
                     spec.mode == GeneratorMode::UdpRtt ? (", lost " + std::to_string(f.probesLost)).c_str() : "");
     } else {
         const auto& rates = generator.rates();
-        ImGui::Text("sending %s, %.0f %s/s; sent %s in %llu; %u open%s", bitRate(rates.bitsPerSecond).c_str(),
+        ImGui::Text("sending %s, %.0f %s/s; sent %s in %llu; %u open%s", formatBitRate(rates.bitsPerSecond).c_str(),
                     rates.messagesPerSecond, spec.mode == GeneratorMode::UdpStream ? "datagrams" : "writes",
                     formatBytes(static_cast<double>(f.bytesSent)).c_str(),
                     static_cast<unsigned long long>(f.messagesSent), f.connectionsOpen,

@@ -7,6 +7,7 @@
 
 #include "socketeer/core/bench/latency_histogram.hpp"
 #include "socketeer/core/bench/probe_header.hpp"
+#include "socketeer/core/bench/rate_format.hpp"
 #include "socketeer/core/bench/sequence_tracker.hpp"
 #include "socketeer/core/bench/traffic_generator.hpp"
 
@@ -168,6 +169,20 @@ TEST(GeneratorSpec, RefusesWhatCannotWorkWithAReason) {
     spec.probeCount = 0;
     spec.duration = std::chrono::milliseconds(0);
     EXPECT_EQ(validateGeneratorSpec(spec), "round trips need a --count or a --duration");
+}
+
+} // namespace
+} // namespace socketeer::core
+
+namespace socketeer::core {
+namespace {
+
+TEST(RateFormat, DecimalUnitsLikeIperf) {
+    EXPECT_EQ(formatBitRate(33.684e9), "33.68 Gbit/s");
+    EXPECT_EQ(formatBitRate(512e6), "512.00 Mbit/s");
+    EXPECT_EQ(formatBitRate(12'500), "12.5 kbit/s");
+    EXPECT_EQ(formatBitRate(800), "800 bit/s");
+    EXPECT_EQ(formatBitRate(0), "0 bit/s");
 }
 
 } // namespace
