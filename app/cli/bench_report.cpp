@@ -51,6 +51,18 @@ json sequenceJson(const core::SequenceStats& s) {
             {"datagrams_per_second", s.received > 1 ? rate(static_cast<double>(s.received - 1), span) : 0.0}};
 }
 
+/// The JSON of a receiver's figures: `event` is "interval" or "summary".
+json receiveJson(const char* event, const ReceiveFigures& f) {
+    json out{{"event", event},
+             {"seconds", f.seconds},
+             {"bytes_received", f.bytes},
+             {"messages_received", f.messages},
+             {"bits_per_second", rate(static_cast<double>(f.bytes) * 8, f.seconds)},
+             {"messages_per_second", rate(static_cast<double>(f.messages), f.seconds)}};
+    if (f.sequence) out["sequence"] = sequenceJson(*f.sequence);
+    return out;
+}
+
 } // namespace
 
 std::string formatByteCount(std::uint64_t bytes) {
@@ -166,14 +178,8 @@ std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const
 std::string BenchReport::receiveInterval(double atSeconds, const ReceiveFigures& f, bool json) {
     const double bits = static_cast<double>(f.bytes) * 8;
     if (json) {
-        nlohmann::json out{{"event", "interval"},
-                           {"end_s", atSeconds},
-                           {"seconds", f.seconds},
-                           {"bytes_received", f.bytes},
-                           {"messages_received", f.messages},
-                           {"bits_per_second", rate(bits, f.seconds)},
-                           {"messages_per_second", rate(static_cast<double>(f.messages), f.seconds)}};
-        if (f.sequence) out["sequence"] = sequenceJson(*f.sequence);
+        nlohmann::json out = receiveJson("interval", f);
+        out["end_s"] = atSeconds;
         return out.dump();
     }
     std::string line = "[" + fixed(atSeconds, 2) + " s] received " + formatBitRate(rate(bits, f.seconds)) + ", " +
@@ -184,16 +190,7 @@ std::string BenchReport::receiveInterval(double atSeconds, const ReceiveFigures&
 
 std::string BenchReport::receiveSummary(const ReceiveFigures& f, bool json) {
     const double bits = static_cast<double>(f.bytes) * 8;
-    if (json) {
-        nlohmann::json out{{"event", "summary"},
-                           {"seconds", f.seconds},
-                           {"bytes_received", f.bytes},
-                           {"messages_received", f.messages},
-                           {"bits_per_second", rate(bits, f.seconds)},
-                           {"messages_per_second", rate(static_cast<double>(f.messages), f.seconds)}};
-        if (f.sequence) out["sequence"] = sequenceJson(*f.sequence);
-        return out.dump();
-    }
+    if (json) return receiveJson("summary", f).dump();
     std::string text = "summary: received " + formatByteCount(f.bytes) + " in " + std::to_string(f.messages) +
                        " messages over " + fixed(f.seconds, 2) + " s = " + formatBitRate(rate(bits, f.seconds)) + ", " +
                        fixed(rate(static_cast<double>(f.messages), f.seconds), 0) + " messages/s";

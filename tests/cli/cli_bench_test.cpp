@@ -7,21 +7,16 @@
 #include <csignal>
 #include <regex>
 
+#include "cli_command.hpp"
 #include "process.hpp"
 
+using socketeer::test::cli;
 using socketeer::test::Process;
 using socketeer::test::runProcess;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string Cli = SOCKETEER_CLI_PATH;
-
-std::vector<std::string> cli(std::initializer_list<std::string> args) {
-    std::vector<std::string> out{Cli};
-    out.insert(out.end(), args);
-    return out;
-}
 
 /// The last JSON line of `text` whose "event" is "summary".
 nlohmann::json summaryOf(const std::string& text) {

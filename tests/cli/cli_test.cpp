@@ -9,21 +9,17 @@
 #include <regex>
 #include <unistd.h>
 
+#include "cli_command.hpp"
 #include "process.hpp"
 
+using socketeer::test::cli;
+using socketeer::test::Cli;
 using socketeer::test::Process;
 using socketeer::test::runProcess;
 using namespace std::chrono_literals;
 
 namespace {
 
-const std::string Cli = SOCKETEER_CLI_PATH;
-
-std::vector<std::string> cli(std::initializer_list<std::string> args) {
-    std::vector<std::string> out{Cli};
-    out.insert(out.end(), args);
-    return out;
-}
 
 std::vector<nlohmann::json> jsonLines(const std::string& text) {
     std::vector<nlohmann::json> lines;

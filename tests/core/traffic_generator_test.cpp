@@ -34,6 +34,13 @@ TcpServerConfig discardServer() {
     return config;
 }
 
+core::UdpSocketConfig discardUdpReceiver() {
+    core::UdpSocketConfig config;
+    config.bindAddress = "127.0.0.1";
+    config.discard = true;
+    return config;
+}
+
 TEST(TrafficGenerator, TcpStreamsOnSeveralConnectionsArriveExactly) {
     TcpServer server(discardServer());
     EventLog serverLog(server);
@@ -68,10 +75,7 @@ TEST(TrafficGenerator, TcpStreamsOnSeveralConnectionsArriveExactly) {
 }
 
 TEST(TrafficGenerator, UdpStreamAtARateIsCountedLossFreeByTheReceiver) {
-    UdpSocketConfig config;
-    config.bindAddress = "127.0.0.1";
-    config.discard = true;
-    UdpSocket receiver(config);
+    UdpSocket receiver(discardUdpReceiver());
     EventLog log(receiver);
     const auto port = openAndGetPort(receiver, log);
     ASSERT_NE(port, 0);
@@ -105,10 +109,7 @@ TEST(TrafficGenerator, UdpStreamAtARateIsCountedLossFreeByTheReceiver) {
 }
 
 TEST(TrafficGenerator, UdpStreamFlatOutAccountsForEveryDatagram) {
-    UdpSocketConfig config;
-    config.bindAddress = "127.0.0.1";
-    config.discard = true;
-    UdpSocket receiver(config);
+    UdpSocket receiver(discardUdpReceiver());
     EventLog log(receiver);
     const auto port = openAndGetPort(receiver, log);
     ASSERT_NE(port, 0);
@@ -257,10 +258,7 @@ namespace {
 
 TEST(DiscardMode, UdpCountsEveryDatagramOfEverySizeAndSenderExactly) {
     using namespace core;
-    UdpSocketConfig config;
-    config.bindAddress = "127.0.0.1";
-    config.discard = true;
-    UdpSocket receiver(config);
+    UdpSocket receiver(discardUdpReceiver());
     EventLog log(receiver);
     const auto port = openAndGetPort(receiver, log);
     ASSERT_NE(port, 0);

@@ -15,6 +15,15 @@ namespace socketeer::core {
 
 #ifdef __linux__
 
+namespace {
+/// errno after a failed call, with "try again" as asio's would_block.
+std::error_code lastSocketError() {
+    const int error = errno;
+    if (error == EAGAIN || error == EWOULDBLOCK) return make_error_code(asio::error::would_block);
+    return {error, asio::error::get_system_category()};
+}
+} // namespace
+
 struct DatagramBatchReceiver::State {
     std::size_t headBytes;
     std::vector<std::uint8_t> heads;
@@ -51,8 +60,7 @@ std::size_t DatagramBatchReceiver::receive(asio::ip::udp::socket& socket, std::e
     const int n = ::recvmmsg(socket.native_handle(), s.messages.data(), static_cast<unsigned>(s.messages.size()),
                              MSG_DONTWAIT | MSG_TRUNC, nullptr);
     if (n < 0) {
-        ec = (errno == EAGAIN || errno == EWOULDBLOCK) ? make_error_code(asio::error::would_block)
-                                                       : std::error_code(errno, asio::error::get_system_category());
+        ec = lastSocketError();
         return 0;
     }
     ec.clear();
@@ -87,8 +95,7 @@ std::size_t sendDatagramBatch(asio::ip::udp::socket& socket, const std::vector<a
     }
     const int n = ::sendmmsg(socket.native_handle(), messages, static_cast<unsigned>(count), MSG_DONTWAIT);
     if (n < 0) {
-        ec = (errno == EAGAIN || errno == EWOULDBLOCK) ? make_error_code(asio::error::would_block)
-                                                       : std::error_code(errno, asio::error::get_system_category());
+        ec = lastSocketError();
         return 0;
     }
     ec.clear();
