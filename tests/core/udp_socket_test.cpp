@@ -183,6 +183,17 @@ TEST(UdpSocket, PrefixedEchoServerAnswersEachDatagram) {
     ASSERT_TRUE(clientLog.waitFor([](const auto& e) { return rxMessages(e) == 2; }));
     const std::string peer = "127.0.0.1:" + std::to_string(clientPort);
     EXPECT_EQ(clientLog.bytes(Direction::Rx), toBytes("#1 " + peer + ": a#2 " + peer + ": b"));
+    // The replies leave before the requests are reported, yet the server's log shows each request before its reply.
+    ASSERT_TRUE(serverLog.waitFor([](const auto& e) {
+        std::size_t tx = 0;
+        for (const auto& event : e)
+            if (const auto* d = std::get_if<EventData>(&event.body); d && d->direction == Direction::Tx) ++tx;
+        return tx == 2;
+    }));
+    std::string order;
+    for (const auto& event : serverLog.events())
+        if (const auto* d = std::get_if<EventData>(&event.body)) order += d->direction == Direction::Rx ? "R" : "T";
+    EXPECT_EQ(order, "RTRT");
 }
 
 TEST(UdpSocket, SendWithoutAnyTargetIsRejectedClearly) {

@@ -94,7 +94,9 @@ public:
             m_socket.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(m_config.receiveBufferBytes)), ec);
         m_socket.bind(bindEndpoint, ec);
         if (ec) return failOpen(ec, "cannot bind UDP " + where + ": " + describeError(ec, m_config.port));
-        m_local = toEndpoint(m_socket.local_endpoint(ec));
+        const udp::endpoint bound = m_socket.local_endpoint(ec);
+        m_isV6 = bound.address().is_v6();
+        m_local = toEndpoint(bound);
         applyMulticastOptions();
         m_out->setState(SessionState::Open);
         m_out->emit(EventOpened{m_local});
@@ -273,13 +275,18 @@ private:
             const Endpoint peer = toEndpoint(sender);
             auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_lastSender = sender;
-            // The automatic reply leaves first (its Sent event comes later, from the completion): a round trip must
-            // not wait for the front end's printing of the request.
+            // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request.
+            // Its Sent event is held until the request's Received event: the log shows cause before effect.
             if (m_autoReply.mode != ReplyMode::None) {
                 TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
+                m_holdSentEvents = true;
                 enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
+                m_holdSentEvents = false;
             }
             m_out->emitData(Direction::Rx, id, peer, bytes);
+            for (auto& held : m_heldSent)
+                m_out->emitData(Direction::Tx, held.peerId, toEndpoint(held.destination), std::move(held.payload));
+            m_heldSent.clear();
         }
         waitForDatagrams();
     }
@@ -383,10 +390,7 @@ private:
                    });
     }
 
-    udp socketProtocol() {
-        std::error_code ec;
-        return m_socket.local_endpoint(ec).address().is_v6() ? udp::v6() : udp::v4();
-    }
+    udp socketProtocol() const { return m_isV6 ? udp::v6() : udp::v4(); }
 
     void enqueue(udp::endpoint destination, SharedBytes payload) {
         const std::size_t size = payload->size();
@@ -411,34 +415,44 @@ private:
         sendQueued();
     }
 
+    /// Datagrams go out at once while the socket takes them (no scheduler pass between a request and its automatic
+    /// reply); only a full send buffer makes the queue wait for writability. A burst yields after a few sends.
     void sendQueued() {
-        if (m_sending || m_queue.empty() || !m_socket.is_open()) return;
+        for (int sent = 0; !m_sending && !m_queue.empty() && m_socket.is_open(); ++sent) {
+            if (sent == MaxDatagramsPerWakeup) return waitToSend();
+            const PendingDatagram& next = m_queue.front();
+            std::error_code ec;
+            m_socket.send_to(asio::buffer(*next.payload), next.destination, 0, ec);
+            if (ec == asio::error::would_block || ec == asio::error::try_again) return waitToSend();
+            finishFrontSend(ec);
+        }
+    }
+
+    void waitToSend() {
         m_sending = true;
-        const PendingDatagram& next = m_queue.front();
-        // The handler holds the payload (the OS may read it until then) and the epoch (a close empties the queue).
-        m_socket.async_send_to(asio::buffer(*next.payload), next.destination,
-                               [self = shared(), this, epoch = m_epoch, payload = next.payload, peerId = next.peerId,
-                                destination = next.destination](std::error_code ec, std::size_t) {
-                                   if (epoch != m_epoch) {
-                                       // Sent before the close took effect: it went out, so it is counted and recorded.
-                                       if (!ec) m_out->emitData(Direction::Tx, peerId, toEndpoint(destination), payload);
-                                       return;
-                                   }
-                                   m_sending = false;
-                                   if (ec == asio::error::operation_aborted || m_queue.empty()) return;
-                                   PendingDatagram sent = std::move(m_queue.front());
-                                   m_queue.pop_front();
-                                   m_queuedBytes -= sent.payload->size();
-                                   const Endpoint peer = toEndpoint(sent.destination);
-                                   if (ec) m_out->counters.sendsFailed.fetch_add(1, std::memory_order_relaxed);
-                                   if (ec)
-                                       m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) +
-                                                                              " bytes to " + peer.toString() +
-                                                                              " failed: " + describeError(ec));
-                                   else
-                                       m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
-                                   sendQueued();
-                               });
+        m_socket.async_wait(udp::socket::wait_write, [self = shared(), this, epoch = m_epoch](std::error_code ec) {
+            if (epoch != m_epoch) return; // a close emptied the queue
+            m_sending = false;
+            if (ec == asio::error::operation_aborted) return;
+            if (ec && !m_queue.empty()) finishFrontSend(ec);
+            sendQueued();
+        });
+    }
+
+    void finishFrontSend(const std::error_code& ec) {
+        PendingDatagram sent = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_queuedBytes -= sent.payload->size();
+        const Endpoint peer = toEndpoint(sent.destination);
+        if (ec) {
+            m_out->counters.sendsFailed.fetch_add(1, std::memory_order_relaxed);
+            m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) + " bytes to " +
+                                                  peer.toString() + " failed: " + describeError(ec));
+        } else if (m_holdSentEvents) {
+            m_heldSent.push_back({sent.destination, sent.peerId, std::move(sent.payload)});
+        } else {
+            m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
+        }
     }
 
     std::shared_ptr<Impl> shared() { return std::static_pointer_cast<Impl>(shared_from_this()); }
@@ -459,7 +473,10 @@ private:
     ConnectionId m_nextPeerId = 0;
     std::deque<PendingDatagram> m_queue;
     std::size_t m_queuedBytes = 0;
-    bool m_sending = false;
+    bool m_sending = false; // waiting for the socket to take datagrams again
+    bool m_holdSentEvents = false;
+    std::vector<PendingDatagram> m_heldSent;
+    bool m_isV6 = false;
 };
 
 UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.limits), m_config(config) {
