@@ -2,8 +2,12 @@
 # Installs the Debian/Ubuntu packages Socketeer needs to build, run and test; a quick no-op when all are there.
 set -eu
 
+# Build and test on Linux; then the packages (dpkg-dev for shlibdeps, file, lintian); then the Windows cross build,
+# its installer and the tests that run it (mingw-w64 with posix threads, wine64, nsis).
 packages="g++ cmake make pkg-config libasio-dev libimgui-dev libstb-dev libglfw3-dev libgl-dev
-          nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth iproute2 nftables socat netcat-openbsd"
+          nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth iproute2 nftables socat netcat-openbsd
+          dpkg-dev file lintian
+          g++-mingw-w64-x86-64-posix wine64 nsis"
 
 missing=""
 for p in $packages; do
