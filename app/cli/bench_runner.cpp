@@ -5,14 +5,16 @@
 #include <string>
 
 #include "bench_report.hpp"
+#include "console_text.hpp"
 #include "socketeer/core/bench/traffic_generator.hpp"
 #include "stop_signal.hpp"
 
 namespace socketeer::cli {
 namespace {
 
-void writeLine(std::FILE* stream, const std::string& text) {
-    std::fputs((text + "\n").c_str(), stream);
+/// stdout's lines get the console's line ends (console_text.hpp); stderr is in text mode, which converts by itself.
+void writeLine(std::FILE* stream, const std::string& text, bool toStdout) {
+    std::fputs((toStdout ? consoleLines(text + "\n") : text + "\n").c_str(), stream);
     std::fflush(stream);
 }
 
@@ -21,7 +23,7 @@ void writeLine(std::FILE* stream, const std::string& text) {
 int runBench(const CliOptions& options, std::FILE* out, std::FILE* err) {
     const bool json = options.format == OutputFormat::Jsonl;
     core::TrafficGenerator generator(options.generator);
-    if (!options.quiet) writeLine(err, BenchReport::generatorHeader(options.generator));
+    if (!options.quiet) writeLine(err, BenchReport::generatorHeader(options.generator), false);
     StopSignal::onStop([&generator] { generator.stop(); });
     generator.start();
 
@@ -31,14 +33,14 @@ int runBench(const CliOptions& options, std::FILE* out, std::FILE* err) {
     while (!generator.waitUntilDone(interval)) {
         const auto now = generator.snapshot();
         if (now.phase != core::GeneratorPhase::Running || options.reportInterval <= 0) continue;
-        writeLine(out, BenchReport::generatorInterval(options.generator, previous, now, json));
+        writeLine(out, BenchReport::generatorInterval(options.generator, previous, now, json), true);
         previous = now;
     }
     StopSignal::onStop({});
 
     const auto result = generator.snapshot();
-    for (const auto& problem : result.problems) writeLine(err, "socketeer-cli: " + problem);
-    writeLine(out, BenchReport::generatorSummary(options.generator, result, json));
+    for (const auto& problem : result.problems) writeLine(err, "socketeer-cli: " + problem, false);
+    writeLine(out, BenchReport::generatorSummary(options.generator, result, json), true);
     return result.phase == core::GeneratorPhase::Failed ? ExitNetworkError : ExitDone;
 }
 

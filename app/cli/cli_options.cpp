@@ -261,7 +261,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         spec.udp.bindAddress = raw.bind;
         spec.udp.port = portValue(raw.port, "--port");
         spec.udp.multicast.groups = raw.groups;
-        spec.udp.multicast.interface = raw.iface;
+        spec.udp.multicast.interfaceName = raw.iface;
         spec.udp.multicast.hops = raw.ttl;
         spec.udp.multicast.loopback = !raw.noLoop;
         if (!raw.groups.empty() && raw.bind.empty()) spec.udp.reuseAddress = true;
@@ -287,7 +287,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.udp.bindAddress = raw.localAddress;
             spec.udp.port = localPort;
             spec.udp.broadcast = raw.broadcast;
-            spec.udp.multicast.interface = raw.iface;
+            spec.udp.multicast.interfaceName = raw.iface;
             spec.udp.multicast.hops = raw.ttl;
             spec.udp.multicast.loopback = !raw.noLoop;
             // An IPv4 destination is reached from an IPv4 socket: broadcast and multicast options are IPv4-only there.

@@ -7,6 +7,7 @@
 #include "socketeer/core/event/event_text.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/codec/hex_dump.hpp"
+#include "console_text.hpp"
 
 namespace socketeer::cli {
 namespace {
@@ -102,9 +103,13 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void EventPrinter::write(std::FILE* stream, const std::string& text) {
+void EventPrinter::write(std::FILE* stream, const std::string& text, bool receivedBytes) {
     if (m_broken && stream == m_out) return;
-    if (std::fwrite(text.data(), 1, text.size(), stream) != text.size() || std::fflush(stream) != 0) {
+    // Received bytes go out exactly as they came; our own lines on stdout get the console's line ends.
+    std::string converted;
+    const std::string* out = &text;
+    if (stream == m_out && !receivedBytes) out = &(converted = consoleLines(text));
+    if (std::fwrite(out->data(), 1, out->size(), stream) != out->size() || std::fflush(stream) != 0) {
         if (stream == m_out) m_broken = true;
     }
 }
@@ -112,7 +117,7 @@ void EventPrinter::write(std::FILE* stream, const std::string& text) {
 void EventPrinter::writeData(const SessionEvent& event, const EventData& data) {
     const ByteView bytes = data.bytes ? ByteView(*data.bytes) : ByteView();
     if (m_format == OutputFormat::Text) {
-        write(m_out, std::string(asChars(bytes)));
+        write(m_out, std::string(asChars(bytes)), true);
         return;
     }
     std::string text = formatIsoTimeUs(event.timeUs) + (data.direction == Direction::Rx ? " RX " : " TX ") +

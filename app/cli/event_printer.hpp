@@ -29,7 +29,7 @@ public:
                                 core::TextEncoding encoding);
 
 private:
-    void write(std::FILE* stream, const std::string& text);
+    void write(std::FILE* stream, const std::string& text, bool receivedBytes = false);
     void writeData(const core::SessionEvent& event, const core::EventData& data);
 
     const OutputFormat m_format;

@@ -3,14 +3,16 @@
 
 #include "cli_options.hpp"
 #include "cli_runner.hpp"
+#include "console_text.hpp"
 #include "stop_signal.hpp"
 
 int main(int argc, char** argv) {
     using namespace socketeer::cli;
     StopSignal::install(); // before any session starts a thread
+    useBinaryStandardStreams();
     auto parsed = parseCommandLine(argc, argv);
     if (auto* exit = std::get_if<CliExit>(&parsed)) {
-        std::fputs(exit->out.c_str(), stdout);
+        std::fputs(consoleLines(exit->out).c_str(), stdout);
         std::fputs(exit->err.c_str(), stderr);
         return exit->code;
     }

@@ -146,7 +146,7 @@ void drawSettings(app::SessionModel& session) {
         if (session.isMulticast()) {
             std::string group = c.multicast.groups.empty() ? std::string() : c.multicast.groups.front();
             if (ImGui::InputText("group", &group)) c.multicast.groups = {group};
-            ImGui::InputText("interface", &c.multicast.interface);
+            ImGui::InputText("interface", &c.multicast.interfaceName);
             ImGui::SetNextItemWidth(90);
             ImGui::InputInt("TTL / hops", &c.multicast.hops, 0);
             ImGui::SameLine();

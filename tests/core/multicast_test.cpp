@@ -29,7 +29,7 @@ bool hasNotice(const test::Events& events, const std::string& text) {
 TEST(Multicast, IPv4GroupOnLoopbackReceivesAndLeaveStopsIt) {
     UdpSocketConfig receiverConfig;
     receiverConfig.multicast.groups = {"239.255.42.99"};
-    receiverConfig.multicast.interface = "127.0.0.1";
+    receiverConfig.multicast.interfaceName = "127.0.0.1";
     UdpSocket receiver(receiverConfig);
     EventLog receiverLog(receiver);
     const auto port = test::openAndGetPort(receiver, receiverLog);
@@ -41,7 +41,7 @@ TEST(Multicast, IPv4GroupOnLoopbackReceivesAndLeaveStopsIt) {
 
     UdpSocketConfig senderConfig;
     senderConfig.bindAddress = "127.0.0.1";
-    senderConfig.multicast.interface = "127.0.0.1";
+    senderConfig.multicast.interfaceName = "127.0.0.1";
     senderConfig.multicast.hops = 1;
     UdpSocket sender(senderConfig);
     EventLog senderLog(sender);
@@ -91,7 +91,7 @@ TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
         UdpSocketConfig config;
         config.bindAddress = "::";
         config.multicast.groups = {"ff12::1234"};
-        config.multicast.interface = pair.ifaceB();
+        config.multicast.interfaceName = pair.ifaceB();
         receiver = std::make_unique<UdpSocket>(config);
     }));
     EventLog receiverLog(*receiver);
@@ -109,11 +109,11 @@ TEST(Multicast, IPv6GroupAcrossTwoNamespaces) {
         config.port = port;
         config.reuseAddress = true;
         config.multicast.groups = {"ff12::1234"};
-        config.multicast.interface = pair.ifaceA();
+        config.multicast.interfaceName = pair.ifaceA();
         localMember = std::make_unique<UdpSocket>(config);
         config = {};
         config.bindAddress = "::";
-        config.multicast.interface = pair.ifaceA();
+        config.multicast.interfaceName = pair.ifaceA();
         config.multicast.hops = 1;
         config.multicast.loopback = false;
         sender = std::make_unique<UdpSocket>(config);

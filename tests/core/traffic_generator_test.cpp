@@ -7,6 +7,7 @@
 #include "loopback.hpp"
 #include "socketeer/core/bench/traffic_generator.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
+#include "platform.hpp"
 #include "wait.hpp"
 
 namespace socketeer::test {
@@ -232,7 +233,10 @@ TEST(TrafficGenerator, RefusedConnectionsAndUnreachablePortsAreReported) {
     EXPECT_EQ(result.phase, GeneratorPhase::Finished);
     EXPECT_EQ(result.probesLost, 3u);
     EXPECT_EQ(result.rtt.count, 0u);
-    EXPECT_NE(problemsOf(result).find("port unreachable"), std::string::npos) << problemsOf(result);
+    // Wine's select() never reports a pending ICMP "port unreachable" as readability (Windows and Linux do).
+    if (!test::runningUnderWine()) {
+        EXPECT_NE(problemsOf(result).find("port unreachable"), std::string::npos) << problemsOf(result);
+    }
 }
 
 TEST(TrafficGenerator, StopEndsARunWithoutADuration) {

@@ -40,7 +40,7 @@ Workspace sample() {
     udp.kind = SessionKind::Udp;
     udp.udp.port = 4000;
     udp.udp.multicast.groups = {"239.1.2.3"};
-    udp.udp.multicast.interface = "127.0.0.1";
+    udp.udp.multicast.interfaceName = "127.0.0.1";
     udp.udp.multicast.hops = 4;
     udp.udp.multicast.loopback = false;
     udp.udp.broadcast = true;
@@ -90,7 +90,7 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     EXPECT_EQ(client.tcpClient.reconnectMaxAttempts, 7u);
     const auto& udp = ws.sessions[2];
     EXPECT_EQ(udp.udp.multicast.groups, (std::vector<std::string>{"239.1.2.3"}));
-    EXPECT_EQ(udp.udp.multicast.interface, "127.0.0.1");
+    EXPECT_EQ(udp.udp.multicast.interfaceName, "127.0.0.1");
     EXPECT_EQ(udp.udp.multicast.hops, 4);
     EXPECT_FALSE(udp.udp.multicast.loopback);
     EXPECT_TRUE(udp.udp.broadcast);

@@ -182,7 +182,7 @@ TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
     ASSERT_TRUE(h.click("new-tcp-server"));
     ASSERT_TRUE(h.click("new-multicast"));
     h.model.payloads.push_back({"ping", toBytes("ping\r\n"), false});
-    h.model.find(h.model.selected)->spec().udp.multicast.interface = "127.0.0.1";
+    h.model.find(h.model.selected)->spec().udp.multicast.interfaceName = "127.0.0.1";
 
     ASSERT_TRUE(h.click("menu/file"));
     ASSERT_TRUE(h.click("menu/save-as"));
@@ -203,7 +203,7 @@ TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
     EXPECT_EQ(h.model.sessions()[0]->name(), "TCP Server 1");
     EXPECT_EQ(h.model.sessions()[1]->name(), "Multicast Group 1");
     EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.groups, (std::vector<std::string>{"239.255.0.1"}));
-    EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.interface, "127.0.0.1");
+    EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.interfaceName, "127.0.0.1");
     ASSERT_EQ(h.model.payloads.size(), 1u);
     EXPECT_EQ(h.model.payloads[0].bytes, toBytes("ping\r\n"));
     std::filesystem::remove(path);

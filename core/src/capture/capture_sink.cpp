@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "socketeer/core/file_output.hpp"
+
 namespace socketeer::core {
 namespace {
 
@@ -35,8 +37,8 @@ std::string eventLine(const SessionEvent& event) {
 } // namespace
 
 std::variant<std::unique_ptr<CaptureSink>, std::string> CaptureSink::open(const CaptureSpec& spec) {
-    // "x": fail if the file exists, atomically, so a file created meanwhile is never replaced without consent.
-    std::FILE* file = std::fopen(spec.path.c_str(), spec.overwrite ? "wb" : "wbx");
+    // A file created meanwhile is never replaced without consent: the check is part of the creation.
+    std::FILE* file = openForWriting(spec.path, spec.overwrite);
     if (!file && errno == EEXIST)
         return "capture file '" + spec.path + "' already exists (choose another name or allow overwriting)";
     if (!file) return "cannot open capture file '" + spec.path + "': " + std::strerror(errno);

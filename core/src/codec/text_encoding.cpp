@@ -119,7 +119,13 @@ struct Gb18030Sequence {
 
 constexpr UINT Gb18030CodePage = 54936;
 
+bool platformHasGb18030() {
+    static const bool available = IsValidCodePage(Gb18030CodePage) != 0;
+    return available;
+}
+
 bool platformDecodeGb18030(ByteView sequence, char32_t& codePoint) {
+    if (!platformHasGb18030()) return false; // and fast: a failing conversion is slow under wine
     wchar_t units[4];
     const int count = MultiByteToWideChar(Gb18030CodePage, MB_ERR_INVALID_CHARS,
                                           reinterpret_cast<LPCCH>(sequence.data()), static_cast<int>(sequence.size()),
@@ -136,6 +142,7 @@ bool platformDecodeGb18030(ByteView sequence, char32_t& codePoint) {
 }
 
 bool platformEncodeGb18030(char32_t codePoint, Gb18030Sequence& out) {
+    if (!platformHasGb18030()) return false;
     wchar_t units[2];
     int unitCount = 1;
     if (codePoint >= 0x10000) {
@@ -172,6 +179,7 @@ public:
             iconv_close(m_fromUnicode);
         }
     }
+    bool usable() const { return m_toUnicode != InvalidHandle && m_fromUnicode != InvalidHandle; }
     Gb18030Converter(const Gb18030Converter&) = delete;
     Gb18030Converter& operator=(const Gb18030Converter&) = delete;
 
@@ -241,6 +249,8 @@ Gb18030Converter& gb18030Converter() {
     thread_local Gb18030Converter s_converter;
     return s_converter;
 }
+
+bool platformHasGb18030() { return gb18030Converter().usable(); }
 
 bool platformDecodeGb18030(ByteView sequence, char32_t& codePoint) {
     return gb18030Converter().decode(sequence, codePoint);
@@ -394,7 +404,13 @@ bool appendEncodedChar(Bytes& out, char32_t codePoint, TextEncoding encoding) {
     return false;
 }
 
+bool textEncodingAvailable(TextEncoding encoding) {
+    return encoding != TextEncoding::Gb18030 || platformHasGb18030();
+}
+
 Parsed<Bytes> encodeText(std::string_view utf8Text, TextEncoding encoding) {
+    if (!textEncodingAvailable(encoding))
+        return makeParseError(TextPosition{1, 0}, std::string(encodingName(encoding)) + " is not available on this system");
     Bytes out;
     out.reserve(utf8Text.size());
     Utf8Reader reader(utf8Text);

@@ -100,7 +100,7 @@ public:
         applyMulticastOptions();
         m_out->setState(SessionState::Open);
         m_out->emit(EventOpened{m_local});
-        for (const auto& group : m_config.multicast.groups) changeMembership(group, m_config.multicast.interface, true);
+        for (const auto& group : m_config.multicast.groups) changeMembership(group, m_config.multicast.interfaceName, true);
         m_socket.non_blocking(true, ec);
         waitForDatagrams();
     }
@@ -153,7 +153,7 @@ public:
         }
     }
 
-    void changeMembership(const std::string& groupText, const std::string& interface, bool join) {
+    void changeMembership(const std::string& groupText, const std::string& interfaceName, bool join) {
         const char* verb = join ? "join" : "leave";
         std::error_code ec;
         auto group = asio::ip::make_address(groupText, ec);
@@ -169,23 +169,23 @@ public:
                                     std::string("cannot ") + verb + " " + groupText + " on an " +
                                         (socketV6 ? "IPv6" : "IPv4") + " socket (bind to an " +
                                         (group.is_v6() ? "IPv6" : "IPv4") + " address)");
-        const std::string on = interface.empty() ? "the default interface" : "interface " + interface;
+        const std::string on = interfaceName.empty() ? "the default interface" : "interface " + interfaceName;
         if (group.is_v4()) {
             asio::ip::address_v4 interfaceAddress;
-            if (!interface.empty()) {
-                interfaceAddress = asio::ip::make_address_v4(interface, ec);
+            if (!interfaceName.empty()) {
+                interfaceAddress = asio::ip::make_address_v4(interfaceName, ec);
                 if (ec)
-                    return m_out->emitError(0, ec, "interface '" + interface + "' must be an IPv4 address of this host");
+                    return m_out->emitError(0, ec, "interface '" + interfaceName + "' must be an IPv4 address of this host");
             }
             if (join)
                 m_socket.set_option(asio::ip::multicast::join_group(group.to_v4(), interfaceAddress), ec);
             else
                 m_socket.set_option(asio::ip::multicast::leave_group(group.to_v4(), interfaceAddress), ec);
         } else {
-            const unsigned index = interfaceIndex(interface);
-            if (!interface.empty() && index == 0)
+            const unsigned index = interfaceIndex(interfaceName);
+            if (!interfaceName.empty() && index == 0)
                 return m_out->emitError(0, std::make_error_code(std::errc::no_such_device),
-                                        "no network interface named '" + interface + "'");
+                                        "no network interface named '" + interfaceName + "'");
             if (join)
                 m_socket.set_option(asio::ip::multicast::join_group(group.to_v6(), index), ec);
             else
@@ -215,19 +215,19 @@ private:
         const bool v6 = m_socket.local_endpoint(ec).address().is_v6();
         m_socket.set_option(asio::ip::multicast::hops(options.hops), ec);
         m_socket.set_option(asio::ip::multicast::enable_loopback(options.loopback), ec);
-        if (options.interface.empty()) return;
+        if (options.interfaceName.empty()) return;
         if (v6) {
-            const unsigned index = interfaceIndex(options.interface);
+            const unsigned index = interfaceIndex(options.interfaceName);
             if (index == 0)
                 return m_out->emitError(0, std::make_error_code(std::errc::no_such_device),
-                                        "no network interface named '" + options.interface + "'");
+                                        "no network interface named '" + options.interfaceName + "'");
             m_socket.set_option(asio::ip::multicast::outbound_interface(index), ec);
         } else {
-            auto address = asio::ip::make_address_v4(options.interface, ec);
+            auto address = asio::ip::make_address_v4(options.interfaceName, ec);
             if (!ec) m_socket.set_option(asio::ip::multicast::outbound_interface(address), ec);
         }
         if (ec)
-            m_out->emitError(0, ec, "cannot send multicast through interface " + options.interface + ": " + describeError(ec));
+            m_out->emitError(0, ec, "cannot send multicast through interface " + options.interfaceName + ": " + describeError(ec));
     }
 
     void failOpen(const std::error_code& ec, std::string message) {
@@ -485,15 +485,15 @@ UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.
     attach(m_udp);
 }
 
-void UdpSocket::joinGroup(std::string group, std::string interface) {
-    worker().post([impl = m_udp, group = std::move(group), interface = std::move(interface)] {
-        impl->changeMembership(group, interface, true);
+void UdpSocket::joinGroup(std::string group, std::string interfaceName) {
+    worker().post([impl = m_udp, group = std::move(group), interfaceName = std::move(interfaceName)] {
+        impl->changeMembership(group, interfaceName, true);
     });
 }
 
-void UdpSocket::leaveGroup(std::string group, std::string interface) {
-    worker().post([impl = m_udp, group = std::move(group), interface = std::move(interface)] {
-        impl->changeMembership(group, interface, false);
+void UdpSocket::leaveGroup(std::string group, std::string interfaceName) {
+    worker().post([impl = m_udp, group = std::move(group), interfaceName = std::move(interfaceName)] {
+        impl->changeMembership(group, interfaceName, false);
     });
 }
 

@@ -267,7 +267,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
             const std::string where = Reader::join(path, "multicast");
             if (in.expectObject(multicast, where) && in.onlyKeys(multicast, where, {"groups", "interface", "hops", "loopback"})) {
                 in.stringList(multicast, where, "groups", c.multicast.groups);
-                in.string(multicast, where, "interface", c.multicast.interface);
+                in.string(multicast, where, "interface", c.multicast.interfaceName);
                 in.number(multicast, where, "hops", c.multicast.hops, 0, 255);
                 in.boolean(multicast, where, "loopback", c.multicast.loopback);
             }
@@ -336,7 +336,7 @@ json sessionJson(const SessionSpec& spec) {
                     {"receiveBufferBytes", c.receiveBufferBytes},
                     {"multicast",
                      {{"groups", c.multicast.groups},
-                      {"interface", c.multicast.interface},
+                      {"interface", c.multicast.interfaceName},
                       {"hops", c.multicast.hops},
                       {"loopback", c.multicast.loopback}}},
                     {"reply", replyJson(c.autoReply)},

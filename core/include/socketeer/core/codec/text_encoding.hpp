@@ -56,6 +56,10 @@ private:
 /// Appends the encoding of one character; returns false (appending nothing) if the encoding cannot represent it.
 bool appendEncodedChar(Bytes& out, char32_t codePoint, TextEncoding encoding);
 
+/// False where the system has no converter for the encoding: GB18030 needs glibc's iconv module or Windows code page
+/// 54936 (which wine 8 lacks). Without it, GB18030 bytes are shown as \xHH escapes and text cannot be encoded.
+[[nodiscard]] bool textEncodingAvailable(TextEncoding encoding);
+
 /// Converts UTF-8 text to the encoding. Errors: "'中' cannot be encoded in Latin-1", "invalid UTF-8 byte 0xFF".
 [[nodiscard]] Parsed<Bytes> encodeText(std::string_view utf8Text, TextEncoding encoding);
 

@@ -11,7 +11,7 @@ namespace socketeer::core {
 /// SocketTool's "UDP Group": groups joined at open, and the options of what this socket sends to a group.
 struct MulticastConfig {
     std::vector<std::string> groups; ///< joined when the socket opens ("239.1.2.3", "ff12::1234")
-    std::string interface;           ///< IPv4: an interface address ("127.0.0.1"); IPv6: a name ("eth0") or index; "" = default
+    std::string interfaceName;       ///< IPv4: an interface address ("127.0.0.1"); IPv6: a name ("eth0") or index; "" = default
     int hops = 1;                    ///< TTL (IPv4) / hop limit (IPv6) of what we send to a group
     bool loopback = true;            ///< receive our own group traffic on this host
 };
@@ -40,8 +40,8 @@ public:
     [[nodiscard]] const UdpSocketConfig& config() const { return m_config; }
 
     /// Joins / leaves a multicast group on the open socket; the outcome arrives as a notice or an error event.
-    void joinGroup(std::string group, std::string interface = {});
-    void leaveGroup(std::string group, std::string interface = {});
+    void joinGroup(std::string group, std::string interfaceName = {});
+    void leaveGroup(std::string group, std::string interfaceName = {});
 
 private:
     const UdpSocketConfig m_config;
