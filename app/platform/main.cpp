@@ -1,7 +1,13 @@
 // socketeer: the desktop app — a GLFW window, an OpenGL3 renderer and the ImGui UI over socketeer_core's sessions.
 #include <GLFW/glfw3.h>
+// Debian installs ImGui's backends under backends/, vcpkg next to imgui.h.
+#if __has_include(<backends/imgui_impl_glfw.h>)
 #include <backends/imgui_impl_glfw.h>
 #include <backends/imgui_impl_opengl3.h>
+#else
+#include <imgui_impl_glfw.h>
+#include <imgui_impl_opengl3.h>
+#endif
 #include <imgui.h>
 
 #include <chrono>

@@ -5,6 +5,9 @@
 
 #include <vector>
 
+#ifdef SOCKETEER_STB_HEADER_ONLY // vcpkg's stb has no library: its implementation is compiled here
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#endif
 #include <stb_image_write.h>
 
 namespace socketeer::platform {

@@ -66,7 +66,19 @@ wait "$server" || fail "udp-server exited with $?: $(cat "$work/udp.err")"
 server=""
 echo "udp echo of 65,507 bytes on 127.0.0.1:$port: exact"
 
-# 3. IPv6 loopback.
+# 3. A file name outside ASCII. On Windows the embedded manifest makes UTF-8 the code page of argv and file names
+#    (wine with a UTF-8 locale uses UTF-8 anyway, so here the manifest's presence is checked on its own).
+grep -q '<activeCodePage[^>]*>UTF-8</activeCodePage>' "$cli" || fail "$cli has no manifest with activeCodePage UTF-8"
+printf 'from a file' >"$work/données ünïcode.txt"
+start_server name udp-server --bind 127.0.0.1 --port 0 --echo --count 1 --timeout 30
+reply=$(run udp-client 127.0.0.1 "$port" --send "@Z:$work/données ünïcode.txt" --count 1 --timeout 10 2>"$work/name.client.err") ||
+    fail "udp-client could not send a file with a UTF-8 name: $(cat "$work/name.client.err")"
+[ "$reply" = "from a file" ] || fail "the file with a UTF-8 name came back as '$reply'"
+wait "$server" || fail "udp-server exited with $?"
+server=""
+echo "file with a UTF-8 name sent: ok"
+
+# 4. IPv6 loopback.
 start_server udp6 udp-server --bind ::1 --port 0 --echo --count 1 --timeout 30
 reply=$(run udp-client ::1 "$port" --send 'over ipv6' --count 1 --timeout 10 2>"$work/udp6.client.err") ||
     fail "udp-client over IPv6 failed: $(cat "$work/udp6.client.err")"
@@ -75,7 +87,7 @@ wait "$server" || fail "udp-server on ::1 exited with $?"
 server=""
 echo "udp echo on [::1]:$port: exact"
 
-# 4. A refused connection is named in the same words as on Linux.
+# 5. A refused connection is named in the same words as on Linux.
 if run tcp-client 127.0.0.1 "$closed_tcp_port" --send x >/dev/null 2>"$work/refused.err"; then fail "connecting to a closed port succeeded"; fi
 tr -d '\r' <"$work/refused.err" | grep -q "127.0.0.1:$closed_tcp_port.*Connection refused" ||
     fail "refused connection reported as: $(cat "$work/refused.err")"
