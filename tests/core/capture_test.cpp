@@ -104,11 +104,19 @@ TEST(Capture, ExistingFileIsNotOverwrittenWithoutConsent) {
     const std::string path = tempPath("exists.cap");
     { std::ofstream(path) << "keep me"; }
     UdpSocket socket(UdpSocketConfig{});
+    EventLog log(socket);
     EXPECT_EQ(socket.startCapture({path, CaptureFormat::Raw, true, true, false}),
               "capture file '" + path + "' already exists (choose another name or allow overwriting)");
     EXPECT_EQ(readFile(path), "keep me");
     EXPECT_EQ(socket.startCapture({path, CaptureFormat::Raw, true, true, true}), "");
     socket.stopCapture();
+    // Closing happens on the worker; the notice says when the file is complete (Windows cannot delete it before).
+    ASSERT_TRUE(log.waitFor([&](const auto& events) {
+        for (const auto& e : events)
+            if (const auto* n = std::get_if<EventNotice>(&e.body); n && n->text == "capture saved: '" + path + "', 0 bytes of payload")
+                return true;
+        return false;
+    }));
     EXPECT_NE(socket.startCapture({"/nonexistent-dir/x.cap", CaptureFormat::Raw, true, true, false}).find(
                   "cannot open capture file '/nonexistent-dir/x.cap': No such file or directory"),
               std::string::npos);

@@ -69,8 +69,12 @@ void SessionOutput::setCapture(std::unique_ptr<CaptureSink> sink) {
 void SessionOutput::closeCapture() {
     if (!m_capture) return;
     std::string error = m_capture->close();
+    const std::string path = m_capture->spec().path;
+    const std::uint64_t bytes = m_capture->payloadBytesWritten();
     m_capture.reset();
     if (!error.empty()) emit(EventError{0, std::make_error_code(std::errc::io_error), error});
+    // The file is complete only now (and on Windows, only now can it be moved or deleted): say so.
+    else emit(EventNotice{"capture saved: '" + path + "', " + std::to_string(bytes) + " bytes of payload"});
 }
 
 } // namespace socketeer::core

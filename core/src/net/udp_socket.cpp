@@ -261,6 +261,13 @@ private:
                 m_out->emit(EventNotice{"a peer reported port unreachable for an earlier datagram"});
                 continue;
             }
+            if (ec == asio::error::message_size) {
+                // Windows (WSAEMSGSIZE): a datagram larger than the buffer, dropped by the system. The buffer holds
+                // the largest UDP payload, so only an IPv6 jumbogram can get here; say so, and keep receiving.
+                m_out->emit(EventNotice{"a datagram larger than " + std::to_string(buffer.size()) +
+                                        " bytes arrived and was cut by the system; it is not shown"});
+                continue;
+            }
             if (ec) {
                 m_out->emitError(0, ec, "receiving on " + m_local.toString() + " failed: " + describeError(ec));
                 break;
