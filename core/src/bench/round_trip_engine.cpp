@@ -116,12 +116,22 @@ private:
             }
             return;
         }
-        asio::async_write(m_tcp, asio::buffer(m_probe), [self = shared(), this](std::error_code ec, std::size_t n) {
-            if (ended()) return;
-            if (ec) return fail("sending to " + target() + " failed: " + describeError(ec));
-            m_live->addSent(0, n);
-        });
-        receiveEcho(); // at once: the echo may arrive before the write's completion is handled
+        // Written at once (no completion to wait for, as with UDP); only what the socket does not take goes async.
+        std::error_code ec;
+        std::size_t written = m_tcp.write_some(asio::buffer(m_probe), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec.clear();
+            written = 0;
+        }
+        if (ec) return fail("sending to " + target() + " failed: " + describeError(ec));
+        m_live->addSent(0, written);
+        if (written < m_probe.size())
+            asio::async_write(m_tcp, asio::buffer(m_probe) + written, [self = shared(), this](std::error_code wec, std::size_t n) {
+                if (ended()) return;
+                if (wec) return fail("sending to " + target() + " failed: " + describeError(wec));
+                m_live->addSent(0, n);
+            });
+        receiveEcho(); // at once: the echo may arrive before the rest of the write's completion is handled
     }
 
     /// Probe deadlines are checked by a watchdog a few times per timeout, not by a timer per probe: re-arming a timer

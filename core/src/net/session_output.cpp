@@ -23,6 +23,10 @@ void SessionOutput::record(SessionEvent&& event) {
 void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
 
 void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes) {
+    if (direction == Direction::Tx && m_holdingSent > 0) {
+        m_heldSent.push_back({id, peer, std::move(bytes)});
+        return;
+    }
     const std::int64_t time = nowUs();
     const std::uint64_t size = bytes ? bytes->size() : 0;
     if (direction == Direction::Rx) {
@@ -34,6 +38,13 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
         peers.recordTx(id, size, time);
     }
     record({time, EventData{direction, id, peer, std::move(bytes)}});
+}
+
+void SessionOutput::releaseSentEvents() {
+    if (--m_holdingSent > 0) return;
+    std::vector<HeldSent> held;
+    held.swap(m_heldSent);
+    for (auto& sent : held) emitData(Direction::Tx, sent.id, sent.peer, std::move(sent.bytes));
 }
 
 void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages) {

@@ -37,6 +37,11 @@ public:
     void trackSequence(ByteView payload);
     [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;
 
+    /// While a received chunk's automatic reactions run (reply, relay), the Sent events they cause wait until the
+    /// chunk's Received event is out: replies leave at once, yet the log shows cause before effect. Nests; worker only.
+    void holdSentEvents() { ++m_holdingSent; }
+    void releaseSentEvents();
+
     void setState(SessionState newState) { state.store(newState); }
 
     void setObserver(Session::EventObserver observer) { m_observer = std::move(observer); }
@@ -50,6 +55,13 @@ private:
     SequenceTracker m_sequence;             // written on the worker, read by any thread
     std::unique_ptr<CaptureSink> m_capture; // worker thread only
     Session::EventObserver m_observer;      // worker thread only
+    struct HeldSent {
+        ConnectionId id;
+        Endpoint peer;
+        SharedBytes bytes;
+    };
+    int m_holdingSent = 0;                  // worker thread only, as the two below
+    std::vector<HeldSent> m_heldSent;
 };
 
 } // namespace socketeer::core

@@ -2,6 +2,7 @@
 #include "tcp_connection.hpp"
 
 #include <asio/error.hpp>
+#include <asio/post.hpp>
 #include <asio/write.hpp>
 
 #include "net_error.hpp"
@@ -12,6 +13,7 @@ namespace {
 constexpr int MaxReadsPerWakeup = 4;             // then yield to the worker's other connections
 constexpr std::size_t MaxBuffersPerWrite = 64;   // one writev gathers up to this many queued payloads
 constexpr std::size_t MaxBytesPerWrite = 1u << 20;
+constexpr int MaxDirectWrites = 16;              // gathered writes in one go before yielding to other connections
 constexpr auto LingerTimeout = std::chrono::seconds(2);
 constexpr auto FlushDeadline = std::chrono::seconds(10);
 
@@ -74,8 +76,10 @@ void TcpConnection::readAvailable() {
         // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request
         // (the CLI's observer writes it out on this thread). The event still comes before anything it caused.
         m_pendingRx = bytes;
+        m_out->holdSentEvents();
         if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
         emitPendingRx();
+        m_out->releaseSentEvents();
         if (n < buffer.size()) break; // the socket is very likely empty: let the reactor say when it is not
     }
     waitForData();
@@ -133,49 +137,82 @@ bool TcpConnection::send(SharedBytes payload) {
 }
 
 void TcpConnection::writeQueued() {
-    if (m_closed || m_inFlightCount != 0 || m_queue.empty()) return;
-    std::vector<asio::const_buffer> buffers;
-    std::size_t total = 0;
-    for (const auto& payload : m_queue) {
-        if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload->size() > MaxBytesPerWrite)) break;
-        buffers.emplace_back(asio::buffer(*payload));
-        total += payload->size();
+    // A finished write may close the connection, and the owner then drops its reference.
+    const auto self = shared_from_this();
+    // Write at once what the socket takes: an echo leaves with no pass through the scheduler between the request and
+    // the reply. Only what the socket does not take waits for an asynchronous write. A long queue yields after a few
+    // gathered writes.
+    for (int round = 0; round < MaxDirectWrites && !m_closed && m_inFlightCount == 0 && !m_queue.empty(); ++round) {
+        std::vector<asio::const_buffer> buffers;
+        std::size_t total = 0;
+        for (const auto& payload : m_queue) {
+            if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload->size() > MaxBytesPerWrite)) break;
+            buffers.emplace_back(asio::buffer(*payload));
+            total += payload->size();
+        }
+        m_inFlightCount = buffers.size();
+        std::error_code ec;
+        std::size_t written = m_socket.write_some(buffers, ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) {
+            ec.clear();
+            written = 0;
+        }
+        if (ec || written == total) {
+            if (!afterWrite(ec)) return;
+            continue;
+        }
+        writeRestAsynchronously(std::move(buffers), written);
+        return;
     }
-    m_inFlightCount = buffers.size();
+    if (!m_closed && m_inFlightCount == 0 && !m_queue.empty())
+        asio::post(m_socket.get_executor(), [self] { self->writeQueued(); });
+}
+
+void TcpConnection::writeRestAsynchronously(std::vector<asio::const_buffer> buffers, std::size_t written) {
+    // Skip what the direct write took.
+    std::size_t skip = written;
+    auto first = buffers.begin();
+    while (skip != 0 && skip >= first->size()) skip -= (first++)->size();
+    std::vector<asio::const_buffer> rest(first, buffers.end());
+    if (skip != 0) rest.front() += skip;
     // The handler keeps the payloads alive: a close clears m_queue, but the OS may still read these buffers (IOCP).
     std::vector<SharedBytes> inFlight(m_queue.begin(), m_queue.begin() + static_cast<std::ptrdiff_t>(m_inFlightCount));
-    asio::async_write(m_socket, buffers, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
-        const std::size_t count = self->m_inFlightCount;
-        self->m_inFlightCount = 0;
+    asio::async_write(m_socket, rest, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
         if (self->m_closed) {
+            self->m_inFlightCount = 0;
             // Written before the close took effect: it went out, so it is counted and recorded like any other.
             if (!ec)
                 for (const auto& payload : inFlight) self->m_out->emitData(Direction::Tx, self->m_id, self->m_peer, payload);
             return;
         }
-        if (ec) {
-            const CloseReason reason = closeReasonFor(ec);
-            if (reason == CloseReason::Error)
-                self->m_out->emitError(self->m_id, ec, "sending to " + self->m_peer.toString() + " failed: " + describeError(ec));
-            self->finish(reason, ec, {});
-            return;
-        }
-        for (std::size_t i = 0; i < count; ++i) {
-            SharedBytes payload = std::move(self->m_queue.front());
-            self->m_queue.pop_front();
-            self->m_queuedBytes -= payload->size();
-            self->m_out->emitData(Direction::Tx, self->m_id, self->m_peer, std::move(payload));
-        }
-        if (self->m_queuedBytes < self->m_sendBudget / 4) {
-            if (auto owner = self->m_owner.lock()) owner->onConnectionDrained(*self);
-        }
-        if (!self->m_queue.empty())
-            self->writeQueued();
-        else if (self->m_closeWhenFlushed)
-            self->finishGracefully();
-        else if (self->m_halfCloseWhenFlushed)
-            self->shutdownSend();
+        if (self->afterWrite(ec)) self->writeQueued();
     });
+}
+
+bool TcpConnection::afterWrite(const std::error_code& ec) {
+    const std::size_t count = m_inFlightCount;
+    m_inFlightCount = 0;
+    if (ec) {
+        const CloseReason reason = closeReasonFor(ec);
+        if (reason == CloseReason::Error)
+            m_out->emitError(m_id, ec, "sending to " + m_peer.toString() + " failed: " + describeError(ec));
+        finish(reason, ec, {});
+        return false;
+    }
+    for (std::size_t i = 0; i < count; ++i) {
+        SharedBytes payload = std::move(m_queue.front());
+        m_queue.pop_front();
+        m_queuedBytes -= payload->size();
+        m_out->emitData(Direction::Tx, m_id, m_peer, std::move(payload));
+    }
+    if (m_queuedBytes < m_sendBudget / 4) {
+        if (auto owner = m_owner.lock()) owner->onConnectionDrained(*this);
+    }
+    if (m_closed) return false;
+    if (!m_queue.empty()) return true;
+    if (m_closeWhenFlushed) finishGracefully();
+    else if (m_halfCloseWhenFlushed) shutdownSend();
+    return false;
 }
 
 void TcpConnection::closeAfterWrites(CloseReason reason) {

@@ -71,6 +71,10 @@ private:
     void waitForData();
     void readAvailable();
     void writeQueued();
+    void writeRestAsynchronously(std::vector<asio::const_buffer> buffers, std::size_t written);
+    /// After a gathered write (ec set if it failed): pops and reports what went out, then flushes, closes or
+    /// half-closes as asked. True when more is queued and may be written now.
+    bool afterWrite(const std::error_code& ec);
     void onReadFailure(const std::error_code& ec);
     void finishGracefully();
     void shutdownSend();
@@ -89,7 +93,7 @@ private:
 
     std::deque<SharedBytes> m_queue;
     std::size_t m_queuedBytes = 0;
-    std::size_t m_inFlightCount = 0; // payloads at the front of m_queue that the current async_write carries
+    std::size_t m_inFlightCount = 0; // payloads at the front of m_queue that the current write carries
     bool m_waitingForData = false;
     bool m_readPaused = false;
     bool m_peerFinished = false;     // FIN received

@@ -284,16 +284,13 @@ private:
             m_lastSender = sender;
             // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request.
             // Its Sent event is held until the request's Received event: the log shows cause before effect.
+            m_out->holdSentEvents();
             if (m_autoReply.mode != ReplyMode::None) {
                 TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
-                m_holdSentEvents = true;
                 enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
-                m_holdSentEvents = false;
             }
             m_out->emitData(Direction::Rx, id, peer, bytes);
-            for (auto& held : m_heldSent)
-                m_out->emitData(Direction::Tx, held.peerId, toEndpoint(held.destination), std::move(held.payload));
-            m_heldSent.clear();
+            m_out->releaseSentEvents();
         }
         waitForDatagrams();
     }
@@ -455,8 +452,6 @@ private:
             m_out->counters.sendsFailed.fetch_add(1, std::memory_order_relaxed);
             m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) + " bytes to " +
                                                   peer.toString() + " failed: " + describeError(ec));
-        } else if (m_holdSentEvents) {
-            m_heldSent.push_back({sent.destination, sent.peerId, std::move(sent.payload)});
         } else {
             m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
         }
@@ -481,8 +476,6 @@ private:
     std::deque<PendingDatagram> m_queue;
     std::size_t m_queuedBytes = 0;
     bool m_sending = false; // waiting for the socket to take datagrams again
-    bool m_holdSentEvents = false;
-    std::vector<PendingDatagram> m_heldSent;
     bool m_isV6 = false;
 };
 
