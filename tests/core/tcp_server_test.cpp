@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
+#include <cstring>
 #include <memory>
 
 #include "socketeer/core/net/tcp_client.hpp"
@@ -210,6 +210,29 @@ TEST(TcpServer, EchoPrefixedEchoAndFixedReply) {
             EXPECT_EQ(got.size(), 1 + 24 + 2 + 4) << got;
         }
     }
+}
+
+TEST(TcpServer, EchoLeavesAtOnceYetEachRequestIsReportedBeforeItsReply) {
+    auto config = test::loopbackServer();
+    config.autoReply.mode = ReplyMode::Echo;
+    TcpServer server(config);
+    EventLog serverLog(server);
+    const auto port = startServer(server, serverLog);
+    auto clients = connectClients(port, 1);
+    for (const char* request : {"one", "two", "three"}) {
+        const std::size_t before = clients[0].log->bytes(Direction::Rx).size();
+        clients[0].session->send(toBytes(request));
+        ASSERT_TRUE(clients[0].log->waitFor(rxAtLeast(before + std::strlen(request))));
+    }
+    std::string order;
+    ASSERT_TRUE(serverLog.waitFor([&](const auto& events) {
+        order.clear();
+        for (const auto& e : events)
+            if (const auto* d = std::get_if<EventData>(&e.body)) order += d->direction == Direction::Rx ? "R" : "T";
+        return order.size() == 6;
+    })) << order;
+    EXPECT_EQ(order, "RTRTRT");
+    EXPECT_EQ(serverLog.bytes(Direction::Tx), toBytes("onetwothree"));
 }
 
 TEST(TcpServer, WelcomeThenCloseIsADatetimeServer) {
