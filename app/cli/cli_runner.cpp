@@ -2,21 +2,15 @@
 // worker); this thread only waits for conditions: connected, sent, --count, --timeout, closed, stopped by a signal.
 #include "cli_runner.hpp"
 
-#include <cerrno>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <thread>
 
-#ifdef _WIN32
-#include <io.h>
-#else
-#include <unistd.h>
-#endif
-
 #include "bench_report.hpp"
 #include "bench_runner.hpp"
+#include "console_text.hpp"
 #include "event_printer.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "stop_signal.hpp"
@@ -54,19 +48,6 @@ struct RunningSession {
     SessionKind kind;
     std::unique_ptr<Session> session;
 };
-
-/// One read of whatever is available (at least one byte, or 0 at end of file, -1 on error).
-std::ptrdiff_t readSome(std::FILE* in, std::uint8_t* buffer, std::size_t size) {
-#ifdef _WIN32
-    return ::_read(::_fileno(in), buffer, static_cast<unsigned>(size));
-#else
-    for (;;) {
-        const ssize_t n = ::read(::fileno(in), buffer, size);
-        if (n < 0 && errno == EINTR) continue;
-        return n;
-    }
-#endif
-}
 
 /// Reads stdin on a detached thread into the shared state: TCP in chunks as they come, UDP a datagram per line.
 void startStdinReader(std::shared_ptr<RunState> state, std::FILE* in, bool tcp) {

@@ -1,9 +1,11 @@
 #include "console_text.hpp"
 
 #ifdef _WIN32
-#include <cstdio>
 #include <fcntl.h>
 #include <io.h>
+#else
+#include <cerrno>
+#include <unistd.h>
 #endif
 
 namespace socketeer::cli {
@@ -26,6 +28,18 @@ std::string consoleLines(std::string text) {
     return converted;
 #else
     return text;
+#endif
+}
+
+std::ptrdiff_t readSome(std::FILE* in, std::uint8_t* buffer, std::size_t size) {
+#ifdef _WIN32
+    return ::_read(::_fileno(in), buffer, static_cast<unsigned>(size));
+#else
+    for (;;) {
+        const ssize_t n = ::read(::fileno(in), buffer, size);
+        if (n < 0 && errno == EINTR) continue;
+        return n;
+    }
 #endif
 }
 

@@ -2,6 +2,7 @@
 #include "session_output.hpp"
 
 #include <optional>
+#include <utility>
 
 namespace socketeer::core {
 
@@ -41,10 +42,15 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
 }
 
 void SessionOutput::releaseSentEvents() {
-    if (--m_holdingSent > 0) return;
+    if (--m_holdingSent == 0) flushHeldSentEvents();
+}
+
+void SessionOutput::flushHeldSentEvents() {
     std::vector<HeldSent> held;
     held.swap(m_heldSent);
+    const int holding = std::exchange(m_holdingSent, 0);
     for (auto& sent : held) emitData(Direction::Tx, sent.id, sent.peer, std::move(sent.bytes));
+    m_holdingSent = holding;
 }
 
 void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages) {

@@ -41,6 +41,8 @@ public:
     /// chunk's Received event is out: replies leave at once, yet the log shows cause before effect. Nests; worker only.
     void holdSentEvents() { ++m_holdingSent; }
     void releaseSentEvents();
+    /// Emits what is held now (the Received event is out, and a close may follow), still holding what comes later.
+    void flushHeldSentEvents();
 
     void setState(SessionState newState) { state.store(newState); }
 

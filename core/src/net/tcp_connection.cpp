@@ -90,6 +90,7 @@ void TcpConnection::emitPendingRx() {
     SharedBytes bytes = std::move(m_pendingRx);
     m_pendingRx.reset();
     m_out->emitData(Direction::Rx, m_id, m_peer, std::move(bytes));
+    m_out->flushHeldSentEvents(); // the replies it caused, before a close that may follow
 }
 
 void TcpConnection::onReadFailure(const std::error_code& ec) {
