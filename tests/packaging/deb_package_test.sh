@@ -6,17 +6,7 @@ set -eu
 build=$1
 version=$2
 cpack=$3
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$(dirname "$0")/../support/script_support.sh"
 
 "$cpack" --config "$build/CPackConfig.cmake" -G "DEB;TGZ" -B "$work/out" >"$work/cpack.log" 2>&1 ||
     { cat "$work/cpack.log" >&2; fail "cpack could not build the packages"; }
@@ -57,15 +47,7 @@ out=$("$work/root/usr/bin/socketeer" --version)
 case "$out" in "socketeer $version (git "*) ;; *) fail "socketeer --version printed '$out'" ;; esac
 
 # A loopback echo between two unpacked socketeer-cli processes (port 0: the server announces its port).
-"$cli" tcp-server --bind 127.0.0.1 --port 0 --echo >"$work/server.out" 2>"$work/server.err" &
-server=$!
-port=""
-tries=0
-while [ -z "$port" ] && [ $tries -lt 100 ]; do # at most 10 s
-    port=$(sed -n 's/^listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/server.err")
-    [ -n "$port" ] || { tries=$((tries + 1)); sleep 0.1; }
-done
-[ -n "$port" ] || fail "the unpacked tcp-server did not announce a port: $(cat "$work/server.err")"
+start_server server "$cli" tcp-server --bind 127.0.0.1 --port 0 --echo
 reply=$("$cli" tcp-client 127.0.0.1 "$port" --send 'from the package\n' 2>"$work/client.err") ||
     fail "the unpacked tcp-client failed: $(cat "$work/client.err")"
 [ "$reply" = "from the package" ] || fail "echo through the unpacked CLI returned '$reply'"

@@ -6,40 +6,15 @@
 set -eu
 cli=$1
 version=$2
-work=$(mktemp -d)
-server=""
-cleanup() {
-    [ -n "$server" ] && kill "$server" 2>/dev/null
-    rm -rf "$work"
-}
-trap cleanup EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$(dirname "$0")/../support/script_support.sh"
 run() { "$WINE64" "$cli" "$@"; }
-
-# Starts a server in the background; sets $port from its "listening on" line (CR LF stripped).
-start_server() {
-    label=$1
-    shift
-    run "$@" >"$work/$label.out" 2>"$work/$label.err" &
-    server=$!
-    port=""
-    tries=0
-    while [ -z "$port" ] && [ $tries -lt 150 ]; do # at most 15 s
-        port=$(tr -d '\r' <"$work/$label.err" | sed -n 's/^listening on .*:\([0-9][0-9]*\)$/\1/p' | head -n 1)
-        [ -n "$port" ] || { tries=$((tries + 1)); sleep 0.1; }
-    done
-    [ -n "$port" ] || fail "$label did not announce its port: $(cat "$work/$label.err")"
-}
 
 out=$(run --version | tr -d '\r')
 case "$out" in "socketeer-cli $version (git "*) ;; *) fail "--version printed '$out'" ;; esac
 echo "version: $out"
 
 # 1. TCP echo: what comes back is byte for byte what was sent (no CR added or dropped by the C runtime).
-start_server tcp tcp-server --bind 127.0.0.1 --port 0 --echo --format hex --count 1 --timeout 30
+start_server tcp run tcp-server --bind 127.0.0.1 --port 0 --echo --format hex --count 1 --timeout 30
 run tcp-client 127.0.0.1 "$port" --send 'line one\r\nline two\n' >"$work/tcp.reply" 2>"$work/tcp.client.err" ||
     fail "tcp-client failed: $(cat "$work/tcp.client.err")"
 printf 'line one\r\nline two\n' >"$work/tcp.expected"
@@ -56,7 +31,7 @@ echo "tcp echo on 127.0.0.1:$port: exact; $lines hex lines with CR LF"
 closed_tcp_port=$port
 
 # 2. UDP: the largest IPv4 datagram (65,507 bytes) is echoed intact.
-start_server udp udp-server --bind 127.0.0.1 --port 0 --echo --count 1 --timeout 30
+start_server udp run udp-server --bind 127.0.0.1 --port 0 --echo --count 1 --timeout 30
 head -c 65507 /dev/urandom >"$work/big.bin"
 run udp-client 127.0.0.1 "$port" --send "@Z:$work/big.bin" \
     --count 1 --timeout 10 >"$work/udp.reply" 2>"$work/udp.client.err" ||
@@ -70,7 +45,7 @@ echo "udp echo of 65,507 bytes on 127.0.0.1:$port: exact"
 #    (wine with a UTF-8 locale uses UTF-8 anyway, so here the manifest's presence is checked on its own).
 grep -q '<activeCodePage[^>]*>UTF-8</activeCodePage>' "$cli" || fail "$cli has no manifest with activeCodePage UTF-8"
 printf 'from a file' >"$work/données ünïcode.txt"
-start_server name udp-server --bind 127.0.0.1 --port 0 --echo --count 1 --timeout 30
+start_server name run udp-server --bind 127.0.0.1 --port 0 --echo --count 1 --timeout 30
 reply=$(run udp-client 127.0.0.1 "$port" --send "@Z:$work/données ünïcode.txt" --count 1 --timeout 10 2>"$work/name.client.err") ||
     fail "udp-client could not send a file with a UTF-8 name: $(cat "$work/name.client.err")"
 [ "$reply" = "from a file" ] || fail "the file with a UTF-8 name came back as '$reply'"
@@ -79,7 +54,7 @@ server=""
 echo "file with a UTF-8 name sent: ok"
 
 # 4. IPv6 loopback.
-start_server udp6 udp-server --bind ::1 --port 0 --echo --count 1 --timeout 30
+start_server udp6 run udp-server --bind ::1 --port 0 --echo --count 1 --timeout 30
 reply=$(run udp-client ::1 "$port" --send 'over ipv6' --count 1 --timeout 10 2>"$work/udp6.client.err") ||
     fail "udp-client over IPv6 failed: $(cat "$work/udp6.client.err")"
 [ "$reply" = "over ipv6" ] || fail "IPv6 echo returned '$reply'"

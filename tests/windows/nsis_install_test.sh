@@ -7,22 +7,8 @@ set -eu
 build=$1
 version=$2
 cpack=$3
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$(dirname "$0")/../support/script_support.sh"
 wine() { "$WINE64" "$@"; }
-# Waits (at most 30 s) until the command succeeds.
-eventually() {
-    tries=0
-    until "$@"; do
-        tries=$((tries + 1))
-        [ $tries -lt 300 ] || return 1
-        sleep 0.1
-    done
-}
 
 "$cpack" --config "$build/CPackConfig.cmake" -G "NSIS;ZIP" -B "$work/out" >"$work/cpack.log" 2>&1 ||
     { cat "$work/cpack.log" >&2; fail "cpack could not build the Windows packages"; }
