@@ -307,21 +307,18 @@ def summary_of(text):
     return found
 
 
+def _proc_kib(path, field):
+    """The value in KiB of a "Field:  N kB" line of a /proc file, or None."""
+    try:
+        with open(path) as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
 def mem_kib(pid):
     """(VmRSS, Pss) of pid in KiB (Pss from smaps_rollup; None if unavailable)."""
-    rss = pss = None
-    try:
-        with open("/proc/%d/status" % pid) as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        with open("/proc/%d/smaps_rollup" % pid) as f:
-            for line in f:
-                if line.startswith("Pss:"):
-                    pss = int(line.split()[1])
-    except OSError:
-        pass
-    return rss, pss
+    return _proc_kib("/proc/%d/status" % pid, "VmRSS"), _proc_kib("/proc/%d/smaps_rollup" % pid, "Pss")

@@ -163,11 +163,10 @@ public:
         if (!m_socket.is_open())
             return m_out->emitError(0, asio::error::not_connected,
                                     std::string("cannot ") + verb + " " + groupText + ": the socket is not open");
-        const bool socketV6 = m_socket.local_endpoint(ec).address().is_v6();
-        if (group.is_v6() != socketV6)
+        if (group.is_v6() != m_isV6)
             return m_out->emitError(0, std::make_error_code(std::errc::address_family_not_supported),
                                     std::string("cannot ") + verb + " " + groupText + " on an " +
-                                        (socketV6 ? "IPv6" : "IPv4") + " socket (bind to an " +
+                                        (m_isV6 ? "IPv6" : "IPv4") + " socket (bind to an " +
                                         (group.is_v6() ? "IPv6" : "IPv4") + " address)");
         const std::string on = interfaceName.empty() ? "the default interface" : "interface " + interfaceName;
         if (group.is_v4()) {
@@ -212,11 +211,10 @@ private:
     void applyMulticastOptions() {
         std::error_code ec;
         const auto& options = m_config.multicast;
-        const bool v6 = m_socket.local_endpoint(ec).address().is_v6();
         m_socket.set_option(asio::ip::multicast::hops(options.hops), ec);
         m_socket.set_option(asio::ip::multicast::enable_loopback(options.loopback), ec);
         if (options.interfaceName.empty()) return;
-        if (v6) {
+        if (m_isV6) {
             const unsigned index = interfaceIndex(options.interfaceName);
             if (index == 0)
                 return m_out->emitError(0, std::make_error_code(std::errc::no_such_device),
@@ -385,7 +383,7 @@ private:
                        // Prefer an address of the socket's own family.
                        asio::ip::address chosen = addresses.front();
                        for (const auto& address : addresses)
-                           if (address.is_v6() == (socketProtocol() == udp::v6())) {
+                           if (address.is_v6() == m_isV6) {
                                chosen = address;
                                break;
                            }
@@ -394,15 +392,12 @@ private:
                    });
     }
 
-    udp socketProtocol() const { return m_isV6 ? udp::v6() : udp::v4(); }
-
     void enqueue(udp::endpoint destination, SharedBytes payload) {
         const std::size_t size = payload->size();
-        const bool socketV6 = socketProtocol() == udp::v6();
-        if (destination.address().is_v6() && !socketV6)
+        if (destination.address().is_v6() && !m_isV6)
             return rejectSend(0, size, "cannot send to IPv6 address " + toEndpoint(destination).toString() +
                                            " from an IPv4 socket (bind to :: or leave the bind address empty)");
-        if (destination.address().is_v4() && socketV6)
+        if (destination.address().is_v4() && m_isV6)
             destination = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, destination.address().to_v4()),
                                         destination.port());
         const bool v4Path = unmapped(destination.address()).is_v4();
@@ -476,7 +471,7 @@ private:
     std::deque<PendingDatagram> m_queue;
     std::size_t m_queuedBytes = 0;
     bool m_sending = false; // waiting for the socket to take datagrams again
-    bool m_isV6 = false;
+    bool m_isV6 = false; // the family of the bound socket, set at open
 };
 
 UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.limits), m_config(config) {
