@@ -15,7 +15,7 @@
 #include "app_ui.hpp"
 #include "headless_context.hpp"
 #include "ui_probe.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 
 namespace {
 

@@ -1,7 +1,7 @@
 // BenchReport: units like iperf3's (binary bytes, decimal bits per second) so figures compare at a glance.
 #include "bench_report.hpp"
 
-#include "socketeer/core/bench/rate_format.hpp"
+#include "socketeer/core/units_format.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +11,7 @@ namespace socketeer::cli {
 namespace {
 
 using core::formatBitRate;
+using core::formatByteCount;
 
 using nlohmann::json;
 
@@ -64,14 +65,6 @@ json receiveJson(const char* event, const ReceiveFigures& f) {
 }
 
 } // namespace
-
-std::string formatByteCount(std::uint64_t bytes) {
-    const double value = static_cast<double>(bytes);
-    if (bytes >= (1ull << 30)) return fixed(value / double(1ull << 30), 2) + " GiB";
-    if (bytes >= (1ull << 20)) return fixed(value / double(1ull << 20), 2) + " MiB";
-    if (bytes >= (1ull << 10)) return fixed(value / double(1ull << 10), 2) + " KiB";
-    return std::to_string(bytes) + " B";
-}
 
 std::string BenchReport::generatorHeader(const core::GeneratorSpec& spec) {
     const std::string target = (spec.host.find(':') != std::string::npos ? "[" + spec.host + "]" : spec.host) + ":" +

@@ -6,12 +6,12 @@
 #include <optional>
 #include <string>
 
-#include "socketeer/core/bench/sequence_tracker.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
+#include "socketeer/core/units_format.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 
 namespace socketeer::cli {
 
-std::string formatByteCount(std::uint64_t bytes); ///< "42.13 GiB", "1.50 MiB", "512 B"
 
 /// What a receiver counted over a span of time.
 struct ReceiveFigures {

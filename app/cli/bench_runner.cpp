@@ -6,7 +6,7 @@
 
 #include "bench_report.hpp"
 #include "console_text.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 #include "stop_signal.hpp"
 
 namespace socketeer::cli {

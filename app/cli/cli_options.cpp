@@ -10,6 +10,7 @@
 
 #include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
 
 namespace socketeer::cli {
 namespace {

@@ -7,10 +7,10 @@
 #include <variant>
 #include <vector>
 
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/codec/text_encoding.hpp"
-#include "socketeer/core/workspace/workspace.hpp"
+#include "socketeer/core/net/session_spec.hpp"
 
 namespace socketeer::cli {
 

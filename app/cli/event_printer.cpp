@@ -14,8 +14,6 @@ namespace {
 
 using namespace core;
 
-bool isServer(SessionKind kind) { return kind == SessionKind::TcpServer || kind == SessionKind::Udp; }
-
 std::string eventName(const SessionEventBody& body) {
     return std::visit(
         [](const auto& e) -> std::string {
@@ -40,7 +38,7 @@ std::string eventName(const SessionEventBody& body) {
 
 EventPrinter::EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions)
     : m_format(options.format), m_encoding(options.encoding), m_showSent(options.showSent), m_quiet(options.quiet),
-      m_nameSessions(nameSessions), m_udpClient(options.command == CliOptions::Command::UdpClient), m_out(out),
+      m_nameSessions(nameSessions), m_out(out),
       m_err(err) {}
 
 std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind, const SessionEvent& event,
@@ -140,7 +138,7 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     }
     const bool isError = std::holds_alternative<EventError>(event.body);
     if (m_quiet && !isError) return;
-    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + describeEvent(event, isServer(kind) && !m_udpClient) + "\n");
+    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + describeEvent(event) + "\n");
 }
 
 void EventPrinter::outputLine(const std::string& text) {

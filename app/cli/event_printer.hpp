@@ -37,7 +37,6 @@ private:
     const bool m_showSent;
     const bool m_quiet;
     const bool m_nameSessions;
-    const bool m_udpClient; // a UDP socket of `udp-client` is "bound", not "listening"
     std::FILE* m_out;
     std::FILE* m_err;
     mutable std::mutex m_mutex;

@@ -120,9 +120,8 @@ Workspace AppModel::toWorkspace() const {
         workspace.sessions.push_back(std::move(spec));
     }
     workspace.payloads = payloads;
-    workspace.frontEnd = frontEndState;
     for (std::size_t i = 0; i < m_sessions.size(); ++i)
-        if (m_sessions[i]->uiId() == selected) workspace.frontEnd["selected"] = i;
+        if (m_sessions[i]->uiId() == selected) workspace.frontEnd.selectedSession = i;
     return workspace;
 }
 
@@ -134,11 +133,8 @@ void AppModel::loadWorkspace(const Workspace& workspace) {
         if (spec.openOnLoad) session.open();
     }
     payloads = workspace.payloads;
-    frontEndState = workspace.frontEnd;
     // The session that was in front when the workspace was saved comes back in front.
-    std::size_t front = 0;
-    if (auto it = frontEndState.find("selected"); it != frontEndState.end() && it->is_number_unsigned())
-        front = it->get<std::size_t>();
+    const std::size_t front = workspace.frontEnd.selectedSession.value_or(0);
     if (!m_sessions.empty()) selected = m_sessions[std::min(front, m_sessions.size() - 1)]->uiId();
 }
 

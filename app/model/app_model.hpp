@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "session_model.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
 
 namespace socketeer::app {
 
@@ -36,7 +37,6 @@ public:
     void loadWorkspace(const core::Workspace& workspace);
     std::vector<core::SavedPayload> payloads;
     std::string workspacePath; ///< where it was loaded from / saved to ("" = never saved)
-    nlohmann::json frontEndState = nlohmann::json::object();
 
 private:
     std::string nextName(core::SessionKind kind, bool multicast) const;

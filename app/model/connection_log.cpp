@@ -16,13 +16,13 @@ void ConnectionLog::add(std::int64_t timeUs, LogLine::Level level, std::string t
     m_lines.push_back({timeUs, level, std::move(text)});
 }
 
-void ConnectionLog::addEvent(const SessionEvent& event, bool listener) {
+void ConnectionLog::addEvent(const SessionEvent& event) {
     if (std::holds_alternative<EventData>(event.body)) return;
     const EventSeverity severity = eventSeverity(event);
     const LogLine::Level level = severity == EventSeverity::Error     ? LogLine::Level::Error
                                  : severity == EventSeverity::Warning ? LogLine::Level::Warning
                                                                       : LogLine::Level::Info;
-    add(event.timeUs, level, describeEvent(event, listener));
+    add(event.timeUs, level, describeEvent(event));
 }
 
 std::string ConnectionLog::toText() const {

@@ -22,7 +22,7 @@ public:
 
     void add(std::int64_t timeUs, LogLine::Level level, std::string text);
     /// Logs a non-data event in words; data events are ignored (they belong to the receive pane).
-    void addEvent(const core::SessionEvent& event, bool listener);
+    void addEvent(const core::SessionEvent& event);
 
     [[nodiscard]] const std::deque<LogLine>& lines() const { return m_lines; }
     [[nodiscard]] std::uint64_t droppedLines() const { return m_dropped; }

@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 
 namespace socketeer::app {
 

@@ -9,13 +9,6 @@ using namespace core;
 
 namespace {
 
-std::string specKey(const SessionSpec& spec) {
-    Workspace workspace;
-    workspace.sessions.push_back(spec);
-    workspace.sessions.back().name.clear(); // renaming does not need a new session
-    return serializeWorkspace(workspace);
-}
-
 TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
     return {a.rxBytes - b.rxBytes, a.rxMessages - b.rxMessages, a.txBytes - b.txBytes, a.txMessages - b.txMessages};
 }
@@ -28,12 +21,11 @@ SessionModel::SessionModel(std::uint64_t uiId, SessionSpec spec, std::function<v
 SessionModel::~SessionModel() = default;
 
 void SessionModel::open() {
-    const std::string key = specKey(m_spec);
-    if (!m_session || key != m_openedWith) {
+    if (!m_session || !m_openedWith.sameSession(m_spec)) {
         if (m_session) drain(); // keep what the old session said
         m_session = makeSession(m_spec);
         m_session->events().setWakeCallback(m_wake);
-        m_openedWith = key;
+        m_openedWith = m_spec;
         m_baseline = {};
         m_lastSample = {};
         if (!m_capturePath.empty()) {
@@ -72,10 +64,9 @@ std::size_t SessionModel::drain() {
     if (!m_session) return generatorChanged;
     m_batch.clear();
     const std::size_t count = m_session->events().drain(m_batch);
-    const bool listener = m_spec.kind != SessionKind::TcpClient && m_spec.udp.remoteHost.empty();
     for (const SessionEvent& event : m_batch) {
         if (m_history.append(event)) continue;
-        m_log.addEvent(event, listener);
+        m_log.addEvent(event);
         if (const auto* opened = std::get_if<EventOpened>(&event.body)) {
             m_localEndpoint = opened->local;
             m_lastError.clear();
@@ -189,7 +180,7 @@ bool SessionModel::startCapture(const CaptureSpec& spec) {
     if (!m_session) {
         m_session = makeSession(m_spec);
         m_session->events().setWakeCallback(m_wake);
-        m_openedWith = specKey(m_spec);
+        m_openedWith = m_spec;
     }
     const std::string error = m_session->startCapture(spec);
     if (!error.empty()) {

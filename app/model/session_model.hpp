@@ -15,7 +15,7 @@
 #include "receive_view.hpp"
 #include "send_composer.hpp"
 #include "socketeer/core/history/session_history.hpp"
-#include "socketeer/core/workspace/workspace.hpp"
+#include "socketeer/core/net/session_spec.hpp"
 
 namespace socketeer::app {
 
@@ -104,7 +104,7 @@ private:
     core::SessionSpec m_spec;
     std::function<void()> m_wake;
     std::unique_ptr<core::Session> m_session;
-    std::string m_openedWith; // the spec the live session was made from (serialised), to know when to remake it
+    core::SessionSpec m_openedWith; // the spec the live session was made from, to know when to remake it
     std::vector<core::SessionEvent> m_batch;
     core::SessionHistory m_history;
     ConnectionLog m_log;

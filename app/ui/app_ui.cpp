@@ -12,18 +12,6 @@ namespace socketeer::ui {
 
 using namespace core;
 
-std::string formatBytes(double bytes) {
-    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-    int unit = 0;
-    while (bytes >= 1024.0 && unit < 4) {
-        bytes /= 1024.0;
-        ++unit;
-    }
-    char text[32];
-    std::snprintf(text, sizeof text, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, units[unit]);
-    return text;
-}
-
 AppUi::AppUi(app::AppModel& model) : m_model(model) {}
 
 void AppUi::drawMenuBar() {

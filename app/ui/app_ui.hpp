@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app_model.hpp"
+#include "socketeer/core/units_format.hpp"
 
 namespace socketeer::ui {
 
@@ -44,6 +45,7 @@ void drawPeerTable(app::SessionModel& session);
 void drawSettings(app::SessionModel& session);
 
 /// "1.5 MiB", "512 B"
-std::string formatBytes(double bytes);
+/// Byte counts and rates as every front end writes them (core/units_format.hpp).
+using core::formatByteCount;
 
 } // namespace socketeer::ui

@@ -5,7 +5,7 @@
 #include <cstdio>
 
 #include "app_ui.hpp"
-#include "socketeer/core/bench/rate_format.hpp"
+#include "socketeer/core/units_format.hpp"
 #include "ui_probe.hpp"
 
 namespace socketeer::ui {
@@ -77,7 +77,7 @@ void drawFigures(const app::GeneratorControl& generator) {
         const auto& rates = generator.rates();
         ImGui::Text("sending %s, %.0f %s/s; sent %s in %llu; %u open%s", formatBitRate(rates.bitsPerSecond).c_str(),
                     rates.messagesPerSecond, spec.mode == GeneratorMode::UdpStream ? "datagrams" : "writes",
-                    formatBytes(static_cast<double>(f.bytesSent)).c_str(),
+                    formatByteCount(f.bytesSent).c_str(),
                     static_cast<unsigned long long>(f.messagesSent), f.connectionsOpen,
                     f.sendErrors ? (", send errors " + std::to_string(f.sendErrors)).c_str() : "");
     }

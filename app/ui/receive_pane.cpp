@@ -133,11 +133,11 @@ void drawReceivePane(app::SessionModel& session, float height) {
     if (history.evictedRecords() > 0)
         ImGui::TextDisabled("%llu older records (%s) evicted to stay within the %s history budget; counters are exact",
                             static_cast<unsigned long long>(history.evictedRecords()),
-                            formatBytes(double(history.evictedBytes())).c_str(), formatBytes(double(history.budget())).c_str());
+                            formatByteCount(history.evictedBytes()).c_str(), formatByteCount(history.budget()).c_str());
     if (view.paused())
         ImGui::TextColored(TxColour, "display paused: %llu records (%s) arrived meanwhile, capture goes on",
                            static_cast<unsigned long long>(view.arrivedWhilePausedRecords()),
-                           formatBytes(double(view.arrivedWhilePausedBytes())).c_str());
+                           formatByteCount(view.arrivedWhilePausedBytes()).c_str());
 
     const float childHeight = std::max(60.0f, height - (ImGui::GetCursorPosY() - startY));
     ImGui::BeginChild("##receive", ImVec2(0, childHeight), true, ImGuiWindowFlags_HorizontalScrollbar);

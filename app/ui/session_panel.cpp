@@ -197,9 +197,9 @@ void drawPeerTable(app::SessionModel& session) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(core::formatClockMs(peer.sinceUs).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.rxBytes)).c_str());
+            ImGui::TextUnformatted(formatByteCount(peer.traffic.rxBytes).c_str());
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(formatBytes(static_cast<double>(peer.traffic.txBytes)).c_str());
+            ImGui::TextUnformatted(formatByteCount(peer.traffic.txBytes).c_str());
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(core::formatClockMs(peer.lastActivityUs).c_str());
             if (server) {
@@ -240,10 +240,10 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
     // Counters since reset, rates per second.
     const TrafficSnapshot traffic = session.traffic();
     const auto& rates = session.rates();
-    ImGui::Text("RX %s in %llu msgs (%s/s)   TX %s in %llu msgs (%s/s)", formatBytes(double(traffic.rxBytes)).c_str(),
-                static_cast<unsigned long long>(traffic.rxMessages), formatBytes(rates.rxBytes).c_str(),
-                formatBytes(double(traffic.txBytes)).c_str(), static_cast<unsigned long long>(traffic.txMessages),
-                formatBytes(rates.txBytes).c_str());
+    ImGui::Text("RX %s in %llu msgs (%s/s)   TX %s in %llu msgs (%s/s)", formatByteCount(traffic.rxBytes).c_str(),
+                static_cast<unsigned long long>(traffic.rxMessages), formatByteCount(static_cast<std::uint64_t>(rates.rxBytes)).c_str(),
+                formatByteCount(traffic.txBytes).c_str(), static_cast<unsigned long long>(traffic.txMessages),
+                formatByteCount(static_cast<std::uint64_t>(rates.txBytes)).c_str());
     ImGui::SameLine();
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
     ImGui::SameLine();

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "loopback.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "platform.hpp"
 #include "wait.hpp"

@@ -47,7 +47,7 @@ Workspace sample() {
     ws.sessions.push_back(udp);
 
     ws.payloads.push_back({"ping", Bytes{0x01, 0x02, 0xFE}, true});
-    ws.frontEnd = {{"layout", "x"}};
+    ws.frontEnd.selectedSession = 1;
     return ws;
 }
 
@@ -69,6 +69,7 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
     const Workspace& ws = parsed.value();
     ASSERT_EQ(ws.sessions.size(), 3u);
+    EXPECT_TRUE(ws.sessions == original.sessions) << "a field was lost or changed on the way";
     const auto& server = ws.sessions[0];
     EXPECT_EQ(server.name, "Echo server");
     EXPECT_EQ(server.kind, SessionKind::TcpServer);
@@ -97,7 +98,7 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     ASSERT_EQ(ws.payloads.size(), 1u);
     EXPECT_EQ(ws.payloads[0].bytes, (Bytes{0x01, 0x02, 0xFE}));
     EXPECT_TRUE(ws.payloads[0].showAsHex);
-    EXPECT_EQ(ws.frontEnd.at("layout"), "x");
+    EXPECT_EQ(ws.frontEnd.selectedSession, std::optional<std::size_t>(1));
     // Serialising again gives the same text: nothing drifts.
     EXPECT_EQ(serializeWorkspace(ws), serializeWorkspace(original));
 }
@@ -142,6 +143,24 @@ TEST(Workspace, SyntaxErrorsHaveLineAndColumn) {
     EXPECT_EQ(refusal(R"({"format":"socketeer-workspace","version":2})"),
               "version: 2 is newer than this Socketeer understands (1)");
     EXPECT_EQ(refusal(R"([1,2])"), "a workspace is a JSON object");
+}
+
+TEST(SessionSpec, SameSessionComparesWhatTheSessionIsBuiltFrom) {
+    const Workspace ws = sample();
+    SessionSpec renamed = ws.sessions[0];
+    renamed.name = "another name";
+    renamed.openOnLoad = !renamed.openOnLoad;
+    EXPECT_TRUE(renamed.sameSession(ws.sessions[0]));
+    EXPECT_FALSE(renamed == ws.sessions[0]);
+    SessionSpec otherPort = ws.sessions[0];
+    otherPort.tcpServer.port = 5001;
+    EXPECT_FALSE(otherPort.sameSession(ws.sessions[0]));
+    SessionSpec otherCidr = ws.sessions[0];
+    otherCidr.tcpServer.allowList.push_back(Cidr::parse("10.0.0.0/8").value());
+    EXPECT_FALSE(otherCidr.sameSession(ws.sessions[0]));
+    SessionSpec otherTcpClient = ws.sessions[0]; // a field of a kind the spec is not: not part of the session
+    otherTcpClient.tcpClient.port = 1;
+    EXPECT_TRUE(otherTcpClient.sameSession(ws.sessions[0]));
 }
 
 TEST(Workspace, MakeSessionBuildsTheRightKind) {

@@ -3,12 +3,12 @@
 
 namespace socketeer::core {
 
-std::string describeEvent(const SessionEvent& event, bool listener) {
+std::string describeEvent(const SessionEvent& event) {
     return std::visit(
         [&](const auto& e) -> std::string {
             using T = std::decay_t<decltype(e)>;
             if constexpr (std::is_same_v<T, EventOpened>) {
-                return (listener ? "listening on " : "bound to ") + e.local.toString();
+                return (e.listening ? "listening on " : "bound to ") + e.local.toString();
             } else if constexpr (std::is_same_v<T, EventConnecting>) {
                 return "connecting to " + e.remote.toString() +
                        (e.attempt > 1 ? " (attempt " + std::to_string(e.attempt) + ")" : "");

@@ -1,5 +1,5 @@
 // Datagram batches on Linux; a one-at-a-time fallback elsewhere (asio's own calls).
-#include "datagram_batch.hpp"
+#include "net/datagram_batch.hpp"
 
 #include <asio/error.hpp>
 

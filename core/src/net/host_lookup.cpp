@@ -1,5 +1,5 @@
 // Host lookups: getaddrinfo on a detached thread, results posted back through a LookupGate.
-#include "host_lookup.hpp"
+#include "net/host_lookup.hpp"
 
 #include <asio/error.hpp>
 #include <asio/post.hpp>

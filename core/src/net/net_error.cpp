@@ -1,5 +1,5 @@
 // Socket error wording.
-#include "net_error.hpp"
+#include "net/net_error.hpp"
 
 #include <asio/error.hpp>
 

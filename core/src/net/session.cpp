@@ -1,8 +1,8 @@
 // Session facade: every call posts onto the worker.
 #include "socketeer/core/net/session.hpp"
 
-#include "session_impl.hpp"
-#include "worker.hpp"
+#include "net/session_impl.hpp"
+#include "net/worker.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -39,6 +39,7 @@ Session::Session(SessionKind kind, SessionLimits limits)
     : m_kind(kind), m_id(s_nextSessionId.fetch_add(1)), m_limits(limits),
       m_output(std::make_shared<SessionOutput>(limits.eventQueue)),
       m_worker(std::make_unique<Worker>(threadNameFor(kind, m_id))) {
+    m_worker->post([output = m_output] { output->bindToThisThread(); }); // the first handler the worker runs
     m_worker->setFailureHandler([output = m_output](const std::string& what) {
         output->emitError(0, std::make_error_code(std::errc::state_not_recoverable),
                           "internal error on the I/O thread: " + what);
@@ -51,6 +52,7 @@ Session::~Session() {
     if (m_impl) m_worker->post([impl = m_impl] { impl->shutdown(); });
     m_worker->stop();
     // After the join: the completions that ran while the worker drained have been recorded; nothing else writes now.
+    m_output->bindToThisThread();
     m_output->closeCapture();
     m_impl.reset();
 }

@@ -1,5 +1,5 @@
 // SessionImpl: repeat sending and the shared parts of every session's worker side.
-#include "session_impl.hpp"
+#include "net/session_impl.hpp"
 
 #include <algorithm>
 

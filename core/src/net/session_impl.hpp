@@ -7,8 +7,8 @@
 #include <memory>
 #include <vector>
 
-#include "host_lookup.hpp"
-#include "session_output.hpp"
+#include "net/host_lookup.hpp"
+#include "net/session_output.hpp"
 #include "socketeer/core/net/auto_reply.hpp"
 #include "socketeer/core/net/session.hpp"
 

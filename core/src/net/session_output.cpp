@@ -1,5 +1,5 @@
 // SessionOutput: the worker side of a session's reporting.
-#include "session_output.hpp"
+#include "net/session_output.hpp"
 
 #include <optional>
 #include <utility>
@@ -7,6 +7,7 @@
 namespace socketeer::core {
 
 void SessionOutput::record(SessionEvent&& event) {
+    assertOwnerThread();
     std::optional<SessionEvent> captureFailure;
     if (m_capture && !m_capture->write(event)) {
         captureFailure = SessionEvent{nowUs(), EventError{0, std::make_error_code(std::errc::io_error),

@@ -2,11 +2,13 @@
 #pragma once
 
 #include <atomic>
+#include <cassert>
+#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
 
-#include "socketeer/core/bench/sequence_tracker.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
 #include "socketeer/core/net/session.hpp"
@@ -46,6 +48,14 @@ public:
 
     void setState(SessionState newState) { state.store(newState); }
 
+    /// Debug builds check that the worker-side functions run on the one thread that owns them: the worker while it
+    /// runs, the facade's thread once the worker has been joined. Release builds check nothing.
+    void bindToThisThread() { m_owner.store(std::this_thread::get_id(), std::memory_order_relaxed); }
+    void assertOwnerThread() const {
+        assert(m_owner.load(std::memory_order_relaxed) == std::this_thread::get_id() &&
+               "a worker-side function was called from another thread");
+    }
+
     void setObserver(Session::EventObserver observer) { m_observer = std::move(observer); }
     void setCapture(std::unique_ptr<CaptureSink> sink);
     void closeCapture();
@@ -53,6 +63,7 @@ public:
 private:
     void record(SessionEvent&& event);
 
+    std::atomic<std::thread::id> m_owner{};
     mutable std::mutex m_sequenceMutex;
     SequenceTracker m_sequence;             // written on the worker, read by any thread
     std::unique_ptr<CaptureSink> m_capture; // worker thread only

@@ -12,11 +12,11 @@
 
 #include <algorithm>
 
-#include "asio_endpoint.hpp"
-#include "net_error.hpp"
-#include "session_impl.hpp"
-#include "tcp_connection.hpp"
-#include "worker.hpp"
+#include "net/asio_endpoint.hpp"
+#include "net/net_error.hpp"
+#include "net/session_impl.hpp"
+#include "net/tcp_connection.hpp"
+#include "net/worker.hpp"
 
 namespace socketeer::core {
 namespace {

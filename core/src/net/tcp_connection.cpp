@@ -1,11 +1,12 @@
 // TcpConnection: reads through the worker's shared buffer, one gathered write in flight, graceful and abrupt close.
-#include "tcp_connection.hpp"
+#include "net/tcp_connection.hpp"
 
 #include <asio/error.hpp>
 #include <asio/post.hpp>
 #include <asio/write.hpp>
 
-#include "net_error.hpp"
+#include "net/net_error.hpp"
+#include "socketeer/core/units_format.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -16,12 +17,6 @@ constexpr std::size_t MaxBytesPerWrite = 1u << 20;
 constexpr int MaxDirectWrites = 16;              // gathered writes in one go before yielding to other connections
 constexpr auto LingerTimeout = std::chrono::seconds(2);
 constexpr auto FlushDeadline = std::chrono::seconds(10);
-
-std::string formatSize(std::size_t bytes) {
-    if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
-    if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes >> 10) + " KiB";
-    return std::to_string(bytes) + " bytes";
-}
 
 } // namespace
 
@@ -57,6 +52,7 @@ void TcpConnection::waitForData() {
 }
 
 void TcpConnection::readAvailable() {
+    m_out->assertOwnerThread();
     ReadBuffer& buffer = *m_readBuffer;
     for (int i = 0; i < MaxReadsPerWakeup && !m_closed && !m_readPaused; ++i) {
         std::error_code ec;
@@ -113,6 +109,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
 }
 
 bool TcpConnection::send(SharedBytes payload) {
+    m_out->assertOwnerThread();
     const std::size_t size = payload ? payload->size() : 0;
     if (m_closed || m_closeWhenFlushed || m_sendShutdown || m_halfCloseWhenFlushed) {
         m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
@@ -122,9 +119,9 @@ bool TcpConnection::send(SharedBytes payload) {
     if (m_queuedBytes + size > m_sendBudget) {
         m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
         std::string reason = size > m_sendBudget
-                                 ? "payload of " + formatSize(size) + " is larger than the send budget of " +
-                                       formatSize(m_sendBudget)
-                                 : "send budget of " + formatSize(m_sendBudget) + " is full (" +
+                                 ? "payload of " + formatByteCount(size) + " is larger than the send budget of " +
+                                       formatByteCount(m_sendBudget)
+                                 : "send budget of " + formatByteCount(m_sendBudget) + " is full (" +
                                        std::to_string(m_queuedBytes) + " bytes queued): " + m_peer.toString() +
                                        " is not reading fast enough";
         m_out->emit(EventSendRejected{m_id, size, std::move(reason)});

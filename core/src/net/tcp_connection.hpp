@@ -9,8 +9,8 @@
 #include <memory>
 #include <optional>
 
-#include "session_impl.hpp"
-#include "session_output.hpp"
+#include "net/session_impl.hpp"
+#include "net/session_output.hpp"
 
 namespace socketeer::core {
 

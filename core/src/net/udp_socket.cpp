@@ -17,12 +17,12 @@
 #include <net/if.h>
 #endif
 
-#include "asio_endpoint.hpp"
-#include "datagram_batch.hpp"
-#include "net_error.hpp"
-#include "socketeer/core/bench/probe_header.hpp"
-#include "session_impl.hpp"
-#include "worker.hpp"
+#include "net/asio_endpoint.hpp"
+#include "net/datagram_batch.hpp"
+#include "net/net_error.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
+#include "net/session_impl.hpp"
+#include "net/worker.hpp"
 
 namespace socketeer::core {
 
@@ -99,7 +99,7 @@ public:
         m_local = toEndpoint(bound);
         applyMulticastOptions();
         m_out->setState(SessionState::Open);
-        m_out->emit(EventOpened{m_local});
+        m_out->emit(EventOpened{m_local, m_config.remoteHost.empty()});
         for (const auto& group : m_config.multicast.groups) changeMembership(group, m_config.multicast.interfaceName, true);
         m_socket.non_blocking(true, ec);
         waitForDatagrams();
@@ -393,6 +393,7 @@ private:
     }
 
     void enqueue(udp::endpoint destination, SharedBytes payload) {
+        m_out->assertOwnerThread();
         const std::size_t size = payload->size();
         if (destination.address().is_v6() && !m_isV6)
             return rejectSend(0, size, "cannot send to IPv6 address " + toEndpoint(destination).toString() +

@@ -1,5 +1,5 @@
 // Worker: the per-session I/O thread.
-#include "worker.hpp"
+#include "net/worker.hpp"
 
 #include <cassert>
 #include <exception>

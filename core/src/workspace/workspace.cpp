@@ -1,6 +1,8 @@
 // Workspace files: strict, versioned JSON. Every refusal names the place (JSON path or line and column).
 #include "socketeer/core/workspace/workspace.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -348,16 +350,13 @@ json sessionJson(const SessionSpec& spec) {
     return out;
 }
 
-} // namespace
-
-std::string_view sessionKindKey(SessionKind kind) {
-    switch (kind) {
-    case SessionKind::TcpClient: return "tcp-client";
-    case SessionKind::TcpServer: return "tcp-server";
-    case SessionKind::Udp: return "udp";
-    }
-    return "tcp-client";
+json frontEndJson(const FrontEndState& state) {
+    json out = json::object();
+    if (state.selectedSession) out["selected"] = *state.selectedSession;
+    return out;
 }
+
+} // namespace
 
 Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& limits) {
     if (text.size() > limits.maxFileBytes)
@@ -422,8 +421,10 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
         }
     }
     if (!in.failed() && root.contains("frontEnd")) {
-        if (!root.at("frontEnd").is_object()) in.fail("frontEnd", "expected an object");
-        else workspace.frontEnd = root.at("frontEnd");
+        const json& frontEnd = root.at("frontEnd");
+        if (!frontEnd.is_object()) in.fail("frontEnd", "expected an object");
+        else if (auto selected = frontEnd.find("selected"); selected != frontEnd.end() && selected->is_number_unsigned())
+            workspace.frontEnd.selectedSession = selected->get<std::size_t>();
     }
     if (in.failed()) return in.error();
     return workspace;
@@ -439,7 +440,7 @@ std::string serializeWorkspace(const Workspace& workspace) {
                  {"version", Workspace::CurrentVersion},
                  {"sessions", sessions},
                  {"payloads", payloads},
-                 {"frontEnd", workspace.frontEnd}};
+                 {"frontEnd", frontEndJson(workspace.frontEnd)}};
     return root.dump(2) + "\n";
 }
 
@@ -481,15 +482,6 @@ std::string saveWorkspaceFile(const std::string& path, const Workspace& workspac
     std::filesystem::rename(temporary, path, ec);
     if (ec) return "cannot replace workspace '" + path + "': " + ec.message();
     return {};
-}
-
-std::unique_ptr<Session> makeSession(const SessionSpec& spec) {
-    switch (spec.kind) {
-    case SessionKind::TcpClient: return std::make_unique<TcpClient>(spec.tcpClient);
-    case SessionKind::TcpServer: return std::make_unique<TcpServer>(spec.tcpServer);
-    case SessionKind::Udp: return std::make_unique<UdpSocket>(spec.udp);
-    }
-    return nullptr;
 }
 
 } // namespace socketeer::core

@@ -18,6 +18,8 @@ namespace socketeer::core {
 struct EventQueueLimits {
     std::size_t byteBudget = 32u << 20; ///< payload bytes plus a fixed per-event overhead
     std::size_t maxEvents = 200'000;
+
+    bool operator==(const EventQueueLimits&) const = default;
 };
 
 /// Multi-producer (I/O thread), single-consumer (UI or CLI thread). push() never blocks on the consumer.

@@ -11,8 +11,8 @@ namespace socketeer::core {
 enum class EventSeverity : std::uint8_t { Info, Warning, Error };
 
 /// "listening on 127.0.0.1:5000", "closed (reset): connection reset by ...", "error: connect to ... refused".
-/// `listener`: the session listens (servers, bound UDP sockets) rather than binds for its own sends. Data events give "".
-std::string describeEvent(const SessionEvent& event, bool listener);
+/// Data events give "".
+std::string describeEvent(const SessionEvent& event);
 
 /// Errors are errors; resets, timeouts, refusals, rejections and display gaps are warnings; the rest is information.
 EventSeverity eventSeverity(const SessionEvent& event);

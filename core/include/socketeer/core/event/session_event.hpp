@@ -9,16 +9,12 @@
 #include <variant>
 
 #include "socketeer/core/bytes.hpp"
+#include "socketeer/core/connection.hpp"
 #include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/time_format.hpp"
 
 namespace socketeer::core {
-
-/// Identifies one TCP connection of a session (a server's client, or a client's current connection). 0 = the session.
-using ConnectionId = std::uint64_t;
-
-enum class Direction : std::uint8_t { Rx, Tx };
 
 /// Why a connection (or the session itself) closed.
 enum class CloseReason : std::uint8_t {
@@ -34,6 +30,9 @@ std::string_view closeReasonName(CloseReason reason); ///< "local", "kicked", "p
 /// A server is listening / a UDP socket is bound, at the real local endpoint (the real port when port 0 was asked).
 struct EventOpened {
     Endpoint local;
+    /// True when the session waits for peers (a server, a UDP socket without a default remote); false when it bound
+    /// only for its own sends (a UDP socket aimed at a remote). Front ends say "listening on" or "bound to" from it.
+    bool listening = true;
 };
 
 /// A client starts a connection attempt to one resolved address.

@@ -27,6 +27,7 @@ struct AutoReply {
     bool relay = false;      ///< TCP servers: each client's message goes to every other connected client
     bool closeAfterReply = false; ///< close once the reply is written; with no reply mode, right after the welcome
 
+    bool operator==(const AutoReply&) const = default;
     [[nodiscard]] bool active() const { return mode != ReplyMode::None || !welcome.empty() || relay; }
 };
 

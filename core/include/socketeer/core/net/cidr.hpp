@@ -19,6 +19,7 @@ public:
     /// address is numeric text as in Endpoint::address; IPv4-mapped IPv6 addresses match IPv4 blocks.
     [[nodiscard]] bool contains(std::string_view address) const;
     [[nodiscard]] std::string toString() const;
+    bool operator==(const Cidr&) const = default;
 
 private:
     std::array<std::uint8_t, 16> m_bytes{};

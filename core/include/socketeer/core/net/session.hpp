@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "socketeer/core/bench/sequence_tracker.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
@@ -59,6 +59,8 @@ struct RepeatSpec {
 struct SessionLimits {
     std::size_t sendBudgetBytes = 16u << 20; ///< per connection (TCP) or socket (UDP): bytes queued but not yet sent
     EventQueueLimits eventQueue;
+
+    bool operator==(const SessionLimits&) const = default;
 };
 
 class Worker;

@@ -20,6 +20,8 @@ struct TcpClientConfig {
     unsigned reconnectMaxAttempts = 0; ///< 0 = keep trying
     AutoReply autoReply;
     SessionLimits limits;
+
+    bool operator==(const TcpClientConfig&) const = default;
 };
 
 class TcpClient final : public Session {

@@ -19,6 +19,8 @@ struct TcpServerConfig {
     AutoReply autoReply;
     bool discard = false;          ///< count what arrives, never store or show it (pure receive measurements)
     SessionLimits limits;
+
+    bool operator==(const TcpServerConfig&) const = default;
 };
 
 class TcpServer final : public Session {

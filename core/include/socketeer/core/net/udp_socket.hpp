@@ -14,6 +14,8 @@ struct MulticastConfig {
     std::string interfaceName;       ///< IPv4: an interface address ("127.0.0.1"); IPv6: a name ("eth0") or index; "" = default
     int hops = 1;                    ///< TTL (IPv4) / hop limit (IPv6) of what we send to a group
     bool loopback = true;            ///< receive our own group traffic on this host
+
+    bool operator==(const MulticastConfig&) const = default;
 };
 
 struct UdpSocketConfig {
@@ -28,6 +30,8 @@ struct UdpSocketConfig {
     AutoReply autoReply;           ///< echo / fixed / prefixed reply to each datagram's sender
     bool discard = false;          ///< count what arrives, never store or show it; no auto reply (measurements)
     SessionLimits limits;
+
+    bool operator==(const UdpSocketConfig&) const = default;
 };
 
 /// Largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP) and over IPv6 without jumbograms (65535 - 8).

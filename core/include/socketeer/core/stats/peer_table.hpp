@@ -7,7 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "socketeer/core/event/session_event.hpp"
+#include "socketeer/core/connection.hpp"
+#include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/stats/counters.hpp"
 
 namespace socketeer::core {

@@ -1,29 +1,16 @@
 // Workspace: the sessions and saved payloads a user keeps, as a versioned JSON file shared by the app and the CLI.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "socketeer/core/net/session.hpp"
-#include "socketeer/core/net/tcp_client.hpp"
-#include "socketeer/core/net/tcp_server.hpp"
-#include "socketeer/core/net/udp_socket.hpp"
+#include "socketeer/core/net/session_spec.hpp"
 #include "socketeer/core/parse_error.hpp"
 
 namespace socketeer::core {
-
-/// One session as saved: its kind, a name, and the configuration of that kind (the other two are ignored).
-struct SessionSpec {
-    std::string name;
-    SessionKind kind = SessionKind::TcpClient;
-    bool openOnLoad = true;
-    TcpClientConfig tcpClient;
-    TcpServerConfig tcpServer;
-    UdpSocketConfig udp;
-};
 
 /// A payload in the workspace's library (quick sends).
 struct SavedPayload {
@@ -32,11 +19,17 @@ struct SavedPayload {
     bool showAsHex = false; ///< how the send pane shows it
 };
 
+/// What the desktop app keeps of its view in a workspace ("frontEnd" in the file). Keys a newer Socketeer wrote and
+/// this one does not know are ignored: view state, unlike a session's settings, may be lost without harm.
+struct FrontEndState {
+    std::optional<std::size_t> selectedSession; ///< index into sessions of the panel in front
+};
+
 struct Workspace {
     static constexpr int CurrentVersion = 1;
     std::vector<SessionSpec> sessions;
     std::vector<SavedPayload> payloads;
-    nlohmann::json frontEnd = nlohmann::json::object(); ///< opaque state of a front end (layout, view options)
+    FrontEndState frontEnd;
 };
 
 /// Limits that keep a hostile or broken file from taking the program down.
@@ -57,10 +50,5 @@ Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimi
 /// Writes atomically (temporary file, then rename). Returns "" or the reason; refuses to replace a file unless
 /// overwrite is set.
 std::string saveWorkspaceFile(const std::string& path, const Workspace& workspace, bool overwrite);
-
-/// Constructs the session a spec describes (not opened).
-std::unique_ptr<Session> makeSession(const SessionSpec& spec);
-
-std::string_view sessionKindKey(SessionKind kind); ///< "tcp-client", "tcp-server", "udp"
 
 } // namespace socketeer::core

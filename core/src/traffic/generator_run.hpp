@@ -11,8 +11,8 @@
 #include <memory>
 #include <mutex>
 
-#include "host_lookup.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "net/host_lookup.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 #include "socketeer/core/bytes.hpp"
 
 namespace socketeer::core {

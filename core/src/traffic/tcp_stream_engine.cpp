@@ -3,8 +3,8 @@
 #include <asio/connect.hpp>
 #include <asio/ip/tcp.hpp>
 
-#include "generator_run.hpp"
-#include "net_error.hpp"
+#include "traffic/generator_run.hpp"
+#include "net/net_error.hpp"
 
 namespace socketeer::core {
 namespace {

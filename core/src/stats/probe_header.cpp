@@ -1,5 +1,5 @@
 // ProbeHeader: big-endian encoding of the generator's header.
-#include "socketeer/core/bench/probe_header.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
 
 #include <chrono>
 #include <cstring>

@@ -7,10 +7,10 @@
 #include <random>
 #include <set>
 
-#include "generator_run.hpp"
-#include "net_error.hpp"
-#include "datagram_batch.hpp"
-#include "socketeer/core/bench/probe_header.hpp"
+#include "traffic/generator_run.hpp"
+#include "net/net_error.hpp"
+#include "net/datagram_batch.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
 
 namespace socketeer::core {
 namespace {

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "socketeer/core/bench/latency_histogram.hpp"
+#include "socketeer/core/traffic/latency_histogram.hpp"
 
 namespace socketeer::core {
 

@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <random>
 
-#include "generator_run.hpp"
-#include "net_error.hpp"
-#include "socketeer/core/bench/probe_header.hpp"
+#include "traffic/generator_run.hpp"
+#include "net/net_error.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
 
 namespace socketeer::core {
 namespace {

@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "socketeer/core/bench/probe_header.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
 
 namespace socketeer::core {
 

@@ -1,5 +1,5 @@
 // SequenceTracker: a bitmap over the last Window sequence numbers, and RFC 3550's jitter estimator.
-#include "socketeer/core/bench/sequence_tracker.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
 
 #include <cstdlib>
 

@@ -1,5 +1,5 @@
 // LatencyHistogram: 128 exact buckets, then 64 sub-buckets per power of two up to 2^63 ns.
-#include "socketeer/core/bench/latency_histogram.hpp"
+#include "socketeer/core/traffic/latency_histogram.hpp"
 
 #include <algorithm>
 #include <bit>

@@ -1,13 +1,13 @@
 // TrafficGenerator: the facade (its own Worker), the live figures, and what every engine shares.
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 
 #include <asio/post.hpp>
 
-#include "generator_run.hpp"
-#include "net_error.hpp"
-#include "socketeer/core/bench/probe_header.hpp"
+#include "traffic/generator_run.hpp"
+#include "net/net_error.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
-#include "worker.hpp"
+#include "net/worker.hpp"
 
 namespace socketeer::core {
 

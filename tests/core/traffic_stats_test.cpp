@@ -5,11 +5,11 @@
 #include <algorithm>
 #include <random>
 
-#include "socketeer/core/bench/latency_histogram.hpp"
-#include "socketeer/core/bench/probe_header.hpp"
-#include "socketeer/core/bench/rate_format.hpp"
-#include "socketeer/core/bench/sequence_tracker.hpp"
-#include "socketeer/core/bench/traffic_generator.hpp"
+#include "socketeer/core/traffic/latency_histogram.hpp"
+#include "socketeer/core/stats/probe_header.hpp"
+#include "socketeer/core/units_format.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -183,6 +183,18 @@ TEST(RateFormat, DecimalUnitsLikeIperf) {
     EXPECT_EQ(formatBitRate(12'500), "12.5 kbit/s");
     EXPECT_EQ(formatBitRate(800), "800 bit/s");
     EXPECT_EQ(formatBitRate(0), "0 bit/s");
+}
+
+TEST(UnitsFormat, ByteCountsInBinaryUnitsExactWhenWhole) {
+    EXPECT_EQ(formatByteCount(0), "0 B");
+    EXPECT_EQ(formatByteCount(1023), "1023 B");
+    EXPECT_EQ(formatByteCount(1024), "1 KiB");
+    EXPECT_EQ(formatByteCount(1536), "1.50 KiB");
+    EXPECT_EQ(formatByteCount(16u << 20), "16 MiB");
+    EXPECT_EQ(formatByteCount((1u << 20) + 1), "1.00 MiB");
+    EXPECT_EQ(formatByteCount(45'237'000'000ull), "42.13 GiB");
+    EXPECT_EQ(formatByteCount(5ull << 40), "5 TiB");
+    EXPECT_EQ(formatByteCount(5000ull << 40), "5000 TiB");
 }
 
 } // namespace

@@ -1,0 +1,34 @@
+// SessionSpec: comparison and construction.
+#include "socketeer/core/net/session_spec.hpp"
+
+namespace socketeer::core {
+
+bool SessionSpec::sameSession(const SessionSpec& other) const {
+    if (kind != other.kind) return false;
+    switch (kind) {
+    case SessionKind::TcpClient: return tcpClient == other.tcpClient;
+    case SessionKind::TcpServer: return tcpServer == other.tcpServer;
+    case SessionKind::Udp: return udp == other.udp;
+    }
+    return false;
+}
+
+std::unique_ptr<Session> makeSession(const SessionSpec& spec) {
+    switch (spec.kind) {
+    case SessionKind::TcpClient: return std::make_unique<TcpClient>(spec.tcpClient);
+    case SessionKind::TcpServer: return std::make_unique<TcpServer>(spec.tcpServer);
+    case SessionKind::Udp: return std::make_unique<UdpSocket>(spec.udp);
+    }
+    return nullptr;
+}
+
+std::string_view sessionKindKey(SessionKind kind) {
+    switch (kind) {
+    case SessionKind::TcpClient: return "tcp-client";
+    case SessionKind::TcpServer: return "tcp-server";
+    case SessionKind::Udp: return "udp";
+    }
+    return "tcp-client";
+}
+
+} // namespace socketeer::core
