@@ -1,5 +1,6 @@
-// CliRunner: the control loop of socketeer-cli. Output is written by each session's observer (lossless, on the
-// worker); this thread only waits for conditions: connected, sent, --count, --timeout, closed, stopped by a signal.
+// CliRunner: the control loop of socketeer-cli. Every session reports through a lossless event queue (past its
+// budget the session stops reading rather than drop anything); this thread drains the queues, prints, and decides:
+// connected, sent, --count, --timeout, closed, stopped by a signal. Other threads only post to its Inbox.
 #include "cli_runner.hpp"
 
 #include <condition_variable>
@@ -26,32 +27,41 @@ constexpr std::size_t MaxUnsentBytes = 8u << 20; // at most this much queued but
 constexpr std::size_t MaxStdinBuffered = 4u << 20;
 constexpr auto DefaultTcpWait = std::chrono::milliseconds(2000);
 
-/// Everything the observers, the stdin reader and the signal thread tell the control loop. Shared (the stdin reader
-/// may outlive the run, blocked in a read); guarded by `mutex`, changes announced on `changed`.
-struct RunState {
+/// What other threads tell the control loop: the sessions' queues that have events, the stdin reader, the signal
+/// thread. Shared (the stdin reader may outlive the run, blocked in a read); every change bumps `generation`.
+struct Inbox {
     std::mutex mutex;
     std::condition_variable changed;
-    std::uint64_t rxEvents = 0;
-    Clock::time_point lastRx = Clock::now();
-    std::size_t opened = 0;        // sessions listening / connected
-    std::size_t failed = 0;        // sessions that could not open or connect
-    bool connectionClosed = false; // the TCP client's connection ended
-    bool networkError = false;     // makes the exit code 1
+    std::uint64_t generation = 0;
     bool stopRequested = false;
     std::deque<Bytes> stdinChunks; // read but not yet sent
     std::size_t stdinBuffered = 0;
     bool stdinEnded = false;
+
+    void notifyLocked() {
+        ++generation;
+        changed.notify_all();
+    }
 };
 
 struct RunningSession {
     std::string name;
-    SessionKind kind;
+    SessionKind kind = SessionKind::TcpClient;
     std::unique_ptr<Session> session;
+    bool opened = false;
+    std::vector<SessionEvent> batch;
 };
 
-/// Reads stdin on a detached thread into the shared state: TCP in chunks as they come, UDP a datagram per line.
-void startStdinReader(std::shared_ptr<RunState> state, std::FILE* in, bool tcp) {
-    std::thread([state, in, tcp] {
+/// The CLI never drops an event it would print: a lossless queue per session.
+SessionSpec losslessSpec(SessionSpec spec) {
+    for (SessionLimits* limits : {&spec.tcpClient.limits, &spec.tcpServer.limits, &spec.udp.limits})
+        limits->eventQueue.overflow = QueueOverflow::PauseSources;
+    return spec;
+}
+
+/// Reads stdin on a detached thread into the inbox: TCP in chunks as they come, UDP a datagram per line.
+void startStdinReader(std::shared_ptr<Inbox> inbox, std::FILE* in, bool tcp) {
+    std::thread([inbox, in, tcp] {
         std::vector<std::uint8_t> buffer(65536);
         for (;;) {
             Bytes chunk;
@@ -69,19 +79,16 @@ void startStdinReader(std::shared_ptr<RunState> state, std::FILE* in, bool tcp) 
                 }
                 ended = c == EOF;
             }
-            std::unique_lock lock(state->mutex);
+            std::unique_lock lock(inbox->mutex);
             if (!chunk.empty()) {
-                state->changed.wait(lock, [&] { return state->stopRequested || state->stdinBuffered < MaxStdinBuffered; });
-                if (state->stopRequested) return;
-                state->stdinBuffered += chunk.size();
-                state->stdinChunks.push_back(std::move(chunk));
+                inbox->changed.wait(lock, [&] { return inbox->stopRequested || inbox->stdinBuffered < MaxStdinBuffered; });
+                if (inbox->stopRequested) return;
+                inbox->stdinBuffered += chunk.size();
+                inbox->stdinChunks.push_back(std::move(chunk));
             }
-            if (ended) {
-                state->stdinEnded = true;
-                state->changed.notify_all();
-                return;
-            }
-            state->changed.notify_all();
+            if (ended) inbox->stdinEnded = true;
+            inbox->notifyLocked();
+            if (ended) return;
         }
     }).detach();
 }
@@ -90,16 +97,16 @@ class Runner {
 public:
     Runner(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err)
         : m_options(options), m_in(in), m_printer(options, out, err, options.command == CliOptions::Command::Run),
-          m_state(std::make_shared<RunState>()) {}
+          m_inbox(std::make_shared<Inbox>()) {}
 
     ~Runner() {
         StopSignal::onStop({});
         {
-            std::lock_guard lock(m_state->mutex);
-            m_state->stopRequested = true;
-            m_state->changed.notify_all();
+            std::lock_guard lock(m_inbox->mutex);
+            m_inbox->stopRequested = true;
+            m_inbox->notifyLocked();
         }
-        m_sessions.clear(); // closes every session: capture files flushed, workers joined
+        finish();
     }
 
     int run() {
@@ -108,9 +115,14 @@ public:
             return ExitUsage;
         }
         for (const auto& spec : m_options.sessions) {
-            RunningSession running{spec.name.empty() ? std::string(sessionKindKey(spec.kind)) : spec.name, spec.kind,
-                                   makeSession(spec)};
-            attachObserver(running);
+            RunningSession running;
+            running.name = spec.name.empty() ? std::string(sessionKindKey(spec.kind)) : spec.name;
+            running.kind = spec.kind;
+            running.session = makeSession(losslessSpec(spec));
+            running.session->events().setWakeCallback([inbox = m_inbox] {
+                std::lock_guard lock(inbox->mutex);
+                inbox->notifyLocked();
+            });
             m_sessions.push_back(std::move(running));
         }
         if (m_options.capture) {
@@ -120,84 +132,111 @@ public:
                 return ExitUsage;
             }
         }
-        StopSignal::onStop([state = m_state] {
-            std::lock_guard lock(state->mutex);
-            state->stopRequested = true;
-            state->changed.notify_all();
+        StopSignal::onStop([inbox = m_inbox] {
+            std::lock_guard lock(inbox->mutex);
+            inbox->stopRequested = true;
+            inbox->notifyLocked();
         });
         m_deadline = m_options.timeout ? Clock::now() + *m_options.timeout : Clock::time_point::max();
         for (auto& running : m_sessions) running.session->open();
         const bool client = m_options.command == CliOptions::Command::TcpClient ||
                             m_options.command == CliOptions::Command::UdpClient;
-        return client ? runClient() : runServers();
+        const int code = client ? runClient() : runServers();
+        finish();
+        return code;
     }
 
 private:
-    void attachObserver(RunningSession& running) {
-        const SessionKind kind = running.kind;
-        const bool udpClient = kind == SessionKind::Udp && m_options.command == CliOptions::Command::UdpClient;
-        running.session->setEventObserver(
-            [this, state = m_state, name = running.name, kind, udpClient, opened = false](const SessionEvent& event) mutable {
-                std::unique_lock lock(state->mutex);
-                if (const auto* data = std::get_if<EventData>(&event.body)) {
-                    if (data->direction == Direction::Rx) {
-                        // --count N prints exactly N data events, even if more arrive before the sessions close.
-                        if (m_options.count && state->rxEvents >= *m_options.count) return;
-                        ++state->rxEvents;
-                        state->lastRx = Clock::now();
-                    }
-                }
-                lock.unlock();
-                m_printer.print(name, kind, event);
-                lock.lock();
-                if ((std::holds_alternative<EventOpened>(event.body) && kind != SessionKind::TcpClient) ||
-                           std::holds_alternative<EventConnected>(event.body)) {
-                    if (!opened) ++state->opened;
-                    opened = true;
-                } else if (const auto* closed = std::get_if<EventClosed>(&event.body)) {
-                    if (kind == SessionKind::TcpClient && closed->reason != CloseReason::Local) {
-                        state->connectionClosed = true;
-                        // A connection that never came up (id 0) or was reset is a network error; a FIN is not.
-                        if (closed->id == 0 || closed->reason == CloseReason::Reset || closed->reason == CloseReason::Error)
-                            state->networkError = true;
-                        if (closed->id == 0 && !opened) ++state->failed;
-                    }
-                } else if (std::holds_alternative<EventError>(event.body)) {
-                    // Before it opened, an error means a listener or socket never will (port in use, bad address).
-                    if (kind != SessionKind::TcpClient && !opened) ++state->failed;
-                    if (udpClient) state->networkError = true; // unknown host, unreachable network
-                }
-                if (m_printer.outputBroken()) state->stopRequested = true;
-                state->changed.notify_all();
-            });
+    /// Stops every session (closing what it holds; the capture is complete afterwards) and prints what they said
+    /// while closing. Once.
+    void finish() {
+        if (m_finished) return;
+        m_finished = true;
+        for (auto& running : m_sessions) running.session->stop();
+        pumpEvents();
+        m_sessions.clear();
+        m_printer.flushStatus(StatusWriter::FinalFlushLimit);
     }
 
-    /// Waits until pred (checked under the state lock), a stop, or the deadline. Returns pred's value at the end.
+    /// Drains every session's queue and handles what it held, in order.
+    void pumpEvents() {
+        for (auto& running : m_sessions) {
+            running.batch.clear();
+            running.session->events().drain(running.batch);
+            for (const SessionEvent& event : running.batch) handle(running, event);
+        }
+    }
+
+    void handle(RunningSession& running, const SessionEvent& event) {
+        const SessionKind kind = running.kind;
+        if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx) {
+            // --count N prints exactly N data events, even if more arrive before the sessions close.
+            if (m_options.count && m_rxEvents >= *m_options.count) return;
+            ++m_rxEvents;
+            m_lastRx = Clock::now();
+        }
+        m_printer.print(running.name, kind, event);
+        if ((std::holds_alternative<EventOpened>(event.body) && kind != SessionKind::TcpClient) ||
+            std::holds_alternative<EventConnected>(event.body)) {
+            if (!running.opened) ++m_opened;
+            running.opened = true;
+        } else if (const auto* closed = std::get_if<EventClosed>(&event.body)) {
+            if (kind == SessionKind::TcpClient && closed->reason != CloseReason::Local) {
+                m_connectionClosed = true;
+                // A connection that never came up (id 0) or was reset is a network error; a FIN is not.
+                if (closed->id == 0 || closed->reason == CloseReason::Reset || closed->reason == CloseReason::Error)
+                    m_networkError = true;
+                if (closed->id == 0 && !running.opened) ++m_failed;
+            }
+        } else if (std::holds_alternative<EventError>(event.body)) {
+            // Before it opened, an error means a listener or socket never will (port in use, bad address).
+            if (kind != SessionKind::TcpClient && !running.opened) ++m_failed;
+            // A udp-client's error is a network error (unknown host, unreachable network).
+            if (kind == SessionKind::Udp && m_options.command == CliOptions::Command::UdpClient) m_networkError = true;
+        }
+    }
+
+    [[nodiscard]] bool stopRequested() {
+        if (m_printer.outputBroken()) return true;
+        std::lock_guard lock(m_inbox->mutex);
+        return m_inbox->stopRequested;
+    }
+
+    /// Handles events until pred is true, a stop, or the deadline (and --timeout's). Returns pred's value at the end.
     template <class Pred>
     bool waitUntil(Pred pred, Clock::time_point until = Clock::time_point::max()) {
-        std::unique_lock lock(m_state->mutex);
         const auto limit = std::min(until, m_deadline);
-        while (!pred()) {
-            if (m_state->stopRequested) return false;
-            if (limit == Clock::time_point::max()) m_state->changed.wait(lock);
-            else if (m_state->changed.wait_until(lock, limit) == std::cv_status::timeout) return pred();
+        for (;;) {
+            std::uint64_t seen = 0;
+            {
+                std::lock_guard lock(m_inbox->mutex);
+                seen = m_inbox->generation;
+            }
+            pumpEvents(); // what arrives from here on bumps the generation, so it is never slept through
+            if (pred()) return true;
+            if (stopRequested()) return false;
+            std::unique_lock lock(m_inbox->mutex);
+            const auto changed = [&] { return m_inbox->generation != seen; };
+            if (limit == Clock::time_point::max()) {
+                m_inbox->changed.wait(lock, changed);
+            } else if (!m_inbox->changed.wait_until(lock, limit, changed)) {
+                lock.unlock();
+                pumpEvents();
+                return pred();
+            }
         }
-        return true;
     }
 
-    bool stopped() {
-        std::lock_guard lock(m_state->mutex);
-        return m_state->stopRequested || Clock::now() >= m_deadline;
-    }
+    bool stopped() { return stopRequested() || Clock::now() >= m_deadline; }
 
-    bool countReached() const { return m_options.count && m_state->rxEvents >= *m_options.count; }
+    bool countReached() const { return m_options.count && m_rxEvents >= *m_options.count; }
 
     int finalCode() {
-        std::lock_guard lock(m_state->mutex);
-        if (m_options.count && !countReached() && Clock::now() >= m_deadline && !m_state->stopRequested) return ExitTimeout;
-        if (m_state->networkError || m_state->failed > 0) return ExitNetworkError;
-        // A client's failed send is a network error. Read the exact counter, not only the observer's flag: a failed
-        // send is counted a moment before its error event reaches the observer.
+        const bool signalled = stopRequested();
+        if (m_options.count && !countReached() && Clock::now() >= m_deadline && !signalled) return ExitTimeout;
+        if (m_networkError || m_failed > 0) return ExitNetworkError;
+        // A client's failed send is a network error. Read the exact counter, not only the events handled so far: a
+        // failed send is counted a moment before its error event is queued.
         const bool client = m_options.command == CliOptions::Command::TcpClient ||
                             m_options.command == CliOptions::Command::UdpClient;
         if (client && m_sessions.front().session->counters().sendsFailed.load() > 0) return ExitNetworkError;
@@ -207,11 +246,8 @@ private:
     /// Servers and `run`: serve until a signal, --count or --timeout. If nothing could open, stop at once.
     int runServers() {
         const std::size_t total = m_sessions.size();
-        waitUntil([&] { return m_state->opened + m_state->failed >= total; });
-        {
-            std::lock_guard lock(m_state->mutex);
-            if (m_state->failed >= total) return ExitNetworkError;
-        }
+        waitUntil([&] { return m_opened + m_failed >= total; });
+        if (m_failed >= total) return ExitNetworkError;
         if (m_options.sessions.size() == 1 && isDiscarding(m_options.sessions.front())) {
             reportWhileDiscarding(*m_sessions.front().session);
             return finalCode();
@@ -261,38 +297,31 @@ private:
         Session& session = *m_sessions.front().session;
         const bool tcp = m_sessions.front().kind == SessionKind::TcpClient;
         // Ready when connected (TCP) or bound (UDP); a failed connect or bind has printed its error already.
-        waitUntil([&] { return m_state->opened > 0 || m_state->failed > 0; });
-        {
-            std::lock_guard lock(m_state->mutex);
-            if (m_state->opened == 0) {
-                if (m_state->failed > 0) return ExitNetworkError;
-                if (m_state->stopRequested) return ExitDone;
-                return m_options.count ? ExitTimeout : ExitNetworkError; // --timeout while still connecting
-            }
+        waitUntil([&] { return m_opened > 0 || m_failed > 0; });
+        if (m_opened == 0) {
+            if (m_failed > 0) return ExitNetworkError;
+            if (stopRequested()) return ExitDone;
+            return m_options.count ? ExitTimeout : ExitNetworkError; // --timeout while still connecting
         }
         const bool sent = m_options.sends.empty() ? sendStdin(session, tcp) : sendAll(session);
         if (!sent) return finalCode();
         // Everything is out. With --count, wait for it; otherwise end the request with a FIN (TCP) and listen for
         // replies until the peer closes, or --wait passes in silence, or --timeout.
         if (m_options.count) {
-            waitUntil([&] { return countReached() || m_state->connectionClosed; });
+            waitUntil([&] { return countReached() || m_connectionClosed; });
             return finalCode();
         }
         if (tcp) session.halfClose();
         if (m_options.timeout && !m_options.wait) {
-            waitUntil([&] { return m_state->connectionClosed; });
+            waitUntil([&] { return m_connectionClosed; });
             return finalCode();
         }
         const auto quiet = m_options.wait.value_or(tcp ? DefaultTcpWait : std::chrono::milliseconds(0));
         for (;;) {
-            Clock::time_point silenceEnd;
-            {
-                std::lock_guard lock(m_state->mutex);
-                if (m_state->connectionClosed || m_state->stopRequested) break;
-                silenceEnd = std::max(m_state->lastRx, m_sentAt) + quiet;
-            }
+            if (m_connectionClosed || stopRequested()) break;
+            const Clock::time_point silenceEnd = std::max(m_lastRx, m_sentAt) + quiet;
             if (Clock::now() >= silenceEnd || stopped()) break;
-            waitUntil([&] { return m_state->connectionClosed; }, silenceEnd);
+            waitUntil([&] { return m_connectionClosed; }, silenceEnd);
         }
         return finalCode();
     }
@@ -306,13 +335,9 @@ private:
             const bool room = waitUntil([&] {
                 const auto written = session.counters().traffic.snapshot().txBytes;
                 return m_offeredBytes - written <= MaxUnsentBytes || session.counters().sendsRejected.load() > 0 ||
-                       m_state->connectionClosed;
+                       m_connectionClosed;
             });
-            if (!room) return false;
-            {
-                std::lock_guard lock(m_state->mutex);
-                if (m_state->connectionClosed) return false;
-            }
+            if (!room || m_connectionClosed) return false;
             session.send(Bytes(payload.begin() + static_cast<std::ptrdiff_t>(offset),
                                payload.begin() + static_cast<std::ptrdiff_t>(offset + size)));
             m_offeredBytes += size;
@@ -328,11 +353,10 @@ private:
             const auto& counters = session.counters();
             return counters.traffic.snapshot().txMessages + counters.sendsRejected.load() + counters.sendsFailed.load() >=
                        m_offeredMessages ||
-                   m_state->connectionClosed;
+                   m_connectionClosed;
         });
-        std::lock_guard lock(m_state->mutex);
         m_sentAt = Clock::now();
-        return flushed && !m_state->connectionClosed;
+        return flushed && !m_connectionClosed;
     }
 
     bool sendAll(Session& session) {
@@ -354,21 +378,21 @@ private:
 
     /// Interactive: what arrives on stdin goes out until EOF.
     bool sendStdin(Session& session, bool tcp) {
-        startStdinReader(m_state, m_in, tcp);
+        startStdinReader(m_inbox, m_in, tcp);
         for (;;) {
-            Bytes chunk;
             const bool ready = waitUntil([&] {
-                return !m_state->stdinChunks.empty() || m_state->stdinEnded || m_state->connectionClosed || countReached();
+                std::lock_guard lock(m_inbox->mutex);
+                return !m_inbox->stdinChunks.empty() || m_inbox->stdinEnded || m_connectionClosed || countReached();
             });
-            if (!ready) return false;
+            if (!ready || m_connectionClosed || countReached()) return false;
+            Bytes chunk;
             {
-                std::lock_guard lock(m_state->mutex);
-                if (m_state->connectionClosed || countReached()) return false;
-                if (m_state->stdinChunks.empty()) break; // ended
-                chunk = std::move(m_state->stdinChunks.front());
-                m_state->stdinChunks.pop_front();
-                m_state->stdinBuffered -= chunk.size();
-                m_state->changed.notify_all();
+                std::lock_guard lock(m_inbox->mutex);
+                if (m_inbox->stdinChunks.empty()) break; // ended
+                chunk = std::move(m_inbox->stdinChunks.front());
+                m_inbox->stdinChunks.pop_front();
+                m_inbox->stdinBuffered -= chunk.size();
+                m_inbox->notifyLocked();
             }
             if (!sendPayload(session, chunk)) return false;
         }
@@ -378,8 +402,16 @@ private:
     const CliOptions& m_options;
     std::FILE* m_in;
     EventPrinter m_printer;
-    std::shared_ptr<RunState> m_state;
+    std::shared_ptr<Inbox> m_inbox;
     std::vector<RunningSession> m_sessions;
+    bool m_finished = false;
+    // What the sessions' events said so far (this thread only).
+    std::uint64_t m_rxEvents = 0;
+    Clock::time_point m_lastRx = Clock::now();
+    std::size_t m_opened = 0;        // sessions listening / connected
+    std::size_t m_failed = 0;        // sessions that could not open or connect
+    bool m_connectionClosed = false; // the TCP client's connection ended
+    bool m_networkError = false;     // makes the exit code 1
     Clock::time_point m_deadline = Clock::time_point::max();
     Clock::time_point m_sentAt = Clock::now();
     std::uint64_t m_offeredBytes = 0;

@@ -38,8 +38,7 @@ std::string eventName(const SessionEventBody& body) {
 
 EventPrinter::EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions)
     : m_format(options.format), m_encoding(options.encoding), m_showSent(options.showSent), m_quiet(options.quiet),
-      m_nameSessions(nameSessions), m_out(out),
-      m_err(err) {}
+      m_nameSessions(nameSessions), m_out(out), m_status(err) {}
 
 std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind, const SessionEvent& event,
                                    TextEncoding encoding) {
@@ -101,35 +100,32 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-void EventPrinter::write(std::FILE* stream, const std::string& text, bool receivedBytes) {
-    if (m_broken && stream == m_out) return;
+void EventPrinter::writeOut(const std::string& text, bool receivedBytes) {
+    if (m_broken) return;
     // Received bytes go out exactly as they came; our own lines on stdout get the console's line ends.
     std::string converted;
     const std::string* out = &text;
-    if (stream == m_out && !receivedBytes) out = &(converted = consoleLines(text));
-    if (std::fwrite(out->data(), 1, out->size(), stream) != out->size() || std::fflush(stream) != 0) {
-        if (stream == m_out) m_broken = true;
-    }
+    if (!receivedBytes) out = &(converted = consoleLines(text));
+    if (std::fwrite(out->data(), 1, out->size(), m_out) != out->size() || std::fflush(m_out) != 0) m_broken = true;
 }
 
 void EventPrinter::writeData(const SessionEvent& event, const EventData& data) {
     const ByteView bytes = data.bytes ? ByteView(*data.bytes) : ByteView();
     if (m_format == OutputFormat::Text) {
-        write(m_out, std::string(asChars(bytes)), true);
+        writeOut(std::string(asChars(bytes)), true);
         return;
     }
     std::string text = formatIsoTimeUs(event.timeUs) + (data.direction == Direction::Rx ? " RX " : " TX ") +
                        data.peer.toString() + " " + std::to_string(bytes.size()) + " bytes\n";
     if (!bytes.empty()) text += formatHexDump(bytes) + "\n";
-    write(m_out, text);
+    writeOut(text);
 }
 
 void EventPrinter::print(const std::string& session, SessionKind kind, const SessionEvent& event) {
-    std::lock_guard lock(m_mutex);
+    const std::string prefix = m_nameSessions ? "[" + session + "] " : "";
     if (m_format == OutputFormat::Jsonl) {
-        write(m_out, jsonLine(session, kind, event, m_encoding) + "\n");
-        if (const auto* error = std::get_if<EventError>(&event.body))
-            write(m_err, (m_nameSessions ? "[" + session + "] " : "") + "error: " + error->message + "\n");
+        writeOut(jsonLine(session, kind, event, m_encoding) + "\n");
+        if (const auto* error = std::get_if<EventError>(&event.body)) writeStatus(prefix + "error: " + error->message + "\n");
         return;
     }
     if (const auto* data = std::get_if<EventData>(&event.body)) {
@@ -138,22 +134,13 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     }
     const bool isError = std::holds_alternative<EventError>(event.body);
     if (m_quiet && !isError) return;
-    write(m_err, (m_nameSessions ? "[" + session + "] " : "") + describeEvent(event) + "\n");
+    writeStatus(prefix + describeEvent(event) + "\n");
 }
 
-void EventPrinter::outputLine(const std::string& text) {
-    std::lock_guard lock(m_mutex);
-    write(m_out, text + "\n");
-}
+void EventPrinter::outputLine(const std::string& text) { writeOut(text + "\n"); }
 
-void EventPrinter::errorLine(const std::string& text) {
-    std::lock_guard lock(m_mutex);
-    write(m_err, text + "\n");
-}
+void EventPrinter::errorLine(const std::string& text) { writeStatus(text + "\n"); }
 
-bool EventPrinter::outputBroken() const {
-    std::lock_guard lock(m_mutex);
-    return m_broken;
-}
+bool EventPrinter::outputBroken() const { return m_broken; }
 
 } // namespace socketeer::cli

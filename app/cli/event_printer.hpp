@@ -1,11 +1,13 @@
-// EventPrinter: turns session events into socketeer-cli's output (text, hex dump or JSON lines); thread-safe.
+// EventPrinter: turns session events into socketeer-cli's output (text, hex dump or JSON lines). Used by the control
+// loop's thread only. stdout is written directly (a reader that stops reading slows the sessions down through their
+// lossless queues); stderr goes through a StatusWriter, which never blocks.
 #pragma once
 
 #include <cstdio>
-#include <mutex>
 #include <string>
 
 #include "cli_options.hpp"
+#include "status_writer.hpp"
 #include "socketeer/core/event/session_event.hpp"
 #include "socketeer/core/net/session.hpp"
 
@@ -15,12 +17,14 @@ class EventPrinter {
 public:
     EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions);
 
-    /// Prints one event of the named session. Called from the sessions' worker threads.
+    /// Prints one event of the named session.
     void print(const std::string& session, core::SessionKind kind, const core::SessionEvent& event);
     /// A line on stdout (reports of discard-mode servers).
     void outputLine(const std::string& text);
     /// A line on stderr, whatever the format (fatal errors, usage).
     void errorLine(const std::string& text);
+    /// Waits (at most `limit`) until the status lines queued for stderr are written.
+    void flushStatus(std::chrono::milliseconds limit) { m_status.flush(limit); }
     /// True once stdout could not be written (a closed pipe): the run should end.
     [[nodiscard]] bool outputBroken() const;
 
@@ -29,7 +33,8 @@ public:
                                 core::TextEncoding encoding);
 
 private:
-    void write(std::FILE* stream, const std::string& text, bool receivedBytes = false);
+    void writeOut(const std::string& text, bool receivedBytes = false);
+    void writeStatus(std::string line) { m_status.write(std::move(line)); }
     void writeData(const core::SessionEvent& event, const core::EventData& data);
 
     const OutputFormat m_format;
@@ -38,8 +43,7 @@ private:
     const bool m_quiet;
     const bool m_nameSessions;
     std::FILE* m_out;
-    std::FILE* m_err;
-    mutable std::mutex m_mutex;
+    StatusWriter m_status;
     bool m_broken = false;
 };
 

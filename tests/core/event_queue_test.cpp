@@ -110,3 +110,52 @@ TEST(EventQueue, ProducerThreadAndConsumerLoseNothingUnderBudget) {
     ASSERT_EQ(out.size(), static_cast<std::size_t>(Count));
     for (int i = 0; i < Count; ++i) ASSERT_EQ(out[i].timeUs, i);
 }
+
+TEST(EventQueue, PauseSourcesKeepsEveryReceivedEventAndSaysWhenItIsOverBudget) {
+    EventQueue queue({1000, 100, QueueOverflow::PauseSources});
+    int rooms = 0;
+    queue.setRoomCallback([&] { ++rooms; });
+    queue.push(dataEvent(Direction::Rx, 600));
+    EXPECT_FALSE(queue.overBudget());
+    queue.push(dataEvent(Direction::Rx, 600));
+    EXPECT_TRUE(queue.overBudget()) << "the readers must stop now";
+    for (int i = 0; i < 10; ++i) queue.push(dataEvent(Direction::Rx, 600)); // reads already under way when it filled
+    std::vector<SessionEvent> out;
+    EXPECT_EQ(queue.drain(out), 12u);
+    for (const auto& event : out) EXPECT_TRUE(std::holds_alternative<EventData>(event.body)) << "a received event was folded";
+    EXPECT_FALSE(queue.overBudget());
+    EXPECT_EQ(rooms, 1) << "the drain that emptied a full queue lets the readers go on, once";
+    queue.drain(out);
+    EXPECT_EQ(rooms, 1);
+}
+
+TEST(EventQueue, PauseSourcesStillBoundsWhatNoReadCaused) {
+    EventQueue queue({1000, 100, QueueOverflow::PauseSources});
+    for (int i = 0; i < 1000; ++i) queue.push(dataEvent(Direction::Tx, 100));
+    std::vector<SessionEvent> out;
+    queue.drain(out);
+    ASSERT_FALSE(out.empty());
+    const auto* gap = std::get_if<EventDisplayGap>(&out.back().body);
+    ASSERT_NE(gap, nullptr) << "sent data past HardCapFactor x the budget must fold";
+    std::uint64_t kept = 0;
+    for (const auto& event : out) kept += std::holds_alternative<EventData>(event.body) ? 1 : 0;
+    EXPECT_EQ(kept + gap->txMessages, 1000u);
+    EXPECT_LE(kept * (100 + EventQueue::PerEventOverhead), 1000u * EventQueue::HardCapFactor);
+}
+
+TEST(EventQueue, AQuietPushWakesTheConsumerOnlyWhenAskedTo) {
+    EventQueue queue;
+    int wakes = 0;
+    queue.setWakeCallback([&] { ++wakes; });
+    queue.pushQuietly({0, EventNotice{"read"}});
+    queue.pushQuietly({0, EventNotice{"its reply"}});
+    EXPECT_EQ(wakes, 0);
+    queue.wakeConsumer();
+    EXPECT_EQ(wakes, 1);
+    queue.wakeConsumer();
+    EXPECT_EQ(wakes, 1) << "one wake per quiet batch";
+    std::vector<SessionEvent> out;
+    EXPECT_EQ(queue.drain(out), 2u);
+    queue.push({0, EventNotice{"loud"}});
+    EXPECT_EQ(wakes, 2);
+}

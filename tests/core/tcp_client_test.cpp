@@ -197,19 +197,12 @@ TEST(TcpClient, HalfCloseSendsFinAndStillReceivesTheAnswer) {
     EXPECT_EQ(log.first<EventSendRejected>()->bytes, 8u);
 }
 
-TEST(TcpClient, ObserverSeesEveryEventEvenWhenTheQueueFolds) {
+TEST(TcpClient, ALosslessQueuePausesReadingInsteadOfFoldingAndLosesNothing) {
     TcpServerConfig config;
     config.bindAddress = "127.0.0.1";
-    config.limits.eventQueue.byteBudget = 8192; // folds almost at once
+    config.limits.eventQueue.byteBudget = 8192; // over budget after the first read
+    config.limits.eventQueue.overflow = QueueOverflow::PauseSources;
     TcpServer server(config);
-    std::mutex mutex;
-    std::uint64_t observedRx = 0;
-    server.setEventObserver([&](const SessionEvent& event) {
-        if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx) {
-            std::lock_guard lock(mutex);
-            observedRx += data->bytes->size();
-        }
-    });
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);
     TcpClient client(clientTo(port));
@@ -217,10 +210,24 @@ TEST(TcpClient, ObserverSeesEveryEventEvenWhenTheQueueFolds) {
     client.open();
     ASSERT_TRUE(log.waitForEvent<EventConnected>());
     for (int i = 0; i < 64; ++i) client.send(Bytes(65536, static_cast<std::uint8_t>(i)));
-    // The counter runs ahead of the observer (which is called after it, on the server's worker): wait for the observer.
-    EXPECT_TRUE(test::eventually([&] {
-        std::lock_guard lock(mutex);
-        return observedRx == 64u * 65536;
-    }));
+    // While nobody drains, the server reads no further than its budget (plus the read that crossed it): the rest
+    // waits in the kernel and in the client's send queue.
+    ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxBytes > 0; }));
+    const auto readWhileFull = server.counters().traffic.snapshot().rxBytes;
+    const bool readOn = test::eventually([&] { return server.counters().traffic.snapshot().rxBytes > readWhileFull; },
+                                         std::chrono::milliseconds(300));
+    EXPECT_FALSE(readOn) << "the server went on reading while its lossless queue was full";
+    EXPECT_LE(readWhileFull, 8192u + 65536u);
+    // A consumer that drains gets every byte, in order, and no gap.
+    ASSERT_TRUE(serverLog.waitFor([](const test::Events& events) {
+        std::size_t rx = 0;
+        for (const auto& event : events)
+            if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx)
+                rx += data->bytes->size();
+        return rx == 64u * 65536;
+    }, std::chrono::seconds(10))) << serverLog.bytesCount(Direction::Rx);
+    EXPECT_EQ(serverLog.count<EventDisplayGap>(), 0u);
+    const Bytes received = serverLog.bytes(Direction::Rx);
+    for (std::size_t i = 0; i < 64; ++i) ASSERT_EQ(received[i * 65536], i) << "out of order at block " << i;
     EXPECT_EQ(server.counters().traffic.snapshot().rxBytes, 64u * 65536);
 }

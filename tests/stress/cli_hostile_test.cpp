@@ -6,6 +6,7 @@
 #include <asio.hpp>
 
 #include <csignal>
+#include <regex>
 
 #include "process.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
@@ -122,4 +123,49 @@ TEST(CliHostile, OutOfDescriptorsIsReportedClientsStayServedAndAcceptingResumes)
     EXPECT_TRUE(echoes(clients[0], "first one again"));
     server.signal(SIGTERM);
     EXPECT_EQ(server.wait(), 0) << server.stderrText();
+}
+
+TEST(CliHostile, StderrNobodyReadsNeverStopsTheEchoAndItsLinesFoldIntoACount) {
+    // The parent reads stderr up to the listening line, then ignores it: the pipe fills after a few hundred lines.
+    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0", "--echo"}, "listening on");
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    asio::io_context io;
+    asio::ip::tcp::socket kept(io);
+    kept.connect({asio::ip::address_v4::loopback(), port});
+
+    // 2,000 connect/close cycles: two status lines each, far more than the pipe and the CLI's status budget hold.
+    constexpr int Cycles = 2000;
+    for (int i = 0; i < Cycles; ++i) {
+        asio::ip::tcp::socket passing(io);
+        passing.connect({asio::ip::address_v4::loopback(), port});
+        passing.close();
+    }
+    // The kept client is still served, at once, though nobody reads the server's stderr.
+    const std::string message = "still echoed";
+    asio::write(kept, asio::buffer(message));
+    ASSERT_TRUE(socketeer::test::eventually([&] { return kept.available() >= message.size(); }, 10s))
+        << "the echo stopped while stderr was full";
+    std::string reply(message.size(), '\0');
+    asio::read(kept, asio::buffer(reply));
+    EXPECT_EQ(reply, message);
+
+    // Once stderr is read again, what did not fit is one line with its count, and the lines after it come through.
+    server.resumeStderr();
+    ASSERT_TRUE(server.waitForStderr(" status lines not shown: stderr was not read in time\n"))
+        << server.stderrText().size() << " bytes of stderr, no fold line";
+    kept.close();
+    // Every status line of the run (an accept and a close per connection) is either shown or counted, once.
+    const auto accounted = [&] {
+        const std::string text = server.stderrText();
+        std::size_t folded = 0;
+        const std::regex fold("([0-9]+) status lines not shown");
+        for (std::sregex_iterator it(text.begin(), text.end(), fold), end; it != end; ++it) folded += std::stoul((*it)[1]);
+        return occurrences(text, "accepted 127.0.0.1:") + occurrences(text, "closed (peer closed)") + folded;
+    };
+    EXPECT_TRUE(socketeer::test::eventually([&] { return accounted() == 2u * (Cycles + 1); }, 10s))
+        << accounted() << " of " << 2 * (Cycles + 1) << " status lines shown or counted";
+    EXPECT_EQ(occurrences(server.stderrText(), "status lines not shown"), 1u) << "one gap, one fold line";
+    server.signal(SIGTERM);
+    EXPECT_EQ(server.wait(), 0);
 }

@@ -23,9 +23,9 @@ using test::loopbackServer;
 
 TEST(HostilePeers, StormOfTenThousandConnectionsWhileAnotherClientIsServed) {
     TcpServer server(loopbackServer(ReplyMode::Echo));
-    EventTally tally(server);
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);
+    EventTally tally(server); // drains the server's queue from here on
     ASSERT_NE(port, 0);
 
     // The client that must keep being served: it sends 5 bytes every 5 ms and gets each echoed back.
@@ -107,9 +107,9 @@ TEST(HostilePeers, StormOfTenThousandConnectionsWhileAnotherClientIsServed) {
 
 TEST(HostilePeers, PeerResettingMidTransferIsReportedAndTheServerGoesOn) {
     TcpServer server(loopbackServer());
-    EventTally tally(server);
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);
+    EventTally tally(server); // drains the server's queue from here on
     TcpClient bystander(clientTo(port));
     EventLog bystanderLog(bystander);
     bystander.open();
@@ -163,9 +163,9 @@ TEST(HostilePeers, PeerResettingMidTransferIsReportedAndTheServerGoesOn) {
 
 TEST(HostilePeers, HalfClosingPeerGetsEveryEchoThenTheServerCloses) {
     TcpServer server(loopbackServer(ReplyMode::Echo));
-    EventTally tally(server);
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);
+    EventTally tally(server); // drains the server's queue from here on
     asio::io_context io;
     auto peer = test::connectRaw(io, port);
     std::vector<std::uint8_t> sent(3u << 20);
@@ -193,9 +193,9 @@ TEST(HostilePeers, HalfClosingPeerGetsEveryEchoThenTheServerCloses) {
 TEST(HostilePeers, PeerThatNeverReadsHitsTheSendBudgetAndMemoryStaysFlat) {
     TcpServerConfig config = loopbackServer();
     TcpServer server(config);
-    EventTally tally(server);
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);
+    EventTally tally(server); // drains the server's queue from here on
     asio::io_context io;
     asio::ip::tcp::socket peer(io);
     peer.open(asio::ip::tcp::v4());

@@ -108,17 +108,23 @@ TEST(NetworkFaults, UdpLossDuplicatesAndReorderingAreCountedExactlyBySequenceNum
     ASSERT_TRUE(ns.ready());
 
     // receiver <- impairment relay (loss, duplicates, reordering, delay) <- nftables loss <- sender
-    // (What the observer fills is declared first, so it outlives the sessions on every path out of the test.)
+    // (What the receiver's front end fills is declared first, so it outlives the sessions on every path out of the
+    // test; the pump is declared last, so it stops first.)
     std::mutex mutex;
-    std::vector<std::uint64_t> arrived; // sequence numbers in arrival order, from the lossless observer
+    std::vector<std::uint64_t> arrived; // sequence numbers in arrival order, from the lossless queue
     std::unique_ptr<UdpSocket> receiver, sender;
     std::unique_ptr<test::UdpImpairmentRelay> relay;
+    std::unique_ptr<test::EventPump> receiverFrontEnd;
     ASSERT_TRUE(test::inNamespace(ns.name(), [&] {
         UdpSocketConfig config;
         config.bindAddress = "127.0.0.1";
+        config.limits.eventQueue.overflow = QueueOverflow::PauseSources; // the session itself drops nothing
         receiver = std::make_unique<UdpSocket>(config);
     }));
-    receiver->setEventObserver([&](const SessionEvent& event) {
+    EventLog receiverLog(*receiver);
+    const auto receiverPort = test::openAndGetPort(*receiver, receiverLog);
+    ASSERT_NE(receiverPort, 0);
+    receiverFrontEnd = std::make_unique<test::EventPump>(*receiver, [&](const SessionEvent& event) {
         const auto* data = std::get_if<EventData>(&event.body);
         if (!data || data->direction != Direction::Rx || data->bytes->size() < 8) return;
         std::uint64_t sequence = 0;
@@ -126,9 +132,6 @@ TEST(NetworkFaults, UdpLossDuplicatesAndReorderingAreCountedExactlyBySequenceNum
         std::lock_guard lock(mutex);
         arrived.push_back(sequence);
     });
-    EventLog receiverLog(*receiver);
-    const auto receiverPort = test::openAndGetPort(*receiver, receiverLog);
-    ASSERT_NE(receiverPort, 0);
     ASSERT_TRUE(test::inNamespace(ns.name(), [&] {
         test::Impairment impairment;
         impairment.lossPercent = 3;

@@ -13,12 +13,13 @@
 
 #include "socketeer/core/event/session_event.hpp"
 #include "socketeer/core/net/session.hpp"
+#include "event_pump.hpp"
 #include "send_pattern.hpp"
 
 namespace socketeer::test {
 
-/// Everything a session emits, tallied on its worker through the lossless observer (the display queue may fold).
-/// The tally's state is shared with the observer, so the session may outlive the tally (it emits while closing).
+/// Everything a session emits, tallied by a front end that keeps up (an EventPump). Make it once the session is open
+/// (it takes over draining the queue) and destroy it before the session.
 class EventTally {
     struct State {
         std::mutex mutex;
@@ -37,9 +38,10 @@ class EventTally {
     }
 
 public:
-    explicit EventTally(core::Session& session) : m_state(std::make_shared<State>()) {
-        session.setEventObserver([state = m_state](const core::SessionEvent& event) { record(*state, event); });
-    }
+    explicit EventTally(core::Session& session)
+        : m_state(std::make_shared<State>()), m_pump(session, [state = m_state](const core::SessionEvent& event) {
+              record(*state, event);
+          }) {}
 
     std::size_t accepted() const { return locked([](State& s) { return s.accepted; }); }
     std::size_t closed(core::CloseReason reason) const {
@@ -84,6 +86,7 @@ private:
     }
 
     std::shared_ptr<State> m_state;
+    EventPump m_pump;
 };
 
 /// A plain blocking TCP socket connected to 127.0.0.1:port: the hostile peer, written the obvious way.

@@ -11,7 +11,9 @@
 
 namespace socketeer::test {
 
-Process::Process(std::vector<std::string> args) {
+Process::Process(std::vector<std::string> args) : Process(std::move(args), std::string()) {}
+
+Process::Process(std::vector<std::string> args, std::string stopReadingStderrAfter) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return;
     std::vector<char*> argv;
@@ -30,7 +32,18 @@ Process::Process(std::vector<std::string> args) {
     ::close(err[1]);
     m_stdin = in[1];
     m_stdoutReader = std::thread([this, fd = out[0]] { readInto(fd, m_stdout); });
-    m_stderrReader = std::thread([this, fd = err[0]] { readInto(fd, m_stderr); });
+    m_stderrFd = err[0];
+    m_stderrReader = std::thread([this, fd = err[0], stop = std::move(stopReadingStderrAfter)] { readInto(fd, m_stderr, stop); });
+}
+
+void Process::resumeStderr() {
+    if (m_stderrReader.joinable()) m_stderrReader.join(); // it stopped at its needle, or at end of file
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_stderrHeld) return;
+        m_stderrHeld = false;
+    }
+    m_stderrReader = std::thread([this, fd = m_stderrFd] { readInto(fd, m_stderr); });
 }
 
 Process::~Process() {
@@ -39,19 +52,26 @@ Process::~Process() {
         wait(std::chrono::seconds(5));
     }
     closeStdin();
+    resumeStderr(); // a held stderr is read to its end, and closed
     if (m_stdoutReader.joinable()) m_stdoutReader.join();
     if (m_stderrReader.joinable()) m_stderrReader.join();
 }
 
-void Process::readInto(int fd, std::string& target) {
+void Process::readInto(int fd, std::string& target, const std::string& stopAfter) {
     char buffer[65536];
     for (;;) {
-        const ssize_t n = ::read(fd, buffer, sizeof buffer);
+        const ssize_t n = ::read(fd, buffer, stopAfter.empty() ? sizeof buffer : 1); // byte by byte: stop exactly there
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         std::lock_guard lock(m_mutex);
         target.append(buffer, static_cast<std::size_t>(n));
         m_changed.notify_all();
+        if (stopAfter.empty()) continue;
+        // Stop at the end of the line that holds the needle.
+        if (const auto at = target.find(stopAfter); at != std::string::npos && target.find('\n', at) != std::string::npos) {
+            m_stderrHeld = true;
+            return;
+        }
     }
     ::close(fd);
 }

@@ -16,6 +16,10 @@ class Process {
 public:
     /// Starts args[0] (a path) with the arguments; stdin, stdout and stderr are pipes.
     explicit Process(std::vector<std::string> args);
+    /// The same, but stderr is read only until it contains `stopReadingStderrAfter` (e.g. the listening line); then
+    /// nobody reads it, as a parent that ignores it, until resumeStderr().
+    Process(std::vector<std::string> args, std::string stopReadingStderrAfter);
+    void resumeStderr();
     ~Process(); // kills the process if it still runs
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -37,7 +41,8 @@ public:
     std::uint16_t waitForListeningPort(std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 private:
-    void readInto(int fd, std::string& target);
+    /// Reads until end of file (then closes fd), or until target contains stopAfter (then leaves fd open).
+    void readInto(int fd, std::string& target, const std::string& stopAfter = {});
     bool waitFor(const std::string& needle, std::string& text, std::chrono::milliseconds timeout);
 
     int m_pid = -1;
@@ -48,6 +53,8 @@ private:
     std::string m_stderr;
     std::thread m_stdoutReader;
     std::thread m_stderrReader;
+    int m_stderrFd = -1;
+    bool m_stderrHeld = false; // its reader stopped at the needle (guarded by m_mutex)
     std::optional<int> m_exitCode;
 };
 

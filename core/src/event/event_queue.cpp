@@ -19,6 +19,11 @@ void EventQueue::setWakeCallback(std::function<void()> wake) {
     m_wake = std::move(wake);
 }
 
+void EventQueue::setRoomCallback(std::function<void()> room) {
+    std::lock_guard lock(m_mutex);
+    m_room = std::move(room);
+}
+
 void EventQueue::foldIntoGap(const SessionEvent& event) {
     if (m_gap.empty()) m_gapTimeUs = event.timeUs;
     if (const auto* data = std::get_if<EventData>(&event.body)) {
@@ -41,23 +46,51 @@ void EventQueue::foldIntoGap(const SessionEvent& event) {
     }
 }
 
+bool EventQueue::enqueue(SessionEvent&& event) {
+    const std::size_t size = eventBytes(event);
+    const bool lossless = m_limits.overflow == QueueOverflow::PauseSources;
+    const std::size_t byteLimit = lossless ? m_limits.byteBudget * HardCapFactor : m_limits.byteBudget;
+    const std::size_t eventLimit = lossless ? m_limits.maxEvents * HardCapFactor : m_limits.maxEvents;
+    // A lossless queue never folds what was received: its readers stop once it is over budget, so received data
+    // exceeds the budget by at most the read that crossed it.
+    const auto* data = std::get_if<EventData>(&event.body);
+    const bool received = lossless && data && data->direction == Direction::Rx;
+    // Once folding starts it goes on until the consumer drains, so the display shows one gap, not a patchwork.
+    // One slot and one overhead stay in reserve for the gap event itself.
+    const bool fits = received || (m_gap.empty() && m_events.size() + 2 <= eventLimit &&
+                                   m_bytes + size + PerEventOverhead <= byteLimit);
+    if (fits) {
+        m_events.push_back(std::move(event));
+        m_bytes += size;
+        if (lossless && (m_bytes > m_limits.byteBudget || m_events.size() > m_limits.maxEvents))
+            m_overBudget.store(true, std::memory_order_relaxed);
+    } else {
+        foldIntoGap(event);
+    }
+    m_notEmpty.notify_one();
+    return m_wake && !m_wakePending.exchange(true);
+}
+
 void EventQueue::push(SessionEvent event) {
     std::function<void()> wake;
     {
         std::lock_guard lock(m_mutex);
-        const std::size_t size = eventBytes(event);
-        // Once folding starts it goes on until the consumer drains, so the display shows one gap, not a patchwork.
-        // One slot and one overhead stay in reserve for the gap event itself.
-        const bool fits = m_gap.empty() && m_events.size() + 2 <= m_limits.maxEvents &&
-                          m_bytes + size + PerEventOverhead <= m_limits.byteBudget;
-        if (fits) {
-            m_events.push_back(std::move(event));
-            m_bytes += size;
-        } else {
-            foldIntoGap(event);
-        }
-        m_notEmpty.notify_one();
-        if (m_wake && !m_wakePending.exchange(true)) wake = m_wake;
+        if (enqueue(std::move(event))) wake = m_wake;
+    }
+    if (wake) wake();
+}
+
+void EventQueue::pushQuietly(SessionEvent event) {
+    std::lock_guard lock(m_mutex);
+    if (enqueue(std::move(event))) m_wakeOwed.store(true, std::memory_order_relaxed);
+}
+
+void EventQueue::wakeConsumer() {
+    if (!m_wakeOwed.exchange(false, std::memory_order_relaxed)) return;
+    std::function<void()> wake;
+    {
+        std::lock_guard lock(m_mutex);
+        wake = m_wake;
     }
     if (wake) wake();
 }
@@ -65,6 +98,7 @@ void EventQueue::push(SessionEvent event) {
 std::size_t EventQueue::drain(std::vector<SessionEvent>& out) {
     m_wakePending.store(false);
     std::vector<SessionEvent> batch;
+    std::function<void()> room;
     {
         std::lock_guard lock(m_mutex);
         batch.swap(m_events);
@@ -73,7 +107,9 @@ std::size_t EventQueue::drain(std::vector<SessionEvent>& out) {
             m_gap = {};
         }
         m_bytes = 0;
+        if (m_overBudget.exchange(false, std::memory_order_relaxed)) room = m_room;
     }
+    if (room) room();
     const std::size_t count = batch.size();
     if (out.empty()) {
         out = std::move(batch);

@@ -47,17 +47,32 @@ Session::Session(SessionKind kind, SessionLimits limits)
 }
 
 Session::~Session() {
-    // A lookup in flight must neither delay this destructor nor post into a destroyed io_context.
+    stop();
+    m_impl.reset();
+}
+
+void Session::stop() {
+    if (m_stopped) return;
+    m_stopped = true;
+    // A lookup in flight must neither delay this nor post into a stopped io_context.
     if (m_impl) m_impl->closeLookups();
     if (m_impl) m_worker->post([impl = m_impl] { impl->shutdown(); });
     m_worker->stop();
     // After the join: the completions that ran while the worker drained have been recorded; nothing else writes now.
     m_output->bindToThisThread();
     m_output->closeCapture();
-    m_impl.reset();
 }
 
-void Session::attach(std::shared_ptr<SessionImpl> impl) { m_impl = std::move(impl); }
+void Session::attach(std::shared_ptr<SessionImpl> impl) {
+    m_impl = std::move(impl);
+    // A lossless queue that was full has been drained: the readers it paused resume, on the worker. Weak, because the
+    // queue belongs to the output that the impl itself holds.
+    m_output->queue.setRoomCallback([worker = m_worker.get(), weak = std::weak_ptr<SessionImpl>(m_impl)] {
+        worker->post([weak] {
+            if (auto impl = weak.lock()) impl->onEventQueueRoom();
+        });
+    });
+}
 
 EventQueue& Session::events() { return m_output->queue; }
 const SessionCounters& Session::counters() const { return m_output->counters; }
@@ -85,10 +100,6 @@ void Session::kick(ConnectionId id) {
 
 void Session::halfClose() {
     m_worker->post([impl = m_impl] { impl->halfClose(); });
-}
-
-void Session::setEventObserver(EventObserver observer) {
-    m_worker->post([output = m_output, observer = std::move(observer)] { output->setObserver(observer); });
 }
 
 void Session::startRepeat(RepeatSpec spec) {

@@ -32,6 +32,10 @@ public:
     virtual void kick(ConnectionId id);
     virtual void halfClose();
 
+    /// A lossless event queue (QueueOverflow::PauseSources) was drained after it went over its budget: readers that
+    /// stopped for it go on.
+    virtual void onEventQueueRoom() {}
+
     void setAutoReply(AutoReply rule) { m_autoReply = std::move(rule); }
     void startRepeat(RepeatSpec spec);
     void stopRepeat();

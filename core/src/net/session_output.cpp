@@ -14,21 +14,17 @@ void SessionOutput::record(SessionEvent&& event) {
                                                           m_capture->errorText() + "; capture stopped"}};
         m_capture.reset();
     }
-    if (m_observer) m_observer(event);
-    queue.push(std::move(event));
-    if (captureFailure) {
-        if (m_observer) m_observer(*captureFailure);
-        queue.push(std::move(*captureFailure));
-    }
+    const auto push = [this](SessionEvent&& next) {
+        if (m_quietScopes > 0) queue.pushQuietly(std::move(next));
+        else queue.push(std::move(next));
+    };
+    push(std::move(event));
+    if (captureFailure) push(std::move(*captureFailure));
 }
 
 void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
 
 void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes) {
-    if (direction == Direction::Tx && m_holdingSent > 0) {
-        m_heldSent.push_back({id, peer, std::move(bytes)});
-        return;
-    }
     const std::int64_t time = nowUs();
     const std::uint64_t size = bytes ? bytes->size() : 0;
     if (direction == Direction::Rx) {
@@ -40,18 +36,6 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
         peers.recordTx(id, size, time);
     }
     record({time, EventData{direction, id, peer, std::move(bytes)}});
-}
-
-void SessionOutput::releaseSentEvents() {
-    if (--m_holdingSent == 0) flushHeldSentEvents();
-}
-
-void SessionOutput::flushHeldSentEvents() {
-    std::vector<HeldSent> held;
-    held.swap(m_heldSent);
-    const int holding = std::exchange(m_holdingSent, 0);
-    for (auto& sent : held) emitData(Direction::Tx, sent.id, sent.peer, std::move(sent.bytes));
-    m_holdingSent = holding;
 }
 
 void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages) {

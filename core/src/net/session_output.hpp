@@ -39,12 +39,21 @@ public:
     void trackSequence(ByteView payload);
     [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;
 
-    /// While a received chunk's automatic reactions run (reply, relay), the Sent events they cause wait until the
-    /// chunk's Received event is out: replies leave at once, yet the log shows cause before effect. Nests; worker only.
-    void holdSentEvents() { ++m_holdingSent; }
-    void releaseSentEvents();
-    /// Emits what is held now (the Received event is out, and a close may follow), still holding what comes later.
-    void flushHeldSentEvents();
+    /// While one is alive, events are queued without waking the front end, which is woken once when the last one
+    /// ends. A read reports what it received, the answers leave, and only then is the front end's thread woken: the
+    /// queue keeps cause before effect, and the answer does not wait for a thread hand-off. Nests; worker only.
+    class QuietScope {
+    public:
+        explicit QuietScope(SessionOutput& output) : m_output(output) { ++m_output.m_quietScopes; }
+        ~QuietScope() {
+            if (--m_output.m_quietScopes == 0) m_output.queue.wakeConsumer();
+        }
+        QuietScope(const QuietScope&) = delete;
+        QuietScope& operator=(const QuietScope&) = delete;
+
+    private:
+        SessionOutput& m_output;
+    };
 
     void setState(SessionState newState) { state.store(newState); }
 
@@ -56,7 +65,6 @@ public:
                "a worker-side function was called from another thread");
     }
 
-    void setObserver(Session::EventObserver observer) { m_observer = std::move(observer); }
     void setCapture(std::unique_ptr<CaptureSink> sink);
     void closeCapture();
 
@@ -67,14 +75,7 @@ private:
     mutable std::mutex m_sequenceMutex;
     SequenceTracker m_sequence;             // written on the worker, read by any thread
     std::unique_ptr<CaptureSink> m_capture; // worker thread only
-    Session::EventObserver m_observer;      // worker thread only
-    struct HeldSent {
-        ConnectionId id;
-        Endpoint peer;
-        SharedBytes bytes;
-    };
-    int m_holdingSent = 0;                  // worker thread only, as the two below
-    std::vector<HeldSent> m_heldSent;
+    int m_quietScopes = 0;                  // worker thread only
 };
 
 } // namespace socketeer::core

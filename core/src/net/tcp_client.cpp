@@ -83,6 +83,10 @@ public:
         if (!connection.isCongested()) connection.resumeReading();
     }
 
+    void onEventQueueRoom() override {
+        if (auto connection = m_connection) connection->resumeAfterQueueRoom();
+    }
+
     void onConnectionClosing(TcpConnection&, CloseReason reason) override {
         m_out->setState(willReconnect(reason) ? SessionState::Reconnecting : SessionState::Closed);
     }

@@ -38,7 +38,7 @@ void TcpConnection::start() {
 }
 
 void TcpConnection::waitForData() {
-    if (m_closed || m_waitingForData || m_readPaused || m_peerFinished) return;
+    if (m_closed || m_waitingForData || m_readPaused || m_waitingForQueueRoom || m_peerFinished) return;
     m_waitingForData = true;
     m_socket.async_wait(asio::ip::tcp::socket::wait_read, [self = shared_from_this()](std::error_code ec) {
         self->m_waitingForData = false;
@@ -53,8 +53,15 @@ void TcpConnection::waitForData() {
 
 void TcpConnection::readAvailable() {
     m_out->assertOwnerThread();
+    const auto self = shared_from_this(); // an answer may close this connection, and its owner drop it
+    SessionOutput::QuietScope quiet(*m_out);
     ReadBuffer& buffer = *m_readBuffer;
     for (int i = 0; i < MaxReadsPerWakeup && !m_closed && !m_readPaused; ++i) {
+        if (m_out->queue.overBudget()) {
+            // A lossless front end is behind: leave the bytes with the kernel (the peer slows down) until it drains.
+            m_waitingForQueueRoom = true;
+            return;
+        }
         std::error_code ec;
         const std::size_t n = m_socket.read_some(asio::buffer(buffer), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) break;
@@ -69,24 +76,19 @@ void TcpConnection::readAvailable() {
             continue;
         }
         auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-        // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request
-        // (the CLI's observer writes it out on this thread). The event still comes before anything it caused.
-        m_pendingRx = bytes;
-        m_out->holdSentEvents();
+        // Reported first (queued, not yet woken: QuietScope), then answered at once: the queue shows cause before
+        // effect, and the answer does not wait for the front end.
+        m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
         if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
-        emitPendingRx();
-        m_out->releaseSentEvents();
         if (n < buffer.size()) break; // the socket is very likely empty: let the reactor say when it is not
     }
     waitForData();
 }
 
-void TcpConnection::emitPendingRx() {
-    if (!m_pendingRx) return;
-    SharedBytes bytes = std::move(m_pendingRx);
-    m_pendingRx.reset();
-    m_out->emitData(Direction::Rx, m_id, m_peer, std::move(bytes));
-    m_out->flushHeldSentEvents(); // the replies it caused, before a close that may follow
+void TcpConnection::resumeAfterQueueRoom() {
+    if (!m_waitingForQueueRoom) return;
+    m_waitingForQueueRoom = false;
+    waitForData();
 }
 
 void TcpConnection::onReadFailure(const std::error_code& ec) {
@@ -292,7 +294,6 @@ void TcpConnection::resumeReading() {
 void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::string detail) {
     if (m_closed) return;
     auto self = shared_from_this(); // the owner's callback below may drop the last other reference
-    emitPendingRx(); // received before the close: reported before it
     m_closed = true;
     std::error_code ignored;
     m_socket.close(ignored);

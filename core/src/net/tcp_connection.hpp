@@ -56,6 +56,8 @@ public:
     /// Back-pressure for echo and relay: stop reading while a destination cannot keep up.
     void pauseReading();
     void resumeReading();
+    /// A lossless event queue had no room: reading stopped; it goes on now that the front end drained.
+    void resumeAfterQueueRoom();
 
     [[nodiscard]] ConnectionId id() const { return m_id; }
     [[nodiscard]] const Endpoint& peer() const { return m_peer; }
@@ -80,7 +82,6 @@ private:
     void shutdownSend();
     void armFlushDeadline();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
-    void emitPendingRx();
 
     asio::ip::tcp::socket m_socket;
     const ConnectionId m_id;
@@ -103,7 +104,7 @@ private:
     bool m_closed = false;
     std::uint64_t m_messagesReceived = 0;
     std::optional<asio::steady_timer> m_lingerTimer;
-    SharedBytes m_pendingRx; // read, handed to the owner for its reply, not yet reported
+    bool m_waitingForQueueRoom = false; // a lossless event queue is full: reading waits for the front end
 };
 
 } // namespace socketeer::core

@@ -141,6 +141,11 @@ public:
 
     void onConnectionDrained(TcpConnection&) override { resumePaused(); }
 
+    void onEventQueueRoom() override {
+        auto connections = m_connections; // a resumed read may close a connection, which leaves the registry
+        for (auto& [id, connection] : connections) connection->resumeAfterQueueRoom();
+    }
+
 private:
     void failOpen(const std::error_code& ec, std::string message) {
         std::error_code ignored;

@@ -117,6 +117,7 @@ public:
         m_queue.clear();
         m_queuedBytes = 0;
         m_sending = false;
+        m_waitingForQueueRoom = false;
         m_pendingResolves.clear();
         m_failedResolves.clear();
         m_resolved.clear();
@@ -151,6 +152,12 @@ public:
             for (const auto& [id, endpoint] : m_peerEndpoints) enqueue(endpoint, payload);
             return;
         }
+    }
+
+    void onEventQueueRoom() override {
+        if (!m_waitingForQueueRoom || !m_socket.is_open()) return;
+        m_waitingForQueueRoom = false;
+        waitForDatagrams();
     }
 
     void changeMembership(const std::string& groupText, const std::string& interfaceName, bool join) {
@@ -248,8 +255,15 @@ private:
 
     void receiveAvailable() {
         if (m_out->discardReceived && DatagramBatchReceiver::supported()) return receiveDiscarding();
+        SessionOutput::QuietScope quiet(*m_out);
         ReadBuffer& buffer = *m_readBuffer;
         for (int i = 0; i < MaxDatagramsPerWakeup && m_socket.is_open(); ++i) {
+            if (m_out->queue.overBudget()) {
+                // A lossless front end is behind: datagrams wait in the socket's buffer (which drops past its size,
+                // as it would for any slow reader) until it drains.
+                m_waitingForQueueRoom = true;
+                return;
+            }
             udp::endpoint sender;
             std::error_code ec;
             const std::size_t n = m_socket.receive_from(asio::buffer(buffer), sender, 0, ec);
@@ -280,15 +294,12 @@ private:
             const Endpoint peer = toEndpoint(sender);
             auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_lastSender = sender;
-            // The automatic reply leaves first: a round trip must not wait for the front end's printing of the request.
-            // Its Sent event is held until the request's Received event: the log shows cause before effect.
-            m_out->holdSentEvents();
+            // Reported first (queued; the front end wakes after the reply: QuietScope), then answered at once.
+            m_out->emitData(Direction::Rx, id, peer, bytes);
             if (m_autoReply.mode != ReplyMode::None) {
                 TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
                 enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
             }
-            m_out->emitData(Direction::Rx, id, peer, bytes);
-            m_out->releaseSentEvents();
         }
         waitForDatagrams();
     }
@@ -472,6 +483,7 @@ private:
     std::deque<PendingDatagram> m_queue;
     std::size_t m_queuedBytes = 0;
     bool m_sending = false; // waiting for the socket to take datagrams again
+    bool m_waitingForQueueRoom = false; // a lossless event queue is full: receiving waits for the front end
     bool m_isV6 = false; // the family of the bound socket, set at open
 };
 

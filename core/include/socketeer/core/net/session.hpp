@@ -77,7 +77,8 @@ public:
     /// Unique in the process; names the worker thread ("tcp-server-3").
     [[nodiscard]] std::uint64_t id() const { return m_id; }
 
-    /// The one channel of events from the worker. Drain it from one thread.
+    /// The one channel of events from the worker. Drain it from one thread. What happens when its consumer falls
+    /// behind is the limits' QueueOverflow: fold (a display) or pause reading (a lossless consumer, the CLI).
     EventQueue& events();
     [[nodiscard]] const SessionCounters& counters() const;
     [[nodiscard]] SessionState state() const;
@@ -91,6 +92,10 @@ public:
     void open();
     /// Closes everything the session holds; emits closed events. The session can be opened again.
     void close();
+    /// Closes everything and joins the worker: afterwards every event the session will ever emit is in its queue,
+    /// ready for a last drain, and the capture file is complete. Blocks for as long as the worker takes to run dry
+    /// (bounded: Worker::stop). Idempotent; the session cannot be opened again. The destructor does the same.
+    void stop();
     /// Queues payload for target. Over the send budget, or without a peer, the send is rejected with an event.
     void send(Bytes payload, SendTarget target = {});
     /// TCP servers: disconnect one client.
@@ -107,12 +112,6 @@ public:
     /// Flushes and closes the capture file (asynchronously, on the worker).
     void stopCapture();
 
-    /// Called on the worker thread for every event, after counters and capture and before the queue, so it sees
-    /// everything (nothing folded). For lossless front ends such as the CLI's output; it must be thread-safe, quick or
-    /// deliberately blocking (it holds up this session's I/O), and must not wait on this session's own worker.
-    using EventObserver = std::function<void(const SessionEvent&)>;
-    void setEventObserver(EventObserver observer);
-
 protected:
     Session(SessionKind kind, SessionLimits limits);
     /// Derived constructors build their Impl on worker().context() with output(), then attach it.
@@ -128,6 +127,7 @@ private:
     std::shared_ptr<SessionOutput> m_output;
     std::unique_ptr<Worker> m_worker;
     std::shared_ptr<SessionImpl> m_impl;
+    bool m_stopped = false;
 };
 
 } // namespace socketeer::core
