@@ -100,6 +100,18 @@ Bytes dataValue(const std::string& text, const RawOptions& raw, core::TextEncodi
     return std::move(parsed).value();
 }
 
+/// --send DATA: as dataValue, but @PATH stays a path: the file is streamed when it is sent, so it is checked here
+/// (it must be a readable regular file) and read there.
+SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding) {
+    if (!text.starts_with("@")) return {std::make_shared<const Bytes>(dataValue(text, raw, encoding, "--send")), {}};
+    const std::string path = text.substr(1);
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        throw UsageError{"--send '@" + path + "': not a regular file"};
+    if (!std::ifstream(path, std::ios::binary)) throw UsageError{"--send '@" + path + "': cannot read the file"};
+    return {nullptr, path};
+}
+
 void addOutputOptions(CLI::App* command, RawOptions& raw) {
     command->add_option("--format", raw.format, "Output: text (received bytes as they are), hex (xxd-style dump), "
                                                 "jsonl (one JSON object per event)")
@@ -295,7 +307,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
                 spec.udp.bindAddress = "0.0.0.0";
         }
-        for (const auto& text : raw.sends) options.sends.push_back(dataValue(text, raw, options.encoding, "--send"));
+        for (const auto& text : raw.sends) options.sends.push_back(sendValue(text, raw, options.encoding));
         if (raw.repeat == 0) throw UsageError{"--repeat must be at least 1"};
         options.repeat = raw.repeat;
         options.interval = std::chrono::milliseconds(raw.intervalMs);

@@ -23,6 +23,13 @@ enum ExitCode : int {
     ExitTimeout = 3,
 };
 
+/// One --send: bytes from the command line, or a file (@PATH) streamed from disk as the connection drains, never
+/// read whole into memory.
+struct SendItem {
+    core::SharedBytes bytes;
+    std::string file;
+};
+
 struct CliOptions {
     enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench };
     Command command = Command::TcpClient;
@@ -30,7 +37,7 @@ struct CliOptions {
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.
     std::vector<core::SessionSpec> sessions;
 
-    std::vector<core::Bytes> sends; ///< --send payloads, in order (clients)
+    std::vector<SendItem> sends;    ///< --send payloads, in order (clients)
     std::uint64_t repeat = 1;       ///< how many times the --send list goes out
     std::chrono::milliseconds interval{0};
     std::optional<std::chrono::milliseconds> wait; ///< quiet time to wait for replies after the last send

@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "bench_report.hpp"
@@ -22,8 +23,7 @@ namespace {
 using namespace core;
 using Clock = std::chrono::steady_clock;
 
-constexpr std::size_t SendChunk = 1u << 20;      // large payloads (files, stdin) go out in pieces of this size
-constexpr std::size_t MaxUnsentBytes = 8u << 20; // at most this much queued but unwritten: half the send budget
+constexpr std::size_t MaxStreamsInFlight = 64; // --send payloads handed to core ahead of their turn
 constexpr std::size_t MaxStdinBuffered = 4u << 20;
 constexpr auto DefaultTcpWait = std::chrono::milliseconds(2000);
 
@@ -175,6 +175,7 @@ private:
             ++m_rxEvents;
             m_lastRx = Clock::now();
         }
+        if (!shouldPrint(event)) return;
         m_printer.print(running.name, kind, event);
         if ((std::holds_alternative<EventOpened>(event.body) && kind != SessionKind::TcpClient) ||
             std::holds_alternative<EventConnected>(event.body)) {
@@ -194,6 +195,19 @@ private:
             // A udp-client's error is a network error (unknown host, unreachable network).
             if (kind == SessionKind::Udp && m_options.command == CliOptions::Command::UdpClient) m_networkError = true;
         }
+    }
+
+    /// Streaming sends: what their events mean for the run, and which of them are worth saying. Every --send is one,
+    /// so a plain end says nothing; a failure is said unless its rejection already was.
+    bool shouldPrint(const SessionEvent& event) {
+        if (std::holds_alternative<EventSendRejected>(event.body)) m_rejectionSaid = true;
+        if (const auto* progress = std::get_if<EventStreamProgress>(&event.body)) m_progressShown.insert(progress->stream);
+        const auto* ended = std::get_if<EventStreamEnded>(&event.body);
+        if (!ended) return true;
+        m_streamsInFlight.erase(ended->stream);
+        const bool rejected = std::exchange(m_rejectionSaid, false);
+        if (ended->outcome == StreamOutcome::Failed) return !rejected;
+        return m_progressShown.erase(ended->stream) > 0; // closes its progress line
     }
 
     [[nodiscard]] bool stopRequested() {
@@ -326,35 +340,30 @@ private:
         return finalCode();
     }
 
-    /// Sends one payload in chunks that respect the send budget; false when the run must end.
-    bool sendPayload(Session& session, const Bytes& payload) {
-        std::size_t offset = 0;
-        do {
-            const std::size_t size = std::min(SendChunk, payload.size() - offset);
-            // Back-pressure for our own sends: wait while too much is queued but not yet written.
-            const bool room = waitUntil([&] {
-                const auto written = session.counters().traffic.snapshot().txBytes;
-                return m_offeredBytes - written <= MaxUnsentBytes || session.counters().sendsRejected.load() > 0 ||
-                       m_connectionClosed;
-            });
-            if (!room || m_connectionClosed) return false;
-            session.send(Bytes(payload.begin() + static_cast<std::ptrdiff_t>(offset),
-                               payload.begin() + static_cast<std::ptrdiff_t>(offset + size)));
-            m_offeredBytes += size;
-            ++m_offeredMessages;
-            offset += size;
-        } while (offset < payload.size());
+    /// Starts one streaming send, keeping at most MaxStreamsInFlight of them queued in core (they go out in order);
+    /// false when the run must end.
+    bool startSend(Session& session, const SendItem& item) {
+        const bool room = waitUntil([&] { return m_streamsInFlight.size() < MaxStreamsInFlight || m_connectionClosed; });
+        if (!room || m_connectionClosed) return false;
+        std::unique_ptr<ByteSource> source;
+        if (item.file.empty()) {
+            source = memorySource(item.bytes);
+        } else {
+            auto opened = openFileSource(item.file);
+            if (auto* error = std::get_if<std::string>(&opened)) {
+                m_printer.errorLine("socketeer-cli: --send '@" + item.file + "': " + *error);
+                m_networkError = true;
+                return false;
+            }
+            source = std::move(std::get<0>(opened));
+        }
+        m_streamsInFlight.insert(session.sendStream(std::move(source)));
         return true;
     }
 
-    /// Waits until everything offered was written (or rejected): "sent" means handed to the OS.
-    bool waitForFlush(Session& session) {
-        const bool flushed = waitUntil([&] {
-            const auto& counters = session.counters();
-            return counters.traffic.snapshot().txMessages + counters.sendsRejected.load() + counters.sendsFailed.load() >=
-                       m_offeredMessages ||
-                   m_connectionClosed;
-        });
+    /// Waits until every streaming send has ended: "sent" means handed to the OS.
+    bool waitForSends() {
+        const bool flushed = waitUntil([&] { return m_streamsInFlight.empty() || m_connectionClosed; });
         m_sentAt = Clock::now();
         return flushed && !m_connectionClosed;
     }
@@ -363,17 +372,17 @@ private:
         auto next = Clock::now();
         bool first = true;
         for (std::uint64_t round = 0; round < m_options.repeat; ++round) {
-            for (const Bytes& payload : m_options.sends) {
+            for (const SendItem& item : m_options.sends) {
                 if (!first && m_options.interval.count() > 0) {
                     next += m_options.interval;
                     waitUntil([] { return false; }, next);
                     if (stopped()) return false;
                 }
                 first = false;
-                if (!sendPayload(session, payload)) return false;
+                if (!startSend(session, item)) return false;
             }
         }
-        return waitForFlush(session);
+        return waitForSends();
     }
 
     /// Interactive: what arrives on stdin goes out until EOF.
@@ -385,18 +394,18 @@ private:
                 return !m_inbox->stdinChunks.empty() || m_inbox->stdinEnded || m_connectionClosed || countReached();
             });
             if (!ready || m_connectionClosed || countReached()) return false;
-            Bytes chunk;
+            SendItem item;
             {
                 std::lock_guard lock(m_inbox->mutex);
                 if (m_inbox->stdinChunks.empty()) break; // ended
-                chunk = std::move(m_inbox->stdinChunks.front());
+                item.bytes = std::make_shared<const Bytes>(std::move(m_inbox->stdinChunks.front()));
                 m_inbox->stdinChunks.pop_front();
-                m_inbox->stdinBuffered -= chunk.size();
+                m_inbox->stdinBuffered -= item.bytes->size();
                 m_inbox->notifyLocked();
             }
-            if (!sendPayload(session, chunk)) return false;
+            if (!startSend(session, item)) return false;
         }
-        return waitForFlush(session);
+        return waitForSends();
     }
 
     const CliOptions& m_options;
@@ -414,8 +423,9 @@ private:
     bool m_networkError = false;     // makes the exit code 1
     Clock::time_point m_deadline = Clock::time_point::max();
     Clock::time_point m_sentAt = Clock::now();
-    std::uint64_t m_offeredBytes = 0;
-    std::uint64_t m_offeredMessages = 0;
+    std::set<StreamId> m_streamsInFlight;  // streaming sends not yet ended
+    std::set<StreamId> m_progressShown;    // streams whose progress line is on the terminal
+    bool m_rejectionSaid = false;          // a rejection was printed since the last stream ended
 };
 
 } // namespace

@@ -43,4 +43,12 @@ std::ptrdiff_t readSome(std::FILE* in, std::uint8_t* buffer, std::size_t size) {
 #endif
 }
 
+bool isTerminal(std::FILE* stream) {
+#ifdef _WIN32
+    return ::_isatty(::_fileno(stream)) != 0;
+#else
+    return ::isatty(::fileno(stream)) != 0;
+#endif
+}
+
 } // namespace socketeer::cli

@@ -18,6 +18,9 @@ std::string consoleLines(std::string text);
 
 /// One read of whatever is available on the stream's descriptor (at least one byte; 0 at end of file, -1 on error),
 /// bypassing stdio's buffering: an interactive user's line must go out now, not once the buffer is full.
+/// True when the stream is an interactive terminal (not a pipe or a file).
+bool isTerminal(std::FILE* stream);
+
 std::ptrdiff_t readSome(std::FILE* in, std::uint8_t* buffer, std::size_t size);
 
 } // namespace socketeer::cli

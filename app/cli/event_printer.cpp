@@ -29,6 +29,8 @@ std::string eventName(const SessionEventBody& body) {
             else if constexpr (std::is_same_v<T, EventRefused>) return "refused";
             else if constexpr (std::is_same_v<T, EventReconnecting>) return "reconnecting";
             else if constexpr (std::is_same_v<T, EventNotice>) return "notice";
+            else if constexpr (std::is_same_v<T, EventStreamProgress>) return "progress";
+            else if constexpr (std::is_same_v<T, EventStreamEnded>) return "streamed";
             else return "gap";
         },
         body);
@@ -38,7 +40,7 @@ std::string eventName(const SessionEventBody& body) {
 
 EventPrinter::EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions)
     : m_format(options.format), m_encoding(options.encoding), m_showSent(options.showSent), m_quiet(options.quiet),
-      m_nameSessions(nameSessions), m_out(out), m_status(err) {}
+      m_nameSessions(nameSessions), m_progressOnTerminal(isTerminal(err)), m_out(out), m_status(err) {}
 
 std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind, const SessionEvent& event,
                                    TextEncoding encoding) {
@@ -89,6 +91,17 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
                 j["attempt"] = e.attempt;
             } else if constexpr (std::is_same_v<T, EventNotice>) {
                 j["message"] = e.text;
+            } else if constexpr (std::is_same_v<T, EventStreamProgress>) {
+                j["stream"] = e.stream;
+                j["sent"] = e.sentBytes;
+                if (e.totalBytes) j["total"] = *e.totalBytes;
+            } else if constexpr (std::is_same_v<T, EventStreamEnded>) {
+                j["stream"] = e.stream;
+                j["outcome"] = streamOutcomeName(e.outcome);
+                j["sent"] = e.sentBytes;
+                if (e.totalBytes) j["total"] = *e.totalBytes;
+                j["source"] = e.source;
+                j["message"] = describeEvent(event);
             } else {
                 j["rxMessages"] = e.rxMessages;
                 j["rxBytes"] = e.rxBytes;
@@ -126,13 +139,24 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     if (m_format == OutputFormat::Jsonl) {
         writeOut(jsonLine(session, kind, event, m_encoding) + "\n");
         if (const auto* error = std::get_if<EventError>(&event.body)) writeStatus(prefix + "error: " + error->message + "\n");
+        if (const auto* ended = std::get_if<EventStreamEnded>(&event.body); ended && ended->outcome == StreamOutcome::Failed)
+            writeStatus(prefix + "error: " + describeEvent(event) + "\n");
         return;
     }
     if (const auto* data = std::get_if<EventData>(&event.body)) {
         if (data->direction == Direction::Rx || m_showSent) writeData(event, *data);
         return;
     }
-    const bool isError = std::holds_alternative<EventError>(event.body);
+    if (std::holds_alternative<EventStreamProgress>(event.body)) {
+        // A progress line that rewrites itself, where someone watches: never into a pipe or a file.
+        if (m_progressOnTerminal && !m_quiet) writeStatus("\r" + prefix + describeEvent(event) + "   ");
+        return;
+    }
+    if (const auto* ended = std::get_if<EventStreamEnded>(&event.body); ended && ended->outcome != StreamOutcome::Failed) {
+        if (m_progressOnTerminal && !m_quiet) writeStatus("\r" + prefix + describeEvent(event) + "\n");
+        return;
+    }
+    const bool isError = std::holds_alternative<EventError>(event.body) || std::holds_alternative<EventStreamEnded>(event.body);
     if (m_quiet && !isError) return;
     writeStatus(prefix + describeEvent(event) + "\n");
 }

@@ -17,7 +17,9 @@ class EventPrinter {
 public:
     EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions);
 
-    /// Prints one event of the named session.
+    /// Prints one event of the named session. Streaming sends: progress is a self-rewriting line on a terminal's
+    /// stderr (and a jsonl event); an end is printed when it failed (or closes a progress line); the control loop
+    /// passes only the ends it wants said.
     void print(const std::string& session, core::SessionKind kind, const core::SessionEvent& event);
     /// A line on stdout (reports of discard-mode servers).
     void outputLine(const std::string& text);
@@ -42,6 +44,7 @@ private:
     const bool m_showSent;
     const bool m_quiet;
     const bool m_nameSessions;
+    const bool m_progressOnTerminal; // stderr is a terminal: streaming sends show a progress line
     std::FILE* m_out;
     StatusWriter m_status;
     bool m_broken = false;

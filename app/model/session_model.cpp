@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "socketeer/core/units_format.hpp"
+
 namespace socketeer::app {
 
 using namespace core;
@@ -66,6 +68,8 @@ std::size_t SessionModel::drain() {
     const std::size_t count = m_session->events().drain(m_batch);
     for (const SessionEvent& event : m_batch) {
         if (m_history.append(event)) continue;
+        noteStreamEvent(event);
+        if (std::holds_alternative<EventStreamProgress>(event.body)) continue; // shown as the file's progress
         m_log.addEvent(event);
         if (const auto* opened = std::get_if<EventOpened>(&event.body)) {
             m_localEndpoint = opened->local;
@@ -88,7 +92,6 @@ std::size_t SessionModel::drain() {
     }
     m_receiveView.sync(m_history);
     const bool ratesChanged = updateRates();
-    if (m_file) pumpFile();
     return count + (ratesChanged ? 1 : 0) + generatorChanged; // a new figure is worth a redraw too
 
 }
@@ -121,58 +124,30 @@ void SessionModel::send(Bytes payload, SendTarget target) {
 std::string SessionModel::sendFile(const std::string& path, SendTarget target) {
     if (m_file) return "already sending " + m_file->path;
     if (!m_session || state() != SessionState::Open) return "the session is not open";
-    auto stream = std::make_unique<std::ifstream>(path, std::ios::binary | std::ios::ate);
-    if (!*stream) return "cannot read '" + path + "'";
-    FileSend file;
-    file.total = static_cast<std::uint64_t>(stream->tellg());
-    stream->seekg(0);
-    file.stream = std::move(stream);
-    file.path = path;
-    file.target = target;
-    file.txAtStart = m_session->counters().traffic.snapshot().txBytes;
-    file.rejectedAtStart = m_session->counters().sendsRejected.load();
-    if (target.kind == SendTarget::Kind::AllConnections || (target.kind == SendTarget::Kind::Default && m_spec.kind == SessionKind::TcpServer))
-        file.destinations = std::max<std::uint64_t>(1, m_session->peers().size());
-    m_file = std::move(file);
-    m_log.add(nowUs(), LogLine::Level::Info, "sending file " + path + " (" + std::to_string(m_file->total) + " bytes)");
-    pumpFile();
+    auto opened = openFileSource(path);
+    if (auto* error = std::get_if<std::string>(&opened)) return *error;
+    auto& source = std::get<0>(opened);
+    const std::uint64_t size = source->size().value_or(0);
+    m_file = FileSend{m_session->sendStream(std::move(source), std::move(target)), path, {0, size}};
+    m_log.add(nowUs(), LogLine::Level::Info, "sending file " + path + " (" + formatByteCount(size) + ")");
     return {};
+}
+
+void SessionModel::cancelFileSend() {
+    if (m_file && m_session) m_session->cancelStream(m_file->stream);
 }
 
 std::optional<SessionModel::FileProgress> SessionModel::fileProgress() const {
     if (!m_file) return std::nullopt;
-    return FileProgress{m_file->offered, m_file->total};
+    return m_file->progress;
 }
 
-void SessionModel::pumpFile() {
-    constexpr std::uint64_t Chunk = 1u << 20;
-    constexpr std::uint64_t MaxInFlight = 4u << 20; // a quarter of the default send budget
-    FileSend& file = *m_file;
-    if (m_session->counters().sendsRejected.load() != file.rejectedAtStart || state() != SessionState::Open) {
-        m_log.add(nowUs(), LogLine::Level::Error, "sending file " + file.path + " stopped after " +
-                                                      std::to_string(file.offered) + " of " + std::to_string(file.total) + " bytes");
-        m_file.reset();
-        return;
-    }
-    for (;;) {
-        const std::uint64_t written = (m_session->counters().traffic.snapshot().txBytes - file.txAtStart) / file.destinations;
-        if (file.offered >= file.total) {
-            if (written >= file.total) {
-                m_log.add(nowUs(), LogLine::Level::Info, "sent file " + file.path + " (" + std::to_string(file.total) + " bytes)");
-                m_file.reset();
-            }
-            return;
-        }
-        if (file.offered - std::min(written, file.offered) >= MaxInFlight) return; // wait for the queue to drain
-        Bytes chunk(static_cast<std::size_t>(std::min(Chunk, file.total - file.offered)));
-        file.stream->read(reinterpret_cast<char*>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
-        if (!*file.stream) {
-            m_log.add(nowUs(), LogLine::Level::Error, "reading " + file.path + " failed after " + std::to_string(file.offered) + " bytes");
-            m_file.reset();
-            return;
-        }
-        file.offered += chunk.size();
-        m_session->send(std::move(chunk), file.target);
+void SessionModel::noteStreamEvent(const SessionEvent& event) {
+    if (!m_file) return;
+    if (const auto* progress = std::get_if<EventStreamProgress>(&event.body); progress && progress->stream == m_file->stream) {
+        m_file->progress = {progress->sentBytes, progress->totalBytes.value_or(m_file->progress.total)};
+    } else if (const auto* ended = std::get_if<EventStreamEnded>(&event.body); ended && ended->stream == m_file->stream) {
+        m_file.reset(); // the connection log has the end, in core's words
     }
 }
 

@@ -3,7 +3,6 @@
 #pragma once
 
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -52,12 +51,14 @@ public:
     std::size_t drain();
 
     void send(core::Bytes payload, core::SendTarget target);
-    /// Streams a file to target in pieces as the send queue drains, so a file of any size stays within the send
-    /// budget. Returns "" or why it cannot start (cannot read the file, already sending one).
+    /// Streams a file to target (core reads it as the connection drains; the UI never holds it). Returns "" or
+    /// why it cannot start (cannot read the file, already sending one, not open).
     std::string sendFile(const std::string& path, core::SendTarget target);
-    /// While a file is being sent: bytes handed to the session so far and the file's size.
+    /// Stops the file being sent after what is already queued.
+    void cancelFileSend();
+    /// While a file is being sent: bytes handed to the OS so far (over every destination) and what there is to send.
     struct FileProgress {
-        std::uint64_t offered = 0;
+        std::uint64_t sent = 0;
         std::uint64_t total = 0;
     };
     [[nodiscard]] std::optional<FileProgress> fileProgress() const;
@@ -118,16 +119,12 @@ private:
     std::uint64_t m_loggedEvictedRecords = 0;
     std::optional<core::Endpoint> m_localEndpoint;
     std::string m_lastError;
-    void pumpFile();
+    /// Follows the file being sent through its stream's events.
+    void noteStreamEvent(const core::SessionEvent& event);
     struct FileSend {
-        std::unique_ptr<std::ifstream> stream;
+        core::StreamId stream = 0;
         std::string path;
-        core::SendTarget target;
-        std::uint64_t total = 0;
-        std::uint64_t offered = 0;
-        std::uint64_t txAtStart = 0;
-        std::uint64_t rejectedAtStart = 0;
-        std::uint64_t destinations = 1;
+        FileProgress progress;
     };
     std::optional<FileSend> m_file;
     std::string m_capturePath;

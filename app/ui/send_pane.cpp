@@ -168,7 +168,10 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     UiProbe::mark("file");
     if (const auto progress = session.fileProgress()) {
         ImGui::SameLine();
-        ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->offered).c_str(), formatByteCount(progress->total).c_str());
+        ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->sent).c_str(), formatByteCount(progress->total).c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("stop")) session.cancelFileSend();
+        UiProbe::mark("file/stop");
     }
     if (ImGui::BeginPopup("##file")) {
         std::string& path = s_filePaths[session.uiId()];

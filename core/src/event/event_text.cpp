@@ -1,6 +1,8 @@
 // Event wording.
 #include "socketeer/core/event/event_text.hpp"
 
+#include "socketeer/core/units_format.hpp"
+
 namespace socketeer::core {
 
 std::string describeEvent(const SessionEvent& event) {
@@ -30,6 +32,18 @@ std::string describeEvent(const SessionEvent& event) {
                 return "reconnecting in " + std::to_string(e.delay.count()) + " ms (attempt " + std::to_string(e.attempt) + ")";
             } else if constexpr (std::is_same_v<T, EventNotice>) {
                 return e.text;
+            } else if constexpr (std::is_same_v<T, EventStreamProgress>) {
+                return "sending: " + formatByteCount(e.sentBytes) +
+                       (e.totalBytes ? " of " + formatByteCount(*e.totalBytes) : std::string());
+            } else if constexpr (std::is_same_v<T, EventStreamEnded>) {
+                const std::string amount = std::to_string(e.sentBytes) + " bytes";
+                switch (e.outcome) {
+                case StreamOutcome::Completed: return "sent " + e.source + " (" + amount + ")";
+                case StreamOutcome::Cancelled: return "sending " + e.source + " cancelled after " + amount;
+                case StreamOutcome::Failed: break;
+                }
+                return "sending " + e.source + " failed after " + amount +
+                       (e.totalBytes ? " of " + std::to_string(*e.totalBytes) : std::string()) + ": " + e.detail;
             } else {
                 return "display fell behind: " + std::to_string(e.rxMessages + e.txMessages) + " messages (" +
                        std::to_string(e.rxBytes + e.txBytes) + " bytes) counted but not shown";
@@ -38,8 +52,19 @@ std::string describeEvent(const SessionEvent& event) {
         event.body);
 }
 
+std::string_view streamOutcomeName(StreamOutcome outcome) {
+    switch (outcome) {
+    case StreamOutcome::Completed: return "completed";
+    case StreamOutcome::Failed: return "failed";
+    case StreamOutcome::Cancelled: return "cancelled";
+    }
+    return "unknown";
+}
+
 EventSeverity eventSeverity(const SessionEvent& event) {
     if (std::holds_alternative<EventError>(event.body)) return EventSeverity::Error;
+    if (const auto* ended = std::get_if<EventStreamEnded>(&event.body))
+        return ended->outcome == StreamOutcome::Failed ? EventSeverity::Error : EventSeverity::Info;
     if (const auto* closed = std::get_if<EventClosed>(&event.body))
         return closed->reason == CloseReason::Reset || closed->reason == CloseReason::Error ||
                        closed->reason == CloseReason::Timeout

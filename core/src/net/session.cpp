@@ -94,6 +94,18 @@ void Session::send(Bytes payload, SendTarget target) {
     m_worker->post([impl = m_impl, shared = std::move(shared), target = std::move(target)] { impl->send(target, shared); });
 }
 
+StreamId Session::sendStream(std::unique_ptr<ByteSource> source, SendTarget target) {
+    const StreamId id = m_nextStreamId.fetch_add(1);
+    // The handler must be copyable; the shared_ptr carries the move-only source across.
+    auto carried = std::make_shared<std::unique_ptr<ByteSource>>(std::move(source));
+    m_worker->post([impl = m_impl, id, carried, target = std::move(target)] { impl->startStream(id, std::move(*carried), target); });
+    return id;
+}
+
+void Session::cancelStream(StreamId id) {
+    m_worker->post([impl = m_impl, id] { impl->cancelStream(id); });
+}
+
 void Session::kick(ConnectionId id) {
     m_worker->post([impl = m_impl, id] { impl->kick(id); });
 }

@@ -31,7 +31,25 @@ void SessionImpl::halfClose() {
 
 void SessionImpl::rejectSend(ConnectionId id, std::size_t bytes, std::string reason) {
     m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
+    m_lastRejection = reason;
     m_out->emit(EventSendRejected{id, bytes, std::move(reason)});
+}
+
+void SessionImpl::startStream(StreamId id, std::unique_ptr<ByteSource> source, const SendTarget& target) {
+    for (auto it = m_streams.begin(); it != m_streams.end();) it = it->second.expired() ? m_streams.erase(it) : std::next(it);
+    auto record = std::make_shared<StreamRecord>(id, source->name(), m_out);
+    m_streams[id] = record;
+    m_lastRejection.clear();
+    record->beginSetup();
+    streamTo(record, std::move(source), target);
+    if (!m_lastRejection.empty()) record->setFailure(m_lastRejection);
+    record->endSetup();
+}
+
+void SessionImpl::cancelStream(StreamId id) {
+    auto it = m_streams.find(id);
+    if (it == m_streams.end()) return;
+    if (auto record = it->second.lock()) record->cancel();
 }
 
 void SessionImpl::startRepeat(RepeatSpec spec) {

@@ -4,10 +4,12 @@
 #include <asio/io_context.hpp>
 #include <asio/steady_timer.hpp>
 
+#include <map>
 #include <memory>
 #include <vector>
 
 #include "net/host_lookup.hpp"
+#include "net/send_stream.hpp"
 #include "net/session_output.hpp"
 #include "socketeer/core/net/auto_reply.hpp"
 #include "socketeer/core/net/session.hpp"
@@ -30,6 +32,10 @@ public:
     virtual void close() = 0;
     virtual void send(const SendTarget& target, SharedBytes payload) = 0;
     virtual void kick(ConnectionId id);
+    /// Starts a streaming send (Session::sendStream). Each session kind finds the destinations of target, gives each
+    /// a leg of its own, and ends the record as failed when there is none (with the same rejection as send()).
+    void startStream(StreamId id, std::unique_ptr<ByteSource> source, const SendTarget& target);
+    void cancelStream(StreamId id);
     virtual void halfClose();
 
     /// A lossless event queue (QueueOverflow::PauseSources) was drained after it went over its budget: readers that
@@ -46,8 +52,12 @@ public:
     void closeLookups() { m_lookups->close(); }
 
 protected:
-    /// Emits a SendRejected event and counts it.
+    /// Emits a SendRejected event and counts it; the reason is kept for a streaming send being set up.
     void rejectSend(ConnectionId id, std::size_t bytes, std::string reason);
+    /// The kind-specific half of startStream: called between the record's beginSetup() and endSetup().
+    virtual void streamTo(const std::shared_ptr<StreamRecord>& record, std::unique_ptr<ByteSource> source,
+                          const SendTarget& target) = 0;
+    std::string m_lastRejection;
 
     asio::io_context& m_io;
     std::shared_ptr<SessionOutput> m_out;
@@ -58,6 +68,8 @@ protected:
 
 private:
     void scheduleRepeat();
+
+    std::map<StreamId, std::weak_ptr<StreamRecord>> m_streams; // for cancelStream; expired entries are pruned
 
     asio::steady_timer m_repeatTimer;
     RepeatSpec m_repeat;

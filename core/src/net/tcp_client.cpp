@@ -70,6 +70,20 @@ public:
         m_connection->send(std::move(payload));
     }
 
+    void streamTo(const std::shared_ptr<StreamRecord>& record, std::unique_ptr<ByteSource> source,
+                  const SendTarget& target) override {
+        const std::size_t size = static_cast<std::size_t>(source->size().value_or(0));
+        if (target.kind != SendTarget::Kind::Default && target.kind != SendTarget::Kind::Connection &&
+            target.kind != SendTarget::Kind::AllConnections)
+            return rejectSend(0, size, "a TCP client sends to the server it is connected to");
+        if (!m_connection) return rejectSend(0, size, "not connected to " + m_target);
+        if (target.kind == SendTarget::Kind::Connection && target.connection != m_connection->id())
+            return rejectSend(target.connection, size,
+                              "connection #" + std::to_string(target.connection) + " is gone (now #" +
+                                  std::to_string(m_connection->id()) + ")");
+        m_connection->attachStream(std::make_unique<StreamLeg>(record, std::move(source), m_connection->streamChunkBytes()));
+    }
+
     void halfClose() override {
         if (m_connection) m_connection->halfClose();
     }

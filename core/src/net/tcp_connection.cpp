@@ -17,6 +17,7 @@ constexpr std::size_t MaxBytesPerWrite = 1u << 20;
 constexpr int MaxDirectWrites = 16;              // gathered writes in one go before yielding to other connections
 constexpr auto LingerTimeout = std::chrono::seconds(2);
 constexpr auto FlushDeadline = std::chrono::seconds(10);
+constexpr int MaxChunksPerPump = 16;             // stream chunks read in one go before yielding
 
 } // namespace
 
@@ -130,10 +131,56 @@ bool TcpConnection::send(SharedBytes payload) {
         return false;
     }
     if (size == 0) return true;
-    m_queuedBytes += size;
-    m_queue.push_back(std::move(payload));
+    return enqueue(std::move(payload), nullptr);
+}
+
+bool TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg) {
+    m_queuedBytes += payload->size();
+    m_queue.push_back({std::move(payload), leg});
     writeQueued();
     return true;
+}
+
+void TcpConnection::attachStream(std::unique_ptr<StreamLeg> leg) {
+    m_out->assertOwnerThread();
+    if (!acceptsSends()) {
+        leg->end("the connection to " + m_peer.toString() + " is closing");
+        return;
+    }
+    m_streams.push_back(std::move(leg));
+    pumpStreams();
+}
+
+void TcpConnection::pumpStreams() {
+    if (m_pumping) return; // a direct write inside the loop below finished a write: the loop goes on by itself
+    m_pumping = true;
+    const auto self = shared_from_this();
+    int pulled = 0;
+    while (!m_streams.empty() && !m_closed) {
+        StreamLeg& leg = *m_streams.front();
+        if (leg.finished()) {
+            auto done = std::move(m_streams.front());
+            m_streams.pop_front();
+            done->end();
+            continue;
+        }
+        if (m_queuedBytes >= streamWindow()) break; // pulled again as the queue drains (afterWrite)
+        if (pulled++ == MaxChunksPerPump) {
+            // The socket takes everything at once (loopback): yield to the worker's other connections and timers.
+            if (!m_pumpPosted) {
+                m_pumpPosted = true;
+                asio::post(m_socket.get_executor(), [self] {
+                    self->m_pumpPosted = false;
+                    self->pumpStreams();
+                });
+            }
+            break;
+        }
+        SharedBytes chunk = leg.nextChunk();
+        if (chunk) enqueue(std::move(chunk), &leg);
+        else if (!leg.finished()) break; // the source ended; its last chunks are still being written
+    }
+    m_pumping = false;
 }
 
 void TcpConnection::writeQueued() {
@@ -145,10 +192,11 @@ void TcpConnection::writeQueued() {
     for (int round = 0; round < MaxDirectWrites && !m_closed && m_inFlightCount == 0 && !m_queue.empty(); ++round) {
         std::vector<asio::const_buffer> buffers;
         std::size_t total = 0;
-        for (const auto& payload : m_queue) {
-            if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload->size() > MaxBytesPerWrite)) break;
-            buffers.emplace_back(asio::buffer(*payload));
-            total += payload->size();
+        for (const auto& queued : m_queue) {
+            const Bytes& payload = *queued.bytes;
+            if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload.size() > MaxBytesPerWrite)) break;
+            buffers.emplace_back(asio::buffer(payload));
+            total += payload.size();
         }
         m_inFlightCount = buffers.size();
         std::error_code ec;
@@ -176,7 +224,8 @@ void TcpConnection::writeRestAsynchronously(std::vector<asio::const_buffer> buff
     std::vector<asio::const_buffer> rest(first, buffers.end());
     if (skip != 0) rest.front() += skip;
     // The handler keeps the payloads alive: a close clears m_queue, but the OS may still read these buffers (IOCP).
-    std::vector<SharedBytes> inFlight(m_queue.begin(), m_queue.begin() + static_cast<std::ptrdiff_t>(m_inFlightCount));
+    std::vector<SharedBytes> inFlight;
+    for (std::size_t i = 0; i < m_inFlightCount; ++i) inFlight.push_back(m_queue[i].bytes);
     asio::async_write(m_socket, rest, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
         if (self->m_closed) {
             self->m_inFlightCount = 0;
@@ -200,11 +249,14 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
         return false;
     }
     for (std::size_t i = 0; i < count; ++i) {
-        SharedBytes payload = std::move(m_queue.front());
+        QueuedWrite written = std::move(m_queue.front());
         m_queue.pop_front();
-        m_queuedBytes -= payload->size();
-        m_out->emitData(Direction::Tx, m_id, m_peer, std::move(payload));
+        const std::size_t size = written.bytes->size();
+        m_queuedBytes -= size;
+        m_out->emitData(Direction::Tx, m_id, m_peer, std::move(written.bytes));
+        if (written.leg) written.leg->chunkWritten(size);
     }
+    if (!m_streams.empty()) pumpStreams();
     if (m_queuedBytes < m_sendBudget / 4) {
         if (auto owner = m_owner.lock()) owner->onConnectionDrained(*this);
     }
@@ -300,6 +352,10 @@ void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::s
     if (m_lingerTimer) m_lingerTimer->cancel();
     m_queue.clear();
     m_queuedBytes = 0;
+    // Streaming sends to this connection end here, counted as far as they got.
+    auto streams = std::move(m_streams);
+    m_streams.clear();
+    for (auto& leg : streams) leg->end("the connection to " + m_peer.toString() + " closed");
     if (detail.empty()) {
         switch (reason) {
         case CloseReason::Local: detail = "closed locally"; break;

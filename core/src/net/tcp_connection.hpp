@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "net/send_stream.hpp"
 #include "net/session_impl.hpp"
 #include "net/session_output.hpp"
 
@@ -39,6 +40,14 @@ public:
     void start();
     /// Queues payload. Over the budget (or when closing) the send is rejected with an event and false is returned.
     bool send(SharedBytes payload);
+    /// Sends a streaming send's share after whatever streams are already attached: its chunks are read as the write
+    /// queue drains (at most streamWindow() bytes of them queued). A closing connection ends the leg as failed.
+    void attachStream(std::unique_ptr<StreamLeg> leg);
+    /// Chunk size and window of streaming sends: a few chunks in flight keep the socket busy while memory stays small.
+    [[nodiscard]] std::size_t streamChunkBytes() const { return std::min<std::size_t>(StreamChunkBytes, m_sendBudget / 4); }
+    [[nodiscard]] std::size_t streamWindow() const { return std::min<std::size_t>(StreamWindowBytes, m_sendBudget / 2); }
+    static constexpr std::size_t StreamChunkBytes = 256u << 10;
+    static constexpr std::size_t StreamWindowBytes = 1u << 20;
     /// Sends what is queued, then shuts down the send side and closes once the peer closes too (or after 2 s).
     void closeAfterWrites(CloseReason reason);
     /// Sends what is queued, then our FIN; keeps reading until the peer closes (no timer: the caller bounds it).
@@ -82,6 +91,9 @@ private:
     void shutdownSend();
     void armFlushDeadline();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
+    bool enqueue(SharedBytes payload, StreamLeg* leg);
+    /// Tops the write queue up from the front stream leg; ends legs that are done.
+    void pumpStreams();
 
     asio::ip::tcp::socket m_socket;
     const ConnectionId m_id;
@@ -92,7 +104,14 @@ private:
     const std::size_t m_sendBudget;
     std::weak_ptr<TcpConnectionOwner> m_owner;
 
-    std::deque<SharedBytes> m_queue;
+    struct QueuedWrite {
+        SharedBytes bytes;
+        StreamLeg* leg = nullptr; // the streaming send it belongs to, if any
+    };
+    std::deque<QueuedWrite> m_queue;
+    std::deque<std::unique_ptr<StreamLeg>> m_streams; // the front one is being sent
+    bool m_pumping = false;
+    bool m_pumpPosted = false;
     std::size_t m_queuedBytes = 0;
     std::size_t m_inFlightCount = 0; // payloads at the front of m_queue that the current write carries
     bool m_waitingForData = false;

@@ -107,6 +107,43 @@ public:
         }
     }
 
+    void streamTo(const std::shared_ptr<StreamRecord>& record, std::unique_ptr<ByteSource> source,
+                  const SendTarget& target) override {
+        const std::size_t size = static_cast<std::size_t>(source->size().value_or(0));
+        std::vector<std::shared_ptr<TcpConnection>> destinations;
+        switch (target.kind) {
+        case SendTarget::Kind::Default:
+        case SendTarget::Kind::AllConnections:
+            for (auto& [id, connection] : m_connections)
+                if (connection->acceptsSends()) destinations.push_back(connection);
+            if (destinations.empty()) return rejectSend(0, size, "no clients are connected");
+            break;
+        case SendTarget::Kind::Connection: {
+            auto it = m_connections.find(target.connection);
+            if (it == m_connections.end())
+                return rejectSend(target.connection, size, "client #" + std::to_string(target.connection) + " is not connected");
+            destinations.push_back(it->second);
+            break;
+        }
+        case SendTarget::Kind::HostPort:
+        case SendTarget::Kind::LastSender:
+            return rejectSend(0, size, "a TCP server sends to its clients: choose one client or all");
+        }
+        // Each client reads the source from its own start (a file is opened once per client).
+        std::vector<std::unique_ptr<ByteSource>> sources;
+        for (std::size_t i = 1; i < destinations.size(); ++i) {
+            std::string error;
+            auto copy = source->reopen(error);
+            if (!copy) return record->setFailure(error);
+            sources.push_back(std::move(copy));
+        }
+        sources.insert(sources.begin(), std::move(source));
+        for (std::size_t i = 0; i < destinations.size(); ++i) {
+            auto& connection = *destinations[i];
+            connection.attachStream(std::make_unique<StreamLeg>(record, std::move(sources[i]), connection.streamChunkBytes()));
+        }
+    }
+
     void kick(ConnectionId id) override {
         auto it = m_connections.find(id);
         if (it == m_connections.end()) {

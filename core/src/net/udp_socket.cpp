@@ -47,6 +47,13 @@ struct PendingDatagram {
     udp::endpoint destination;
     ConnectionId peerId = 0;
     SharedBytes payload;
+    std::shared_ptr<StreamRecord> stream; // the streaming send it completes, if any
+};
+
+/// A datagram waiting for its destination's name to resolve.
+struct UnresolvedDatagram {
+    SharedBytes payload;
+    std::shared_ptr<StreamRecord> stream; // its leg is already counted
 };
 
 } // namespace
@@ -114,6 +121,7 @@ public:
         ++m_epoch; // handlers of this open period are stale from now on
         std::error_code ignored;
         m_socket.close(ignored);
+        endStreams("the UDP socket closed");
         m_queue.clear();
         m_queuedBytes = 0;
         m_sending = false;
@@ -129,29 +137,27 @@ public:
         m_out->emit(EventClosed{0, m_local, CloseReason::Local, "closed UDP socket " + m_local.toString(), {}});
     }
 
-    void send(const SendTarget& target, SharedBytes payload) override {
-        const std::size_t size = payload->size();
-        if (!m_socket.is_open()) return rejectSend(0, size, "the UDP socket is not open");
-        switch (target.kind) {
-        case SendTarget::Kind::Default:
-            if (!m_config.remoteHost.empty())
-                return sendToHost(m_config.remoteHost, m_config.remotePort, std::move(payload));
-            [[fallthrough]];
-        case SendTarget::Kind::LastSender:
-            if (!m_lastSender) return rejectSend(0, size, "no datagram received yet: there is no sender to reply to");
-            return enqueue(*m_lastSender, std::move(payload));
-        case SendTarget::Kind::HostPort: return sendToHost(target.host, target.port, std::move(payload));
-        case SendTarget::Kind::Connection: {
-            auto it = m_peerEndpoints.find(target.connection);
-            if (it == m_peerEndpoints.end())
-                return rejectSend(target.connection, size, "peer #" + std::to_string(target.connection) + " is unknown");
-            return enqueue(it->second, std::move(payload));
+    void send(const SendTarget& target, SharedBytes payload) override { sendTo(target, std::move(payload), nullptr); }
+
+    /// A streaming send over UDP is one datagram: the whole source, which must fit.
+    void streamTo(const std::shared_ptr<StreamRecord>& record, std::unique_ptr<ByteSource> source,
+                  const SendTarget& target) override {
+        auto datagram = std::make_shared<Bytes>(MaxUdpPayloadV6 + 1);
+        std::size_t size = 0;
+        std::string error;
+        for (;;) {
+            const auto n = source->read(datagram->data() + size, datagram->size() - size, error);
+            if (!n) return record->setFailure(error);
+            if (*n == 0 || (size += *n) == datagram->size()) break;
         }
-        case SendTarget::Kind::AllConnections:
-            if (m_peerEndpoints.empty()) return rejectSend(0, size, "no peers known yet");
-            for (const auto& [id, endpoint] : m_peerEndpoints) enqueue(endpoint, payload);
-            return;
+        if (size > MaxUdpPayloadV6) {
+            const auto total = source->size().value_or(size);
+            return rejectSend(0, static_cast<std::size_t>(total),
+                              "datagram of " + std::to_string(total) + " bytes is larger than the UDP maximum of " +
+                                  std::to_string(MaxUdpPayloadV4) + " bytes");
         }
+        datagram->resize(size);
+        sendTo(target, std::move(datagram), record);
     }
 
     void onEventQueueRoom() override {
@@ -204,6 +210,31 @@ public:
     }
 
 private:
+    void sendTo(const SendTarget& target, SharedBytes payload, const std::shared_ptr<StreamRecord>& stream) {
+        const std::size_t size = payload->size();
+        if (!m_socket.is_open()) return rejectSend(0, size, "the UDP socket is not open");
+        switch (target.kind) {
+        case SendTarget::Kind::Default:
+            if (!m_config.remoteHost.empty())
+                return sendToHost(m_config.remoteHost, m_config.remotePort, std::move(payload), stream);
+            [[fallthrough]];
+        case SendTarget::Kind::LastSender:
+            if (!m_lastSender) return rejectSend(0, size, "no datagram received yet: there is no sender to reply to");
+            return enqueue(*m_lastSender, std::move(payload), stream);
+        case SendTarget::Kind::HostPort: return sendToHost(target.host, target.port, std::move(payload), stream);
+        case SendTarget::Kind::Connection: {
+            auto it = m_peerEndpoints.find(target.connection);
+            if (it == m_peerEndpoints.end())
+                return rejectSend(target.connection, size, "peer #" + std::to_string(target.connection) + " is unknown");
+            return enqueue(it->second, std::move(payload), stream);
+        }
+        case SendTarget::Kind::AllConnections:
+            if (m_peerEndpoints.empty()) return rejectSend(0, size, "no peers known yet");
+            for (const auto& [id, endpoint] : m_peerEndpoints) enqueue(endpoint, payload, stream);
+            return;
+        }
+    }
+
     asio::ip::udp preferredFamily() const {
         const auto& groups = m_config.multicast.groups;
         if (!groups.empty()) {
@@ -358,12 +389,13 @@ private:
         }
     }
 
-    void sendToHost(const std::string& host, std::uint16_t port, SharedBytes payload) {
+    void sendToHost(const std::string& host, std::uint16_t port, SharedBytes payload,
+                    const std::shared_ptr<StreamRecord>& stream) {
         std::error_code ec;
         auto address = asio::ip::make_address(host, ec);
-        if (!ec) return enqueue(udp::endpoint(address, port), std::move(payload));
+        if (!ec) return enqueue(udp::endpoint(address, port), std::move(payload), stream);
         const std::string key = HostPort{host, port}.toString();
-        if (auto it = m_resolved.find(key); it != m_resolved.end()) return enqueue(it->second, std::move(payload));
+        if (auto it = m_resolved.find(key); it != m_resolved.end()) return enqueue(it->second, std::move(payload), stream);
         if (auto failed = m_failedResolves.find(key); failed != m_failedResolves.end()) {
             if (std::chrono::steady_clock::now() - failed->second < FailedLookupMemory)
                 return rejectSend(0, payload->size(), "host '" + host + "' was not found a moment ago");
@@ -373,8 +405,9 @@ private:
         if (m_queuedBytes + payload->size() > m_limits.sendBudgetBytes)
             return rejectSend(0, payload->size(), "send budget is full while '" + host + "' is being resolved");
         m_queuedBytes += payload->size();
+        if (stream) stream->addLeg(payload->size()); // the stream waits for the name too
         auto [pending, isNew] = m_pendingResolves.try_emplace(key);
-        pending->second.push_back(std::move(payload));
+        pending->second.push_back({std::move(payload), stream});
         if (!isNew) return;
         lookupHost(m_lookups, host,
                    // weak: the lookup thread may outlive the session, and must not be what destroys it
@@ -384,11 +417,14 @@ private:
                        if (!self || epoch != m_epoch) return;
                        auto waiting = std::move(m_pendingResolves[key]);
                        m_pendingResolves.erase(key);
-                       for (const auto& payload : waiting) m_queuedBytes -= payload->size();
+                       for (const auto& datagram : waiting) m_queuedBytes -= datagram.payload->size();
                        if (lec) {
                            m_failedResolves[key] = std::chrono::steady_clock::now();
                            m_out->emitError(0, lec, "cannot resolve host '" + host + "': " + describeError(lec));
-                           for (const auto& payload : waiting) rejectSend(0, payload->size(), "host '" + host + "' not found");
+                           for (const auto& datagram : waiting) {
+                               rejectSend(0, datagram.payload->size(), "host '" + host + "' not found");
+                               if (datagram.stream) datagram.stream->legEnded("host '" + host + "' not found");
+                           }
                            return;
                        }
                        // Prefer an address of the socket's own family.
@@ -399,30 +435,39 @@ private:
                                break;
                            }
                        m_resolved[key] = udp::endpoint(chosen, port);
-                       for (auto& payload : waiting) enqueue(udp::endpoint(chosen, port), std::move(payload));
+                       for (auto& datagram : waiting)
+                           enqueue(udp::endpoint(chosen, port), std::move(datagram.payload), datagram.stream, false);
                    });
     }
 
-    void enqueue(udp::endpoint destination, SharedBytes payload) {
+    /// Queues one datagram. A streaming send's leg is counted here, unless it already was (`countLeg` false: it
+    /// waited for a name), in which case a refusal ends that leg.
+    void enqueue(udp::endpoint destination, SharedBytes payload, const std::shared_ptr<StreamRecord>& stream = nullptr,
+                 bool countLeg = true) {
         m_out->assertOwnerThread();
         const std::size_t size = payload->size();
+        const auto refuse = [&](std::string reason) {
+            if (stream && !countLeg) stream->legEnded(reason);
+            rejectSend(0, size, std::move(reason));
+        };
         if (destination.address().is_v6() && !m_isV6)
-            return rejectSend(0, size, "cannot send to IPv6 address " + toEndpoint(destination).toString() +
-                                           " from an IPv4 socket (bind to :: or leave the bind address empty)");
+            return refuse("cannot send to IPv6 address " + toEndpoint(destination).toString() +
+                          " from an IPv4 socket (bind to :: or leave the bind address empty)");
         if (destination.address().is_v4() && m_isV6)
             destination = udp::endpoint(asio::ip::make_address_v6(asio::ip::v4_mapped, destination.address().to_v4()),
                                         destination.port());
         const bool v4Path = unmapped(destination.address()).is_v4();
         const std::size_t limit = v4Path ? MaxUdpPayloadV4 : MaxUdpPayloadV6;
         if (size > limit)
-            return rejectSend(0, size, "datagram of " + std::to_string(size) + " bytes is larger than the UDP maximum of " +
-                                           std::to_string(limit) + " bytes");
+            return refuse("datagram of " + std::to_string(size) + " bytes is larger than the UDP maximum of " +
+                          std::to_string(limit) + " bytes");
         if (m_queuedBytes + size > m_limits.sendBudgetBytes)
-            return rejectSend(0, size, "send budget of " + std::to_string(m_limits.sendBudgetBytes) +
-                                           " bytes is full: datagrams are queued faster than the network takes them");
+            return refuse("send budget of " + std::to_string(m_limits.sendBudgetBytes) +
+                          " bytes is full: datagrams are queued faster than the network takes them");
         const ConnectionId id = peerIdFor(destination);
         m_queuedBytes += size;
-        m_queue.push_back({destination, id, std::move(payload)});
+        if (stream && countLeg) stream->addLeg(size);
+        m_queue.push_back({destination, id, std::move(payload), stream});
         sendQueued();
     }
 
@@ -455,13 +500,29 @@ private:
         m_queue.pop_front();
         m_queuedBytes -= sent.payload->size();
         const Endpoint peer = toEndpoint(sent.destination);
+        const std::size_t size = sent.payload->size();
         if (ec) {
             m_out->counters.sendsFailed.fetch_add(1, std::memory_order_relaxed);
-            m_out->emitError(sent.peerId, ec, "sending " + std::to_string(sent.payload->size()) + " bytes to " +
-                                                  peer.toString() + " failed: " + describeError(ec));
+            const std::string message = "sending " + std::to_string(size) + " bytes to " + peer.toString() +
+                                        " failed: " + describeError(ec);
+            m_out->emitError(sent.peerId, ec, message);
+            if (sent.stream) sent.stream->legEnded(message);
         } else {
             m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
+            if (sent.stream) {
+                sent.stream->addSent(size);
+                sent.stream->legEnded(std::nullopt);
+            }
         }
+    }
+
+    /// Streaming sends whose datagram is still queued or waiting for a name end, as failed.
+    void endStreams(const std::string& why) {
+        for (auto& datagram : m_queue)
+            if (datagram.stream) datagram.stream->legEnded(why);
+        for (auto& [key, waiting] : m_pendingResolves)
+            for (auto& datagram : waiting)
+                if (datagram.stream) datagram.stream->legEnded(why);
     }
 
     std::shared_ptr<Impl> shared() { return std::static_pointer_cast<Impl>(shared_from_this()); }
@@ -476,7 +537,7 @@ private:
     std::map<ConnectionId, udp::endpoint> m_peerEndpoints;
     std::map<ConnectionId, std::uint64_t> m_messagesFrom;
     std::map<std::string, udp::endpoint> m_resolved;
-    std::map<std::string, std::vector<SharedBytes>> m_pendingResolves;
+    std::map<std::string, std::vector<UnresolvedDatagram>> m_pendingResolves;
     std::map<std::string, std::chrono::steady_clock::time_point> m_failedResolves;
     std::uint64_t m_epoch = 0;
     ConnectionId m_nextPeerId = 0;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -103,6 +104,29 @@ struct EventNotice {
     std::string text;
 };
 
+/// Identifies a streaming send of a session (Session::sendStream); unique within the session, never 0.
+using StreamId = std::uint64_t;
+
+/// A streaming send moved on: at most every ProgressInterval, and only for sends that take longer than that.
+struct EventStreamProgress {
+    StreamId stream = 0;
+    std::uint64_t sentBytes = 0;                ///< handed to the OS so far, over every destination
+    std::optional<std::uint64_t> totalBytes;    ///< what there is to send, over every destination, when known
+};
+
+enum class StreamOutcome : std::uint8_t { Completed, Failed, Cancelled };
+std::string_view streamOutcomeName(StreamOutcome outcome); ///< "completed", "failed", "cancelled"
+
+/// A streaming send ended: every byte handed to the OS (Completed), or not (the detail says why).
+struct EventStreamEnded {
+    StreamId stream = 0;
+    StreamOutcome outcome = StreamOutcome::Completed;
+    std::uint64_t sentBytes = 0;
+    std::optional<std::uint64_t> totalBytes;
+    std::string source; ///< "file 'big.bin'", "payload"
+    std::string detail; ///< why it failed or stopped ("connection to 127.0.0.1:5000 closed")
+};
+
 /// The event queue was over its budget: these events were counted (counters and capture stay exact) but not queued.
 struct EventDisplayGap {
     std::uint64_t rxBytes = 0;
@@ -115,7 +139,7 @@ struct EventDisplayGap {
 
 using SessionEventBody = std::variant<EventOpened, EventConnecting, EventConnected, EventAccepted, EventData, EventClosed,
                                       EventError, EventSendRejected, EventRefused, EventReconnecting, EventNotice,
-                                      EventDisplayGap>;
+                                      EventStreamProgress, EventStreamEnded, EventDisplayGap>;
 
 struct SessionEvent {
     std::int64_t timeUs = 0; ///< wall clock, microseconds since the Unix epoch

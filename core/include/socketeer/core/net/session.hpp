@@ -16,6 +16,7 @@
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
 #include "socketeer/core/net/auto_reply.hpp"
+#include "socketeer/core/net/byte_source.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/stats/peer_table.hpp"
 
@@ -98,6 +99,13 @@ public:
     void stop();
     /// Queues payload for target. Over the send budget, or without a peer, the send is rejected with an event.
     void send(Bytes payload, SendTarget target = {});
+    /// Sends everything `source` holds to target, in order after earlier streams to the same connection. The worker
+    /// reads the next chunk when the connection's write queue drains, so memory stays a few chunks whatever the size.
+    /// EventStreamProgress (at most every 100 ms) and one EventStreamEnded follow; a target with nobody there is
+    /// also rejected as send() rejects it. Over UDP the whole source is one datagram. Returns the stream's id.
+    StreamId sendStream(std::unique_ptr<ByteSource> source, SendTarget target = {});
+    /// Stops a streaming send after the chunks already queued; it ends as cancelled.
+    void cancelStream(StreamId id);
     /// TCP servers: disconnect one client.
     void kick(ConnectionId id);
     /// TCP clients: send what is queued, then a FIN; go on receiving until the peer closes (like `nc -N`).
@@ -128,6 +136,7 @@ private:
     std::unique_ptr<Worker> m_worker;
     std::shared_ptr<SessionImpl> m_impl;
     bool m_stopped = false;
+    std::atomic<StreamId> m_nextStreamId{1};
 };
 
 } // namespace socketeer::core
