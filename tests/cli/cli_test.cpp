@@ -365,3 +365,38 @@ TEST(Cli, WorksWithSocatAndNetcatAsPeers) {
         EXPECT_EQ(nc.out, "via nc");
     }
 }
+
+TEST(Cli, SendAtFileStreamsItWholeAndInOrderWithoutReadingItIntoMemory) {
+    // 64 MiB: four times the send budget, so it must go out as the connection drains. The server prints every byte.
+    const std::string path = tempFile("stream.bin");
+    std::string content(64u << 20, '\0');
+    for (std::size_t i = 0; i < content.size(); ++i)
+        content[i] = static_cast<char>(((i & 0xFFFF) * 2654435761u >> 11) ^ (i >> 16));
+    std::ofstream(path, std::ios::binary).write(content.data(), static_cast<std::streamsize>(content.size()));
+    Server server(tcpServer({}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(server.port), "--send", "@" + path, "--send",
+                                  "and the end\\n", "--wait", "200"}),
+                             {}, 60s);
+    EXPECT_EQ(client.code, 0) << client.err;
+    EXPECT_EQ(client.err.find("error"), std::string::npos) << client.err;
+    ASSERT_TRUE(server.process.waitForStdout("and the end\n", 30s)) << server.process.stdoutText().size();
+    EXPECT_TRUE(server.process.stdoutText() == content + "and the end\n")
+        << server.process.stdoutText().size() << " bytes arrived of " << content.size() + 12;
+    server.process.signal(SIGINT);
+    EXPECT_EQ(server.process.wait(), 0);
+    std::filesystem::remove(path);
+}
+
+TEST(Cli, SendAtFileThatVanishedIsAnErrorNamingIt) {
+    const std::string path = tempFile("vanishing.bin");
+    std::ofstream(path) << "x";
+    Server server(tcpServer({}));
+    // Checked when the command line is read: a missing file is bad usage before any socket opens.
+    std::filesystem::remove(path);
+    auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(server.port), "--send", "@" + path}));
+    EXPECT_EQ(client.code, 2);
+    EXPECT_NE(client.err.find("--send '@" + path + "': cannot read the file"), std::string::npos) << client.err;
+    server.process.signal(SIGINT);
+    server.process.wait();
+}

@@ -315,6 +315,11 @@ TEST(AppUi, SendsAFileLargerThanTheSendBudgetInPieces) {
         << net.server->traffic().rxBytes;
     ASSERT_TRUE(h.frameUntil([&] { return !net.clients[0]->fileProgress().has_value(); }));
     EXPECT_EQ(net.clients[0]->session()->counters().sendsRejected.load(), 0u);
+    // The end is logged in core's words, with the exact count.
+    bool logged = false;
+    for (const auto& line : net.clients[0]->log().lines())
+        logged = logged || line.text == "sent file '" + path + "' (" + std::to_string(content.size()) + " bytes)";
+    EXPECT_TRUE(logged) << "no 'sent file' line in the connection log";
     // The counter runs ahead of the events that fill the history: wait until the history holds it all.
     const auto receivedSoFar = [&] {
         Bytes bytes;
