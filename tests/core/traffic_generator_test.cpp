@@ -65,7 +65,9 @@ TEST(TrafficGenerator, TcpStreamsOnSeveralConnectionsArriveExactly) {
         sum += bytes;
     }
     EXPECT_EQ(sum, result.bytesSent);
-    EXPECT_NEAR(result.elapsedSeconds, 0.3, 0.25);
+    // It ran for its duration: not shorter, and not far longer (a loaded machine may wake it late).
+    EXPECT_GE(result.elapsedSeconds, 0.29);
+    EXPECT_LT(result.elapsedSeconds, 3.0);
 
     // Every byte the kernel took arrives; discard mode counts it without a single data event.
     ASSERT_TRUE(eventually([&] { return server.counters().traffic.snapshot().rxBytes == result.bytesSent; }, 10s))
