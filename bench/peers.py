@@ -41,6 +41,7 @@ T = {
     "sk_rtt_udp": ["{cli}", "bench", "rtt", HOST, "{port}", "--udp", "--size", "64", "--duration", "{dur}",
                    "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_listen": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0"],
+    "sk_file_send": ["{cli}", "tcp-client", HOST, "{port}", "--send", "@{file}", "--wait", "0", "-q"],
     # -- iperf3 ----------------------------------------------------------------------------
     "iperf3_s": ["iperf3", "-s", "-B", HOST, "-p", "{port}", "-1"],
     "iperf3_tcp": ["iperf3", "-c", HOST, "-p", "{port}", "-t", "{dur}", "-J"],
@@ -52,6 +53,7 @@ T = {
     "socat_src": ["socat", "-u", "-b", "131072", "OPEN:/dev/zero,readbytes={nbytes}", "TCP:%s:{port}" % HOST],
     "socat_fork": ["socat", "TCP-LISTEN:{port},bind=%s,fork,reuseaddr" % HOST, "OPEN:/dev/null"],
     "socat_listen": ["socat", "-d", "-d", "TCP-LISTEN:0,bind=%s" % HOST, "OPEN:/dev/null"],
+    "socat_file_send": ["socat", "-u", "OPEN:{file}", "TCP:%s:{port}" % HOST],
     # -- sockperf --------------------------------------------------------------------------
     "sockperf_sr_tcp": ["sockperf", "sr", "--tcp", "-i", HOST, "-p", "{port}"],
     "sockperf_sr_udp": ["sockperf", "sr", "-i", HOST, "-p", "{port}"],
@@ -169,6 +171,40 @@ def socat_tcp_bulk(nbytes):
 
 def socat_tcp_bulk_cmds(nbytes):
     return [show("socat_sink"), show("socat_src", nbytes=nbytes)]
+
+
+# ===== 1b. A file sent whole ==================================================================
+def file_send(sender_key, path, nbytes):
+    """One file into a fresh socat sink: the rate over the wall time from spawning the sender to the sink's exit
+    (every byte received), and the sender's peak RSS: its VmHWM, read every 2 ms until it exits. (Not ru_maxrss:
+    Linux counts the forking parent's resident set into a child's maximum at exec.)"""
+    server, port = procs.start_on_free_port("socat-sink", lambda p: argv("socat_sink", port=p), "tcp")
+    try:
+        import subprocess
+        t0 = time.perf_counter()
+        sender = subprocess.Popen(argv(sender_key, port=port, file=path), stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        peak = None
+        deadline = time.monotonic() + 120
+        while sender.poll() is None and time.monotonic() < deadline:
+            peak = procs.peak_kib(sender.pid) or peak
+            time.sleep(0.002)  # the sampling interval of the peak, not synchronisation
+        if sender.poll() is None:
+            sender.kill()
+            raise TrialError("the sender did not finish within 120 s")
+        err = ""
+        if server.wait(60) is None:
+            raise TrialError("the sink did not exit after the sender's EOF")
+        wall = time.perf_counter() - t0
+        if sender.returncode != 0 or server.rc != 0:
+            raise TrialError("exit %s/%s: %s" % (sender.returncode, server.rc, err[-400:] + server.tail()))
+    finally:
+        server.stop(signal.SIGTERM, grace=1.0)
+    return {"value": nbytes * 8 / wall, "seconds": wall, "rss_kib": peak}
+
+
+def file_send_cmds(sender_key, shown_path):
+    return [show("socat_sink"), show(sender_key, file=shown_path)]
 
 
 # ===== 2. UDP =================================================================================

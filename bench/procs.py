@@ -319,6 +319,11 @@ def _proc_kib(path, field):
     return None
 
 
+def peak_kib(pid):
+    """VmHWM (the peak resident set so far) of pid in KiB, or None once it has exited."""
+    return _proc_kib("/proc/%d/status" % pid, "VmHWM")
+
+
 def mem_kib(pid):
     """(VmRSS, Pss) of pid in KiB (Pss from smaps_rollup; None if unavailable)."""
     return _proc_kib("/proc/%d/status" % pid, "VmRSS"), _proc_kib("/proc/%d/smaps_rollup" % pid, "Pss")

@@ -150,7 +150,7 @@ void addDiscardOptions(CLI::App* command, RawOptions& raw) {
 void addSendOptions(CLI::App* command, RawOptions& raw) {
     command->add_option("HOST", raw.host, "Host name or address")->required();
     command->add_option("PORT", raw.remotePort, "Port")->required();
-    command->add_option("--send", raw.sends, "Send DATA (repeatable, in order); without it stdin is sent")->take_all();
+    command->add_option("--send", raw.sends, "Send DATA (repeatable, in order; @PATH is streamed from disk); without it stdin is sent")->take_all();
     command->add_option("--repeat", raw.repeat, "Send the --send list N times");
     command->add_option("--interval", raw.intervalMs, "Milliseconds between sends");
     command->add_option("--wait", raw.waitMs, "After the last send, wait for replies until MS of silence "
@@ -333,7 +333,8 @@ std::string versionText() { return std::string(SOCKETEER_VERSION) + " (git " + S
 std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* argv) {
     RawOptions raw;
     CLI::App app{"socketeer-cli: TCP/UDP clients and servers for scripts and CI.\n"
-                 "DATA is text with escapes (\\r \\n \\t \\0 \\\\ \\xHH), hex with --hex, or @PATH for a file's bytes.\n"
+                 "DATA is text with escapes (\\r \\n \\t \\0 \\\\ \\xHH), hex with --hex, or @PATH for a file's bytes\n"
+                 "(--send streams the file as the connection drains, whatever its size).\n"
                  "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count.",
                  "socketeer-cli"};
     app.set_version_flag("--version", "socketeer-cli " + versionText());
