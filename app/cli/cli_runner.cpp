@@ -154,17 +154,18 @@ private:
         m_finished = true;
         for (auto& running : m_sessions) running.session->stop();
         pumpEvents();
-        m_sessions.clear();
-        m_printer.flushStatus(StatusWriter::FinalFlushLimit);
+        m_sessions.clear(); // the printer's StatusWriter writes the last status lines as it goes (bounded wait)
     }
 
-    /// Drains every session's queue and handles what it held, in order.
-    void pumpEvents() {
+    /// Drains every session's queue and handles what it held, in order. Returns how many events there were.
+    std::size_t pumpEvents() {
+        std::size_t handled = 0;
         for (auto& running : m_sessions) {
             running.batch.clear();
-            running.session->events().drain(running.batch);
+            handled += running.session->events().drain(running.batch);
             for (const SessionEvent& event : running.batch) handle(running, event);
         }
+        return handled;
     }
 
     void handle(RunningSession& running, const SessionEvent& event) {
@@ -226,9 +227,10 @@ private:
                 std::lock_guard lock(m_inbox->mutex);
                 seen = m_inbox->generation;
             }
-            pumpEvents(); // what arrives from here on bumps the generation, so it is never slept through
+            const std::size_t handled = pumpEvents(); // what arrives from here on bumps the generation
             if (pred()) return true;
             if (stopRequested()) return false;
+            if (handled > 0) continue; // more may have come while these were printed: look before sleeping
             std::unique_lock lock(m_inbox->mutex);
             const auto changed = [&] { return m_inbox->generation != seen; };
             if (limit == Clock::time_point::max()) {

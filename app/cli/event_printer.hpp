@@ -25,8 +25,6 @@ public:
     void outputLine(const std::string& text);
     /// A line on stderr, whatever the format (fatal errors, usage).
     void errorLine(const std::string& text);
-    /// Waits (at most `limit`) until the status lines queued for stderr are written.
-    void flushStatus(std::chrono::milliseconds limit) { m_status.flush(limit); }
     /// True once stdout could not be written (a closed pipe): the run should end.
     [[nodiscard]] bool outputBroken() const;
 

@@ -33,8 +33,11 @@ struct Options {
     bool demo = false;            ///< start the loopback demo at once
 };
 
+constexpr const char* UsageLine =
+    "usage: socketeer [--workspace FILE] [--demo] [--screenshot FILE.png [--screenshot-after SEC]] [--version] [--help]\n";
+
 int usage(const char* message) {
-    std::fprintf(stderr, "socketeer: %s\nusage: socketeer [--workspace FILE] [--demo] [--screenshot FILE.png [--screenshot-after SEC]] [--version]\n", message);
+    std::fprintf(stderr, "socketeer: %s\n%s", message, UsageLine);
     return 2;
 }
 
@@ -52,6 +55,17 @@ int main(int argc, char** argv) {
         const std::string arg = argv[i];
         if (arg == "--version") {
             std::printf("socketeer %s (git %s)\n", SOCKETEER_VERSION, SOCKETEER_GIT_REVISION);
+            return 0;
+        }
+        if (arg == "--help" || arg == "-h") {
+            std::printf("socketeer: the Socketeer desktop app (TCP/UDP sessions in a window); socketeer-cli is the same "
+                        "engine for scripts.\n%s"
+                        "  --workspace FILE        open the sessions and payloads saved in FILE\n"
+                        "  --demo                  start the loopback demo (an echo server and a client)\n"
+                        "  --screenshot FILE.png   write a PNG of the window after --screenshot-after SEC (default 2), "
+                        "then quit\n"
+                        "  --version               print the version\n",
+                        UsageLine);
             return 0;
         }
         if (arg == "--workspace" && i + 1 < argc) options.workspace = argv[++i];

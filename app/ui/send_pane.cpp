@@ -166,13 +166,6 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     ImGui::SameLine();
     if (ImGui::SmallButton("file...")) ImGui::OpenPopup("##file");
     UiProbe::mark("file");
-    if (const auto progress = session.fileProgress()) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->sent).c_str(), formatByteCount(progress->total).c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("stop")) session.cancelFileSend();
-        UiProbe::mark("file/stop");
-    }
     if (ImGui::BeginPopup("##file")) {
         std::string& path = s_filePaths[session.uiId()];
         ImGui::SetNextItemWidth(360);
@@ -181,8 +174,10 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
         const bool start = ImGui::Button("Send file");
         UiProbe::mark("file/send");
         if (start && target) {
+            // Started: the popup's work is done, and the pane shows the progress. Refused: the popup says why.
             const std::string error = session.sendFile(path, *target);
-            s_fileMessages[session.uiId()] = error.empty() ? "sending..." : error;
+            s_fileMessages[session.uiId()] = error;
+            if (error.empty()) ImGui::CloseCurrentPopup();
         }
         if (!s_fileMessages[session.uiId()].empty()) ImGui::TextUnformatted(s_fileMessages[session.uiId()].c_str());
         ImGui::EndPopup();
@@ -208,6 +203,16 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
         const bool key = i < quick && !ImGui::GetIO().WantTextInput && isFunctionKeyPressed(static_cast<int>(i));
         if ((ImGui::SmallButton(label.c_str()) || key) && target && connected) session.send(payload.bytes, *target);
         ImGui::PopID();
+    }
+    // A file being sent: its own line, so the row's buttons never push it out of sight.
+    if (const auto progress = session.fileProgress()) {
+        const float fraction = progress->total ? static_cast<float>(static_cast<double>(progress->sent) / static_cast<double>(progress->total)) : 0.0f;
+        ImGui::ProgressBar(fraction, ImVec2(12 * ImGui::GetFontSize(), 0), "");
+        ImGui::SameLine();
+        ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->sent).c_str(), formatByteCount(progress->total).c_str());
+        ImGui::SameLine();
+        if (ImGui::SmallButton("stop")) session.cancelFileSend();
+        UiProbe::mark("file/stop");
     }
     ImGui::PopID();
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli_command.hpp"
+#include "hashing_receiver.hpp"
 #include "process.hpp"
 
 using socketeer::test::cli;
@@ -399,4 +400,26 @@ TEST(Cli, SendAtFileThatVanishedIsAnErrorNamingIt) {
     EXPECT_NE(client.err.find("--send '@" + path + "': cannot read the file"), std::string::npos) << client.err;
     server.process.signal(SIGINT);
     server.process.wait();
+}
+
+TEST(Cli, AGibibyteFileSentWithSendAtPathArrivesWithItsSha256) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    constexpr std::uint64_t Size = 256ull << 20; // a quarter under the sanitizers, which look for races and misuse, not volume
+#else
+    constexpr std::uint64_t Size = 1ull << 30;
+#endif
+    const std::string path = tempFile("gib.bin");
+    struct RemoveAtExit {
+        std::string path;
+        ~RemoveAtExit() { std::filesystem::remove(path); }
+    } removeFile{path};
+    const std::string sent = socketeer::test::writePatternFile(path, Size, 11);
+    ASSERT_FALSE(sent.empty());
+    socketeer::test::HashingReceiver receiver;
+    ASSERT_NE(receiver.port(), 0);
+    auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(receiver.port()), "--send", "@" + path,
+                                  "--wait", "0"}),
+                             {}, 120s);
+    EXPECT_EQ(client.code, 0) << client.err;
+    EXPECT_EQ(receiver.digestAfter(Size, 60s), sent) << receiver.received() << " of " << Size << " bytes arrived";
 }

@@ -159,3 +159,17 @@ TEST(EventQueue, AQuietPushWakesTheConsumerOnlyWhenAskedTo) {
     queue.push({0, EventNotice{"loud"}});
     EXPECT_EQ(wakes, 2);
 }
+
+TEST(EventQueue, TheEndOfAStreamingSendIsNeverFolded) {
+    EventQueue queue({1000, 100});
+    for (int i = 0; i < 50; ++i) queue.push(dataEvent(Direction::Tx, 100)); // folding from the 8th on
+    queue.push({0, EventStreamEnded{7, StreamOutcome::Completed, 5000, 5000, "payload", {}}});
+    queue.push(dataEvent(Direction::Tx, 100));
+    std::vector<SessionEvent> out;
+    queue.drain(out);
+    ASSERT_TRUE(std::holds_alternative<EventDisplayGap>(out.back().body));
+    std::size_t ends = 0;
+    for (const auto& event : out)
+        if (const auto* ended = std::get_if<EventStreamEnded>(&event.body)) ends += ended->stream == 7 ? 1 : 0;
+    EXPECT_EQ(ends, 1u) << "the stream's end was folded into the gap";
+}

@@ -1,6 +1,10 @@
 // Workspace files: round trip of every field, and refusal of broken or hostile files with a message naming the place.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "socketeer/core/workspace/workspace.hpp"
 
 using namespace socketeer::core;
@@ -177,4 +181,63 @@ TEST(Workspace, NumbersTooLargeForADoubleAreRefusedNotThrown) {
     // Found by the workspace_loader fuzzer: nlohmann reports this as out_of_range, which used to escape.
     EXPECT_EQ(refusal(R"({"format":"socketeer-workspace","version":1e999})"),
               "invalid JSON: number overflow parsing '1e999'");
+}
+
+namespace {
+
+/// A fresh directory for one test's files, removed with everything in it.
+struct ScratchDirectory {
+    std::filesystem::path path;
+    explicit ScratchDirectory(const std::string& name)
+        : path(std::filesystem::temp_directory_path() / ("socketeer-ws-" + name + "-" + std::to_string(::getpid()))) {
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~ScratchDirectory() { std::filesystem::remove_all(path); }
+    std::size_t entries() const {
+        return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(path), {}));
+    }
+};
+
+} // namespace
+
+TEST(WorkspaceFile, SavesAtomicallyAndLoadsBack) {
+    ScratchDirectory dir("save");
+    const std::string path = (dir.path / "w.json").string();
+    ASSERT_EQ(saveWorkspaceFile(path, sample(), false), "");
+    auto loaded = loadWorkspaceFile(path);
+    ASSERT_TRUE(loaded.ok()) << loaded.error().describe();
+    EXPECT_TRUE(loaded.value().sessions == sample().sessions);
+    EXPECT_EQ(dir.entries(), 1u) << "a temporary file was left behind";
+    EXPECT_NE(saveWorkspaceFile(path, sample(), false).find("already exists"), std::string::npos);
+    EXPECT_EQ(saveWorkspaceFile(path, sample(), true), "");
+    EXPECT_EQ(dir.entries(), 1u);
+}
+
+TEST(WorkspaceFile, AnEmptyPathIsRefusedAndWritesNothing) {
+    ScratchDirectory dir("empty");
+    const auto previous = std::filesystem::current_path();
+    std::filesystem::current_path(dir.path);
+    const std::string result = saveWorkspaceFile("", sample(), true);
+    std::filesystem::current_path(previous);
+    EXPECT_EQ(result, "no file name given for the workspace");
+    EXPECT_EQ(dir.entries(), 0u) << "something (a '.tmp') was written for an empty path";
+}
+
+TEST(WorkspaceFile, AFailedReplaceRemovesItsTemporaryAndLeavesOtherFilesAlone) {
+    ScratchDirectory dir("replace");
+    // The target is a directory: the rename of the finished temporary over it fails.
+    const std::string path = (dir.path / "w.json").string();
+    std::filesystem::create_directory(path);
+    std::filesystem::create_directory(path + "/inside"); // not empty, so nothing may replace it
+    // Someone's own file with the temporary's first name is not touched either.
+    std::ofstream(path + ".tmp") << "mine";
+    const std::string result = saveWorkspaceFile(path, sample(), true);
+    EXPECT_TRUE(result.starts_with("cannot replace workspace '" + path + "': ")) << result;
+    EXPECT_FALSE(std::filesystem::exists(path + ".tmp1")) << "the temporary was left behind";
+    std::ifstream mine(path + ".tmp");
+    std::string text;
+    mine >> text;
+    EXPECT_EQ(text, "mine");
+    EXPECT_EQ(dir.entries(), 2u);
 }

@@ -28,6 +28,18 @@ TEST(AppSmoke, NoDisplayIsOneClearLineAndExitOne) {
                           "headless session)\n");
 }
 
+TEST(AppSmoke, HelpPrintsTheUsageOnItsOwnLinesAndExitsZero) {
+    auto result = runProcess({"/usr/bin/env", "-u", "DISPLAY", "-u", "WAYLAND_DISPLAY", App, "--help"});
+    EXPECT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.err, "");
+    EXPECT_NE(result.out.find("\nusage: socketeer [--workspace FILE]"), std::string::npos) << result.out;
+    EXPECT_NE(result.out.find("  --demo "), std::string::npos) << result.out;
+    const auto bad = runProcess({"/usr/bin/env", "-u", "DISPLAY", App, "--frobnicate"});
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_EQ(bad.err, "socketeer: unknown argument '--frobnicate'\nusage: socketeer [--workspace FILE] [--demo] "
+                       "[--screenshot FILE.png [--screenshot-after SEC]] [--version] [--help]\n");
+}
+
 TEST(AppSmoke, RealWindowShowsLoopbackTrafficInAScreenshot) {
     if (!socketeer::test::haveProgram("xvfb-run")) GTEST_SKIP() << "xvfb-run is not installed (Debian: xvfb xauth)";
     const auto dir = std::filesystem::temp_directory_path() / ("socketeer-smoke-" + std::to_string(::getpid()));

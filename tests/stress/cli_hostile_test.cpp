@@ -5,7 +5,9 @@
 
 #include <asio.hpp>
 
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <regex>
 
 #include "process.hpp"
@@ -127,7 +129,7 @@ TEST(CliHostile, OutOfDescriptorsIsReportedClientsStayServedAndAcceptingResumes)
 
 TEST(CliHostile, StderrNobodyReadsNeverStopsTheEchoAndItsLinesFoldIntoACount) {
     // The parent reads stderr up to the listening line, then ignores it: the pipe fills after a few hundred lines.
-    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0", "--echo"}, "listening on");
+    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0", "--echo"}, Process::Hold{"listening on"});
     const auto port = server.waitForListeningPort();
     ASSERT_NE(port, 0) << server.stderrText();
     asio::io_context io;
@@ -173,4 +175,35 @@ TEST(CliHostile, StderrNobodyReadsNeverStopsTheEchoAndItsLinesFoldIntoACount) {
     EXPECT_EQ(occurrences(server.stderrText(), "status lines not shown"), 1u) << "one gap, one fold line";
     server.signal(SIGTERM);
     EXPECT_EQ(server.wait(), 0);
+}
+
+TEST(CliHostile, StdoutNobodyReadsSlowsTheSenderDownAndLosesNothing) {
+    // The parent does not read stdout at first. What arrives is printed there, and none of it may be dropped: the
+    // server must stop reading from the network (its lossless queue is full) instead.
+    Process server({Cli, "tcp-server", "--bind", "127.0.0.1", "--port", "0"}, Process::Hold{{}, true});
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    // More than the server's event queue (32 MiB), the pipe and both sockets' kernel buffers can hold together.
+    std::string payload(80u << 20, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(((i & 0xFFFF) * 2654435761u >> 13) ^ (i >> 16));
+    asio::io_context io;
+    asio::ip::tcp::socket sender(io);
+    sender.connect({asio::ip::address_v4::loopback(), port});
+    std::atomic<bool> written{false};
+    std::thread writer([&] {
+        std::error_code ec;
+        asio::write(sender, asio::buffer(payload), ec);
+        written = true;
+    });
+    const bool finishedUnread = socketeer::test::eventually([&] { return written.load(); }, 1500ms);
+    EXPECT_FALSE(finishedUnread) << "the server took 80 MiB while its stdout was not read";
+    server.resumeStdout();
+    writer.join();
+    ASSERT_TRUE(socketeer::test::eventually([&] { return server.stdoutText().size() >= payload.size(); }, 60s))
+        << server.stdoutText().size() << " of " << payload.size() << " bytes printed";
+    EXPECT_TRUE(server.stdoutText() == payload) << "the printed bytes differ from what was sent";
+    sender.close();
+    server.signal(SIGTERM);
+    EXPECT_EQ(server.wait(), 0) << server.stderrText();
+    EXPECT_EQ(server.stderrText().find("not shown"), std::string::npos) << server.stderrText();
 }

@@ -11,9 +11,9 @@
 
 namespace socketeer::test {
 
-Process::Process(std::vector<std::string> args) : Process(std::move(args), std::string()) {}
+Process::Process(std::vector<std::string> args) : Process(std::move(args), Hold{}) {}
 
-Process::Process(std::vector<std::string> args, std::string stopReadingStderrAfter) {
+Process::Process(std::vector<std::string> args, Hold hold) {
     int in[2], out[2], err[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) return;
     std::vector<char*> argv;
@@ -31,9 +31,10 @@ Process::Process(std::vector<std::string> args, std::string stopReadingStderrAft
     ::close(out[1]);
     ::close(err[1]);
     m_stdin = in[1];
-    m_stdoutReader = std::thread([this, fd = out[0]] { readInto(fd, m_stdout); });
+    if (hold.stdoutFromStart) m_heldStdoutFd = out[0];
+    else m_stdoutReader = std::thread([this, fd = out[0]] { readInto(fd, m_stdout); });
     m_stderrFd = err[0];
-    m_stderrReader = std::thread([this, fd = err[0], stop = std::move(stopReadingStderrAfter)] { readInto(fd, m_stderr, stop); });
+    m_stderrReader = std::thread([this, fd = err[0], stop = std::move(hold.stderrAfter)] { readInto(fd, m_stderr, stop); });
 }
 
 void Process::resumeStderr() {
@@ -46,13 +47,20 @@ void Process::resumeStderr() {
     m_stderrReader = std::thread([this, fd = m_stderrFd] { readInto(fd, m_stderr); });
 }
 
+void Process::resumeStdout() {
+    if (m_heldStdoutFd < 0) return;
+    m_stdoutReader = std::thread([this, fd = m_heldStdoutFd] { readInto(fd, m_stdout); });
+    m_heldStdoutFd = -1;
+}
+
 Process::~Process() {
     if (m_pid > 0 && !m_exitCode) {
         ::kill(m_pid, SIGKILL);
         wait(std::chrono::seconds(5));
     }
     closeStdin();
-    resumeStderr(); // a held stderr is read to its end, and closed
+    resumeStderr(); // a held stream is read to its end, and closed
+    resumeStdout();
     if (m_stdoutReader.joinable()) m_stdoutReader.join();
     if (m_stderrReader.joinable()) m_stderrReader.join();
 }

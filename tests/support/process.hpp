@@ -16,10 +16,15 @@ class Process {
 public:
     /// Starts args[0] (a path) with the arguments; stdin, stdout and stderr are pipes.
     explicit Process(std::vector<std::string> args);
-    /// The same, but stderr is read only until it contains `stopReadingStderrAfter` (e.g. the listening line); then
-    /// nobody reads it, as a parent that ignores it, until resumeStderr().
-    Process(std::vector<std::string> args, std::string stopReadingStderrAfter);
+    /// A parent that stops reading: stderr is read only up to the end of the line holding `stderrAfter` (e.g. the
+    /// listening line), stdout not at all, until resumeStderr() / resumeStdout().
+    struct Hold {
+        std::string stderrAfter;
+        bool stdoutFromStart = false;
+    };
+    Process(std::vector<std::string> args, Hold hold);
     void resumeStderr();
+    void resumeStdout();
     ~Process(); // kills the process if it still runs
     Process(const Process&) = delete;
     Process& operator=(const Process&) = delete;
@@ -54,6 +59,7 @@ private:
     std::thread m_stdoutReader;
     std::thread m_stderrReader;
     int m_stderrFd = -1;
+    int m_heldStdoutFd = -1; // not read until resumeStdout()
     bool m_stderrHeld = false; // its reader stopped at the needle (guarded by m_mutex)
     std::optional<int> m_exitCode;
 };

@@ -6,6 +6,7 @@
 #include <optional>
 #include <unistd.h>
 
+#include "hashing_receiver.hpp"
 #include "ui_harness.hpp"
 
 using namespace socketeer;
@@ -339,4 +340,59 @@ TEST(AppUi, SendsAFileLargerThanTheSendBudgetInPieces) {
     const Bytes received = receivedSoFar();
     EXPECT_TRUE(received == content) << "received " << received.size() << " bytes";
     std::filesystem::remove(path);
+}
+
+TEST(AppUi, AGibibyteFileSentFromThePanelArrivesWithItsSha256AndShowsProgress) {
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+    constexpr std::uint64_t Size = 256ull << 20; // a quarter under the sanitizers, which look for races and misuse, not volume
+#else
+    constexpr std::uint64_t Size = 1ull << 30;
+#endif
+    const std::string path = (std::filesystem::temp_directory_path() / ("socketeer-ui-gib-" + std::to_string(::getpid()))).string();
+    struct RemoveAtExit {
+        std::string path;
+        ~RemoveAtExit() { std::filesystem::remove(path); }
+    } removeFile{path};
+    const std::string sent = test::writePatternFile(path, Size, 7);
+    ASSERT_FALSE(sent.empty()) << "cannot write " << path;
+    test::HashingReceiver receiver; // a lossless core server: the app's own history would evict most of a GiB
+    ASSERT_NE(receiver.port(), 0);
+
+    UiHarness h;
+    SessionSpec spec;
+    spec.kind = SessionKind::TcpClient;
+    spec.name = "sender";
+    spec.tcpClient.host = "127.0.0.1";
+    spec.tcpClient.port = receiver.port();
+    app::SessionModel& client = h.model.addSession(spec);
+    client.open();
+    ASSERT_TRUE(h.frameUntil([&] { return client.state() == SessionState::Open; }));
+    h.model.selected = client.uiId();
+    h.frame();
+    ASSERT_TRUE(h.click("file"));
+    ASSERT_TRUE(h.click("file/path"));
+    h.type(path);
+    ASSERT_TRUE(h.click("file/send"));
+    // The panel shows how far it got while it goes; the model never holds more than the stream's chunks.
+    std::uint64_t shownProgress = 0;
+    bool shownInPanel = false;
+    std::string lastText;
+    ASSERT_TRUE(h.frameUntil([&] {
+        if (const auto progress = client.fileProgress()) {
+            shownProgress = std::max(shownProgress, progress->sent);
+            EXPECT_EQ(progress->total, Size);
+            if (!shownInPanel) {
+                lastText = h.frameText();
+                shownInPanel = lastText.find("file: ") != std::string::npos;
+            }
+        }
+        return !client.fileProgress().has_value();
+    }, std::chrono::seconds(120)));
+    EXPECT_TRUE(shownInPanel) << "no progress line in the send pane; it showed:\n" << lastText;
+    EXPECT_GT(shownProgress, 0u) << "no progress reached the model";
+    EXPECT_EQ(receiver.digestAfter(Size, std::chrono::seconds(60)), sent);
+    bool logged = false;
+    for (const auto& line : client.log().lines())
+        logged = logged || line.text == "sent file '" + path + "' (" + std::to_string(Size) + " bytes)";
+    EXPECT_TRUE(logged);
 }

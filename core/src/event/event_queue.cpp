@@ -55,9 +55,11 @@ bool EventQueue::enqueue(SessionEvent&& event) {
     // exceeds the budget by at most the read that crossed it.
     const auto* data = std::get_if<EventData>(&event.body);
     const bool received = lossless && data && data->direction == Direction::Rx;
+    // The end of a streaming send is never folded, under either policy: a front end waits for it (one per stream).
+    const bool streamEnd = std::holds_alternative<EventStreamEnded>(event.body);
     // Once folding starts it goes on until the consumer drains, so the display shows one gap, not a patchwork.
     // One slot and one overhead stay in reserve for the gap event itself.
-    const bool fits = received || (m_gap.empty() && m_events.size() + 2 <= eventLimit &&
+    const bool fits = received || streamEnd || (m_gap.empty() && m_events.size() + 2 <= eventLimit &&
                                    m_bytes + size + PerEventOverhead <= byteLimit);
     if (fits) {
         m_events.push_back(std::move(event));

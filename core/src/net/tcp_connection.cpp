@@ -101,7 +101,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
         }
         if (!m_closeWhenFlushed) m_closeWhenFlushed = CloseReason::PeerClosed;
         // Answer what the peer sent before its FIN (a half-closed peer still reads), then close.
-        if (m_queue.empty()) finishGracefully();
+        if (flushed()) finishGracefully();
         else if (!m_lingerTimer) armFlushDeadline();
         return;
     }
@@ -160,7 +160,7 @@ void TcpConnection::pumpStreams() {
         StreamLeg& leg = *m_streams.front();
         if (leg.finished()) {
             auto done = std::move(m_streams.front());
-            m_streams.pop_front();
+            m_streams.erase(m_streams.begin());
             done->end();
             continue;
         }
@@ -262,6 +262,7 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
     }
     if (m_closed) return false;
     if (!m_queue.empty()) return true;
+    if (!m_streams.empty()) return false; // more is coming: a stream's next chunks (pulled now or posted)
     if (m_closeWhenFlushed) finishGracefully();
     else if (m_halfCloseWhenFlushed) shutdownSend();
     return false;
@@ -270,7 +271,7 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
 void TcpConnection::closeAfterWrites(CloseReason reason) {
     if (m_closed || m_closeWhenFlushed) return;
     m_closeWhenFlushed = reason;
-    if (m_queue.empty()) finishGracefully();
+    if (flushed()) finishGracefully();
     else armFlushDeadline();
 }
 
@@ -286,7 +287,7 @@ void TcpConnection::armFlushDeadline() {
 void TcpConnection::halfClose() {
     if (m_closed || m_closeWhenFlushed || m_halfCloseWhenFlushed) return;
     m_halfCloseWhenFlushed = true;
-    if (m_queue.empty()) shutdownSend();
+    if (flushed()) shutdownSend();
 }
 
 void TcpConnection::shutdownSend() {

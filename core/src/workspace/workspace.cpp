@@ -3,13 +3,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
 
 #include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/file_output.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -469,18 +472,37 @@ Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimi
 }
 
 std::string saveWorkspaceFile(const std::string& path, const Workspace& workspace, bool overwrite) {
+    if (path.empty()) return "no file name given for the workspace";
+    const std::filesystem::path target(std::u8string(path.begin(), path.end()));
     std::error_code ec;
-    if (!overwrite && std::filesystem::exists(path, ec)) return "workspace '" + path + "' already exists (choose another name or allow replacing it)";
-    const std::string temporary = path + ".tmp";
-    {
-        std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-        if (!out) return "cannot write workspace '" + temporary + "'";
-        out << serializeWorkspace(workspace);
-        out.flush();
-        if (!out) return "writing workspace '" + temporary + "' failed";
+    if (!overwrite && std::filesystem::exists(target, ec))
+        return "workspace '" + path + "' already exists (choose another name or allow replacing it)";
+    // The text goes to a temporary next to the target, created exclusively (so never someone else's file), and
+    // replaces the target only once complete; the temporary is removed on every way out.
+    std::string temporary;
+    std::FILE* file = nullptr;
+    for (int attempt = 0; attempt < 100 && !file; ++attempt) {
+        temporary = path + ".tmp" + (attempt ? std::to_string(attempt) : std::string());
+        file = openForWriting(temporary, false);
+        if (!file && errno != EEXIST) return "cannot write workspace '" + temporary + "': " + std::strerror(errno);
     }
-    std::filesystem::rename(temporary, path, ec);
-    if (ec) return "cannot replace workspace '" + path + "': " + ec.message();
+    if (!file) return "cannot write workspace '" + path + "': no free name for its temporary file";
+    const std::filesystem::path temporaryPath(std::u8string(temporary.begin(), temporary.end()));
+    const std::string text = serializeWorkspace(workspace);
+    const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+    const int writeErrno = errno;
+    const bool closed = std::fclose(file) == 0;
+    if (!written || !closed) {
+        const std::string reason = std::strerror(written ? errno : writeErrno);
+        std::filesystem::remove(temporaryPath, ec);
+        return "writing workspace '" + path + "' failed: " + reason;
+    }
+    std::filesystem::rename(temporaryPath, target, ec);
+    if (ec) {
+        const std::string reason = ec.message();
+        std::filesystem::remove(temporaryPath, ec);
+        return "cannot replace workspace '" + path + "': " + reason;
+    }
     return {};
 }
 

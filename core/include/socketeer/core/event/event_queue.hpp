@@ -24,7 +24,8 @@ enum class QueueOverflow : std::uint8_t {
     PauseSources,
 };
 
-/// Bounds for one queue, and what happens past them.
+/// Bounds for one queue, and what happens past them. Whatever the policy, an EventStreamEnded is always queued: a
+/// front end waits for it, and there is one per streaming send.
 struct EventQueueLimits {
     std::size_t byteBudget = 32u << 20; ///< payload bytes plus a fixed per-event overhead
     std::size_t maxEvents = 200'000;
