@@ -108,7 +108,9 @@ SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEnc
     std::error_code ec;
     if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
         throw UsageError{"--send '@" + path + "': not a regular file"};
-    if (!std::ifstream(path, std::ios::binary)) throw UsageError{"--send '@" + path + "': cannot read the file"};
+    // Opened the way it will be sent (UTF-8 names on Windows too), and closed again.
+    if (std::holds_alternative<std::string>(core::openFileSource(path)))
+        throw UsageError{"--send '@" + path + "': cannot read the file"};
     return {nullptr, path};
 }
 

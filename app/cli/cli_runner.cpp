@@ -201,13 +201,18 @@ private:
     /// Streaming sends: what their events mean for the run, and which of them are worth saying. Every --send is one,
     /// so a plain end says nothing; a failure is said unless its rejection already was.
     bool shouldPrint(const SessionEvent& event) {
-        if (std::holds_alternative<EventSendRejected>(event.body)) m_rejectionSaid = true;
+        // A rejection is printed unless --quiet hides it (only jsonl shows it then).
+        if (std::holds_alternative<EventSendRejected>(event.body))
+            m_rejectionSaid = !m_options.quiet || m_options.format == OutputFormat::Jsonl;
         if (const auto* progress = std::get_if<EventStreamProgress>(&event.body)) m_progressShown.insert(progress->stream);
         const auto* ended = std::get_if<EventStreamEnded>(&event.body);
         if (!ended) return true;
         m_streamsInFlight.erase(ended->stream);
         const bool rejected = std::exchange(m_rejectionSaid, false);
-        if (ended->outcome == StreamOutcome::Failed) return !rejected;
+        if (ended->outcome == StreamOutcome::Failed) {
+            m_networkError = true; // what the command line asked to send did not all go out
+            return !rejected;
+        }
         return m_progressShown.erase(ended->stream) > 0; // closes its progress line
     }
 

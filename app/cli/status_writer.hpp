@@ -21,7 +21,8 @@ public:
     StatusWriter(const StatusWriter&) = delete;
     StatusWriter& operator=(const StatusWriter&) = delete;
 
-    /// Queues whole lines (text ending in '\n'). Never blocks on the stream.
+    /// Queues text: whole lines, or a progress line that rewrites itself ("\r…", on a terminal only); both count
+    /// against the budget. Never blocks on the stream.
     void write(std::string lines);
     /// Waits until everything queued has been written, at most `limit`; true if it was.
     bool flush(std::chrono::milliseconds limit);

@@ -24,7 +24,10 @@ SessionModel::~SessionModel() = default;
 
 void SessionModel::open() {
     if (!m_session || !m_openedWith.sameSession(m_spec)) {
-        if (m_session) drain(); // keep what the old session said
+        if (m_session) {
+            m_session->stop(); // its last events (closes, a file send's end) are in its queue now
+            drain();           // keep what the old session said
+        }
         m_session = makeSession(m_spec);
         m_session->events().setWakeCallback(m_wake);
         m_openedWith = m_spec;

@@ -233,7 +233,8 @@ TEST(SendStream, OverUdpTheSourceIsOneDatagramAndTooLargeIsRefused) {
     const StreamId bad = sender.sendStream(tooLarge.source());
     ASSERT_TRUE(ended(log, bad, 5s));
     EXPECT_EQ(endOf(log, bad)->outcome, StreamOutcome::Failed);
-    EXPECT_EQ(endOf(log, bad)->detail, "datagram of 100000 bytes is larger than the UDP maximum of 65507 bytes");
+    EXPECT_EQ(endOf(log, bad)->detail, "datagram of 100000 bytes is larger than the UDP maximum of 65507 bytes")
+        << "(an IPv4 socket)";
 }
 
 TEST(SendStream, AFileThatCannotBeReadIsRefusedAtOnce) {
@@ -246,4 +247,22 @@ TEST(SendStream, AFileThatCannotBeReadIsRefusedAtOnce) {
     auto directory = openFileSource(std::filesystem::temp_directory_path().string());
     ASSERT_TRUE(std::holds_alternative<std::string>(directory));
     EXPECT_EQ(std::get<std::string>(directory), "'" + std::filesystem::temp_directory_path().string() + "' is not a regular file");
+}
+
+TEST(SendStream, AHalfCloseAskedWhileStreamingSendsItsFinAfterTheLastByte) {
+    Receiver receiver;
+    TcpClient client(clientTo(receiver.port));
+    EventLog log(client);
+    client.open();
+    ASSERT_TRUE(log.waitForEvent<EventConnected>());
+    const TempFile file(6u << 20, "half-close");
+    const StreamId id = client.sendStream(file.source());
+    client.halfClose(); // asked at once: it must wait for the stream, then send the FIN
+    ASSERT_TRUE(ended(log, id));
+    EXPECT_EQ(endOf(log, id)->outcome, StreamOutcome::Completed);
+    ASSERT_TRUE(receiver.waitForBytes(file.content.size()));
+    // The server sees the FIN (and closes too): the client's connection ends as closed by the peer.
+    ASSERT_TRUE(log.waitFor([](const test::Events& events) { return EventLog::countOf<EventClosed>(events) > 0; }, 10s))
+        << "the FIN never went out after the stream";
+    EXPECT_TRUE(receiver.bytes() == file.content);
 }

@@ -72,7 +72,7 @@ TEST(HostilePeers, StormOfTenThousandConnectionsWhileAnotherClientIsServed) {
             if (p.peer.port == lastPort) return true;
         return false;
     }, 60s)) << "the server stopped accepting";
-    // The peer table is filled a moment before the accepted event reaches the observer: wait for the event too.
+    // The peer table is filled a moment before the accepted event reaches the tally: wait for the event too.
     ASSERT_TRUE(test::eventually([&] { return tally.accepted() == server.counters().connectionsOpened.load(); }));
     const std::size_t accepted = tally.accepted() - 2; // without the steady client and the fence
     EXPECT_GE(accepted, Storm - resets) << "connections that were not reset must all be accepted";

@@ -1,4 +1,4 @@
-// Helpers shared by the stress tests: a thread-safe tally of what a session's observer saw, and blocking peers.
+// Helpers shared by the stress tests: a thread-safe tally of every event a session emits, and blocking peers.
 #pragma once
 
 #include <algorithm>

@@ -64,6 +64,7 @@ public:
     [[nodiscard]] std::optional<std::uint64_t> size() const override { return m_bytes->size(); }
     [[nodiscard]] std::string name() const override { return "payload"; }
     std::unique_ptr<ByteSource> reopen(std::string&) const override { return std::make_unique<MemorySource>(m_bytes); }
+    [[nodiscard]] SharedBytes whole() const override { return m_bytes; }
 
 private:
     SharedBytes m_bytes;

@@ -39,9 +39,11 @@ void StreamRecord::finish() {
     if (m_ended) return;
     m_ended = true;
     if (m_legs == 0 && !m_failure) m_failure = "there was nowhere to send it";
-    const StreamOutcome outcome = m_failure     ? StreamOutcome::Failed
-                                  : m_cancelled ? StreamOutcome::Cancelled
-                                                : StreamOutcome::Completed;
+    // A cancel that came after the last byte went out changed nothing: the send completed.
+    const bool allSent = m_total && m_sent == *m_total;
+    const StreamOutcome outcome = m_failure                  ? StreamOutcome::Failed
+                                  : m_cancelled && !allSent ? StreamOutcome::Cancelled
+                                                             : StreamOutcome::Completed;
     m_out->emit(EventStreamEnded{m_id, outcome, m_sent, m_total, m_source, m_failure.value_or(std::string())});
 }
 
@@ -66,6 +68,7 @@ SharedBytes StreamLeg::nextChunk() {
     }
     chunk->resize(*n);
     m_inFlight += *n;
+    m_started = true;
     return chunk;
 }
 

@@ -65,6 +65,7 @@ public:
     /// Chunks handed out and not yet written.
     void chunkWritten(std::size_t bytes);
     [[nodiscard]] bool finished() const { return m_sourceDone && m_inFlight == 0; }
+    [[nodiscard]] bool started() const { return m_started; }
     /// Ends this leg: `failure` if the connection went away first, else what the source said.
     void end(std::optional<std::string> failure = std::nullopt);
     [[nodiscard]] StreamRecord& record() { return *m_record; }
@@ -75,6 +76,7 @@ private:
     const std::size_t m_chunkBytes;
     std::size_t m_inFlight = 0;
     bool m_sourceDone = false;
+    bool m_started = false; // a chunk was read
     bool m_ended = false;
     std::optional<std::string> m_failure;
 };

@@ -95,6 +95,8 @@ void Session::send(Bytes payload, SendTarget target) {
 }
 
 StreamId Session::sendStream(std::unique_ptr<ByteSource> source, SendTarget target) {
+    if (m_stopped) return 0; // the worker is gone: nothing would ever end this stream
+    if (!source) source = memorySource(nullptr);
     const StreamId id = m_nextStreamId.fetch_add(1);
     // The handler must be copyable; the shared_ptr carries the move-only source across.
     auto carried = std::make_shared<std::unique_ptr<ByteSource>>(std::move(source));

@@ -49,7 +49,10 @@ void SessionImpl::startStream(StreamId id, std::unique_ptr<ByteSource> source, c
 void SessionImpl::cancelStream(StreamId id) {
     auto it = m_streams.find(id);
     if (it == m_streams.end()) return;
-    if (auto record = it->second.lock()) record->cancel();
+    if (auto record = it->second.lock()) {
+        record->cancel();
+        onStreamCancelled();
+    }
 }
 
 void SessionImpl::startRepeat(RepeatSpec spec) {

@@ -36,6 +36,8 @@ public:
     /// a leg of its own, and ends the record as failed when there is none (with the same rejection as send()).
     void startStream(StreamId id, std::unique_ptr<ByteSource> source, const SendTarget& target);
     void cancelStream(StreamId id);
+    /// A stream was cancelled: connections end its legs that wait behind others (TCP kinds).
+    virtual void onStreamCancelled() {}
     virtual void halfClose();
 
     /// A lossless event queue (QueueOverflow::PauseSources) was drained after it went over its budget: readers that

@@ -3,17 +3,17 @@
 
 #include <atomic>
 #include <cassert>
-#include <thread>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <thread>
 
-#include "socketeer/core/stats/sequence_tracker.hpp"
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/stats/peer_table.hpp"
+#include "socketeer/core/stats/sequence_tracker.hpp"
 
 namespace socketeer::core {
 

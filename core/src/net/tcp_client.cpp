@@ -97,6 +97,10 @@ public:
         if (!connection.isCongested()) connection.resumeReading();
     }
 
+    void onStreamCancelled() override {
+        if (auto connection = m_connection) connection->dropCancelledStreams();
+    }
+
     void onEventQueueRoom() override {
         if (auto connection = m_connection) connection->resumeAfterQueueRoom();
     }

@@ -131,14 +131,14 @@ bool TcpConnection::send(SharedBytes payload) {
         return false;
     }
     if (size == 0) return true;
-    return enqueue(std::move(payload), nullptr);
+    enqueue(std::move(payload), nullptr);
+    return true;
 }
 
-bool TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg) {
+void TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg) {
     m_queuedBytes += payload->size();
     m_queue.push_back({std::move(payload), leg});
     writeQueued();
-    return true;
 }
 
 void TcpConnection::attachStream(std::unique_ptr<StreamLeg> leg) {
@@ -181,6 +181,21 @@ void TcpConnection::pumpStreams() {
         else if (!leg.finished()) break; // the source ended; its last chunks are still being written
     }
     m_pumping = false;
+    closeIfFlushed(); // the last leg may have ended here rather than after a write (a close or FIN was waiting)
+}
+
+void TcpConnection::dropCancelledStreams() {
+    // Legs waiting behind the one being sent end at once when cancelled; the front one ends after its queued chunks.
+    for (std::size_t i = 1; i < m_streams.size();) {
+        if (m_streams[i]->record().cancelled() && !m_streams[i]->started()) {
+            auto leg = std::move(m_streams[i]);
+            m_streams.erase(m_streams.begin() + static_cast<std::ptrdiff_t>(i));
+            leg->end();
+        } else {
+            ++i;
+        }
+    }
+    pumpStreams();
 }
 
 void TcpConnection::writeQueued() {
@@ -256,16 +271,23 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
         m_out->emitData(Direction::Tx, m_id, m_peer, std::move(written.bytes));
         if (written.leg) written.leg->chunkWritten(size);
     }
+    // A close waiting for the data measures the peer's silence, not the whole transfer: data went out, so it restarts.
+    if (count != 0 && m_closeWhenFlushed && !m_sendShutdown && m_lingerTimer) armFlushDeadline();
     if (!m_streams.empty()) pumpStreams();
     if (m_queuedBytes < m_sendBudget / 4) {
         if (auto owner = m_owner.lock()) owner->onConnectionDrained(*this);
     }
     if (m_closed) return false;
     if (!m_queue.empty()) return true;
-    if (!m_streams.empty()) return false; // more is coming: a stream's next chunks (pulled now or posted)
+    closeIfFlushed();
+    return false;
+}
+
+void TcpConnection::closeIfFlushed() {
+    // A stream's next chunks may still come (pulled now or posted): not flushed until its last leg ended.
+    if (m_closed || m_inFlightCount != 0 || !flushed()) return;
     if (m_closeWhenFlushed) finishGracefully();
     else if (m_halfCloseWhenFlushed) shutdownSend();
-    return false;
 }
 
 void TcpConnection::closeAfterWrites(CloseReason reason) {
@@ -299,6 +321,7 @@ void TcpConnection::shutdownSend() {
 }
 
 void TcpConnection::finishGracefully() {
+    if (m_sendShutdown && m_lingerTimer) return; // already under way (our FIN is out, the linger timer runs)
     const CloseReason reason = m_closeWhenFlushed.value_or(CloseReason::Local);
     if (m_peerFinished) {
         finish(reason, {}, {});
@@ -355,7 +378,6 @@ void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::s
     m_queuedBytes = 0;
     // Streaming sends to this connection end here, counted as far as they got.
     auto streams = std::move(m_streams);
-    m_streams.clear();
     for (auto& leg : streams) leg->end("the connection to " + m_peer.toString() + " closed");
     if (detail.empty()) {
         switch (reason) {

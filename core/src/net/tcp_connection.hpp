@@ -43,6 +43,8 @@ public:
     /// Sends a streaming send's share after whatever streams are already attached: its chunks are read as the write
     /// queue drains (at most streamWindow() bytes of them queued). A closing connection ends the leg as failed.
     void attachStream(std::unique_ptr<StreamLeg> leg);
+    /// A streaming send was cancelled: its legs that have not started end now.
+    void dropCancelledStreams();
     /// Chunk size and window of streaming sends: a few chunks in flight keep the socket busy while memory stays small.
     [[nodiscard]] std::size_t streamChunkBytes() const { return std::min<std::size_t>(StreamChunkBytes, m_sendBudget / 4); }
     [[nodiscard]] std::size_t streamWindow() const { return std::min<std::size_t>(StreamWindowBytes, m_sendBudget / 2); }
@@ -91,7 +93,9 @@ private:
     void shutdownSend();
     void armFlushDeadline();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
-    bool enqueue(SharedBytes payload, StreamLeg* leg);
+    void enqueue(SharedBytes payload, StreamLeg* leg);
+    /// Goes on with a close or half-close that waited for the data, once nothing is left to send.
+    void closeIfFlushed();
     /// Nothing queued and no stream still to be read: a close or half-close that waits for the data may go on.
     [[nodiscard]] bool flushed() const { return m_queue.empty() && m_streams.empty(); }
     /// Tops the write queue up from the front stream leg; ends legs that are done.

@@ -178,6 +178,11 @@ public:
 
     void onConnectionDrained(TcpConnection&) override { resumePaused(); }
 
+    void onStreamCancelled() override {
+        auto connections = m_connections;
+        for (auto& [id, connection] : connections) connection->dropCancelledStreams();
+    }
+
     void onEventQueueRoom() override {
         auto connections = m_connections; // a resumed read may close a connection, which leaves the registry
         for (auto& [id, connection] : connections) connection->resumeAfterQueueRoom();

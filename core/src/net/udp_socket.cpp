@@ -142,7 +142,10 @@ public:
     /// A streaming send over UDP is one datagram: the whole source, which must fit.
     void streamTo(const std::shared_ptr<StreamRecord>& record, std::unique_ptr<ByteSource> source,
                   const SendTarget& target) override {
-        auto datagram = std::make_shared<Bytes>(MaxUdpPayloadV6 + 1);
+        if (SharedBytes bytes = source->whole()) return sendTo(target, std::move(bytes), record);
+        // Read one byte more than a datagram can hold, to tell "too large" from "exactly the maximum".
+        const std::size_t room = static_cast<std::size_t>(std::min<std::uint64_t>(source->size().value_or(MaxUdpPayloadV6), MaxUdpPayloadV6)) + 1;
+        auto datagram = std::make_shared<Bytes>(room);
         std::size_t size = 0;
         std::string error;
         for (;;) {
@@ -154,7 +157,7 @@ public:
             const auto total = source->size().value_or(size);
             return rejectSend(0, static_cast<std::size_t>(total),
                               "datagram of " + std::to_string(total) + " bytes is larger than the UDP maximum of " +
-                                  std::to_string(MaxUdpPayloadV4) + " bytes");
+                                  std::to_string(m_isV6 ? MaxUdpPayloadV6 : MaxUdpPayloadV4) + " bytes");
         }
         datagram->resize(size);
         sendTo(target, std::move(datagram), record);

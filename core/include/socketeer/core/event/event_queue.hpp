@@ -48,8 +48,9 @@ public:
     void setRoomCallback(std::function<void()> room);
 
     void push(SessionEvent event);
-    /// Queues like push() but leaves the consumer asleep until wakeConsumer(): a worker that reports a read and then
-    /// answers it wakes the front end once the answer has left, not in between.
+    /// Queues like push() but calls the wake callback only at wakeConsumer(): a worker that reports a read and then
+    /// answers it wakes the front end once the answer has left, not in between. (waitUntilNotEmpty() returns at
+    /// once either way.)
     void pushQuietly(SessionEvent event);
     /// Wakes the consumer if a quiet push is waiting for it.
     void wakeConsumer();

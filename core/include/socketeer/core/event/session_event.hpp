@@ -124,7 +124,7 @@ struct EventStreamEnded {
     std::uint64_t sentBytes = 0;
     std::optional<std::uint64_t> totalBytes;
     std::string source; ///< "file 'big.bin'", "payload"
-    std::string detail; ///< why it failed or stopped ("connection to 127.0.0.1:5000 closed")
+    std::string detail; ///< why it failed ("the connection to 127.0.0.1:5000 closed")
 };
 
 /// The event queue was over its budget: these events were counted (counters and capture stay exact) but not queued.

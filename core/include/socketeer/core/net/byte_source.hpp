@@ -26,6 +26,8 @@ public:
     /// The same bytes again from the start, for another destination (a server's send to all clients); nullptr and
     /// a reason in `error` if that is not possible.
     virtual std::unique_ptr<ByteSource> reopen(std::string& error) const = 0;
+    /// All the bytes at once when they are already in memory (a payload), else nullptr: a datagram needs no copy.
+    [[nodiscard]] virtual SharedBytes whole() const { return nullptr; }
 };
 
 /// Opens a file (UTF-8 path) for streaming. The refusal comes at once, on the caller's thread: "cannot read

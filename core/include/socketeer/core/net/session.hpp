@@ -102,7 +102,8 @@ public:
     /// Sends everything `source` holds to target, in order after earlier streams to the same connection. The worker
     /// reads the next chunk when the connection's write queue drains, so memory stays a few chunks whatever the size.
     /// EventStreamProgress (at most every 100 ms) and one EventStreamEnded follow; a target with nobody there is
-    /// also rejected as send() rejects it. Over UDP the whole source is one datagram. Returns the stream's id.
+    /// also rejected as send() rejects it. Over UDP the whole source is one datagram. Returns the stream's id (0, and
+    /// nothing is sent, once the session was stopped).
     StreamId sendStream(std::unique_ptr<ByteSource> source, SendTarget target = {});
     /// Stops a streaming send after the chunks already queued; it ends as cancelled.
     void cancelStream(StreamId id);
