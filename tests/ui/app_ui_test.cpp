@@ -344,7 +344,7 @@ TEST(AppUi, SendsAFileLargerThanTheSendBudgetInPieces) {
 
 TEST(AppUi, AGibibyteFileSentFromThePanelArrivesWithItsSha256AndShowsProgress) {
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
-    constexpr std::uint64_t Size = 256ull << 20; // a quarter under the sanitizers, which look for races and misuse, not volume
+    constexpr std::uint64_t Size = 64ull << 20; // less under the sanitizers, which look for races and misuse, not volume
 #else
     constexpr std::uint64_t Size = 1ull << 30;
 #endif
