@@ -152,7 +152,9 @@ std::string Process::stderrText() {
 
 std::uint16_t Process::waitForListeningPort(std::chrono::milliseconds timeout) {
     // The status line on stderr, or the jsonl event on stdout (keys are sorted: event, local, peer).
-    static const std::regex pattern(R"(listening on (?:\[[^\]]*\]|[^ :]+):(\d+))");
+    // The digits must be followed by something: a held stderr arrives byte by byte, and "127.0.0.1:4" is not the
+    // port of "127.0.0.1:45678".
+    static const std::regex pattern(R"(listening on (?:\[[^\]]*\]|[^ :]+):(\d+)\D)");
     static const std::regex json(R"re("event":"listening","local":"[^"]*:(\d+)")re");
     std::unique_lock lock(m_mutex);
     std::smatch match;
