@@ -28,6 +28,8 @@ T = {
     # -- Socketeer -------------------------------------------------------------------------
     "sk_tcp_sink": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--discard",
                     "--format", "jsonl", "--report-interval", "0"],
+    "sk_tcp_sink_framed": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--discard", "--frame", "{frame}",
+                           "--format", "jsonl", "--report-interval", "0"],
     "sk_udp_sink": ["{cli}", "udp-server", "--bind", HOST, "--port", "0", "--discard",
                     "--format", "jsonl", "--report-interval", "0"],
     "sk_bench_tcp": ["{cli}", "bench", "tcp", HOST, "{port}", "--connections", "1", "--size", "{size}",
@@ -201,6 +203,26 @@ def file_send(sender_key, path, nbytes):
     finally:
         server.stop(signal.SIGTERM, grace=1.0)
     return {"value": nbytes * 8 / wall, "seconds": wall, "rss_kib": peak}
+
+
+def framed_receive(sink_key, path, frame=None):
+    """A file of messages sent flat out by socat into a `tcp-server --discard` (framed or not): the receiver's own
+    figures, over the time data flowed: bits/s and messages/s."""
+    server, port = procs.start_announcing("sk-sink", argv(sink_key, frame=frame or ""))
+    try:
+        sender = procs.run("socat-send", argv("socat_file_send", port=port, file=path), timeout=120)
+        if sender.rc != 0:
+            raise TrialError("socat exit %s: %s" % (sender.rc, sender.tail()))
+        time.sleep(0.1)
+        s = _stop_server_summary(server, "tcp-server --discard")
+    finally:
+        server.stop()
+    return {"value": float(s["bits_per_second"]), "messages_per_second": float(s.get("messages_per_second", 0.0)),
+            "messages": int(s.get("messages_received", 0))}
+
+
+def framed_receive_cmds(sink_key, frame=None):
+    return [show(sink_key, frame=frame or ""), show("socat_file_send", file="FILE")]
 
 
 def file_send_cmds(sender_key, shown_path):

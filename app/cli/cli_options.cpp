@@ -34,6 +34,9 @@ struct RawOptions {
     std::string capturePath;
     std::string captureFormat = "raw";
     bool force = false;
+    std::optional<std::string> frame;
+    std::optional<std::size_t> maxFrame;
+    std::optional<std::string> check;
     // servers
     std::string bind;
     std::string port;
@@ -103,7 +106,15 @@ Bytes dataValue(const std::string& text, const RawOptions& raw, core::TextEncodi
 /// --send DATA: as dataValue, but @PATH stays a path: the file is streamed when it is sent, so it is checked here
 /// (it must be a readable regular file) and read there.
 SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding) {
-    if (!text.starts_with("@")) return {std::make_shared<const Bytes>(dataValue(text, raw, encoding, "--send")), {}};
+    if (!text.starts_with("@")) {
+        auto parsed = core::PayloadTemplate::parse(text, raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
+        if (!parsed) throw UsageError{"--send '" + text + "': " + parsed.error().describe()};
+        if (parsed.value().isLiteral()) { // the same bytes each time: resolved once
+            auto bytes = parsed.value().resolve({});
+            return {std::make_shared<const Bytes>(std::move(bytes).value()), nullptr, text, {}};
+        }
+        return {nullptr, std::make_shared<const core::PayloadTemplate>(std::move(parsed).value()), text, {}};
+    }
     const std::string path = text.substr(1);
     std::error_code ec;
     if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
@@ -111,7 +122,7 @@ SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEnc
     // Opened the way it will be sent (UTF-8 names on Windows too), and closed again.
     if (std::holds_alternative<std::string>(core::openFileSource(path)))
         throw UsageError{"--send '@" + path + "': cannot read the file"};
-    return {nullptr, path};
+    return {nullptr, nullptr, text, path};
 }
 
 void addOutputOptions(CLI::App* command, RawOptions& raw) {
@@ -129,6 +140,32 @@ void addOutputOptions(CLI::App* command, RawOptions& raw) {
         ->check(CLI::IsMember({"raw", "records"}));
     command->add_flag("--force", raw.force, "Let --capture replace an existing file");
     command->add_flag("--hex", raw.hex, "Every DATA argument is hex (\"48 65 6c\", 48656c, 0x48,0x65)");
+    command->add_option("--frame", raw.frame, "Cut the received TCP stream into messages: " + std::string(core::FrameSpecSyntax) +
+                                                  " (--count, rows and jsonl events are messages then)");
+    command->add_option("--check", raw.check, "Check that each received message ends in this checksum of the bytes "
+                                              "before it: " + core::checksumNames() + "; bad ones are marked and counted");
+    command->add_option("--max-frame", raw.maxFrame, "Longest message in bytes (default 1048576); a longer one is "
+                                                     "reported as oversize and framing resynchronises");
+}
+
+/// --check NAME: a checksum of the catalogue.
+std::optional<core::ChecksumKind> checkValue(const RawOptions& raw) {
+    if (!raw.check) return std::nullopt;
+    const auto kind = core::checksumNamed(*raw.check);
+    if (!kind) throw UsageError{"--check '" + *raw.check + "': not a checksum (" + core::checksumNames() + ")"};
+    return kind;
+}
+
+/// --frame SPEC for a TCP session; UDP datagrams are messages already.
+core::FrameSpec framingValue(const RawOptions& raw, bool tcp) {
+    if (!raw.frame) {
+        if (raw.maxFrame) throw UsageError{"--max-frame needs --frame"};
+        return core::FrameSpec{};
+    }
+    if (!tcp) throw UsageError{"--frame: UDP datagrams are messages already; framing applies to TCP streams"};
+    auto parsed = core::parseFrameSpec(*raw.frame, raw.maxFrame.value_or(core::DefaultMaxFrameBytes));
+    if (!parsed) throw UsageError{"--frame '" + *raw.frame + "': " + parsed.error().describe()};
+    return std::move(parsed).value();
 }
 
 void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
@@ -270,6 +307,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         }
         spec.tcpServer.autoReply = replyFrom(raw, options.encoding);
         spec.tcpServer.discard = raw.discard;
+        spec.tcpServer.framing = framingValue(raw, true);
+        spec.tcpServer.check = checkValue(raw);
     } else if (udpServer->parsed()) {
         options.command = CliOptions::Command::UdpServer;
         spec.kind = core::SessionKind::Udp;
@@ -282,6 +321,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         if (!raw.groups.empty() && raw.bind.empty()) spec.udp.reuseAddress = true;
         spec.udp.autoReply = replyFrom(raw, options.encoding);
         spec.udp.discard = raw.discard;
+        spec.udp.check = checkValue(raw);
+        (void)framingValue(raw, false);
     } else if (tcpClient->parsed() || udpClient->parsed()) {
         const bool tcp = tcpClient->parsed();
         options.command = tcp ? CliOptions::Command::TcpClient : CliOptions::Command::UdpClient;
@@ -295,6 +336,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpClient.localAddress = raw.localAddress;
             spec.tcpClient.localPort = localPort;
             spec.tcpClient.autoReconnect = raw.reconnect;
+            spec.tcpClient.framing = framingValue(raw, true);
+            spec.tcpClient.check = checkValue(raw);
         } else {
             spec.kind = core::SessionKind::Udp;
             spec.udp.remoteHost = raw.host;
@@ -308,6 +351,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             // An IPv4 destination is reached from an IPv4 socket: broadcast and multicast options are IPv4-only there.
             if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
                 spec.udp.bindAddress = "0.0.0.0";
+            spec.udp.check = checkValue(raw);
+            (void)framingValue(raw, false);
         }
         for (const auto& text : raw.sends) options.sends.push_back(sendValue(text, raw, options.encoding));
         if (raw.repeat == 0) throw UsageError{"--repeat must be at least 1"};
@@ -337,6 +382,11 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     CLI::App app{"socketeer-cli: TCP/UDP clients and servers for scripts and CI.\n"
                  "DATA is text with escapes (\\r \\n \\t \\0 \\\\ \\xHH), hex with --hex, or @PATH for a file's bytes\n"
                  "(--send streams the file as the connection drains, whatever its size).\n"
+                 "Tokens in --send DATA are resolved at each send: checksums over the bytes before them (or after\n"
+                 "{begin}): {crc16/modbus} {crc16/xmodem} {crc16/kermit} {crc16/ibm-3740} {crc32/iso-hdlc}\n"
+                 "{crc32/iscsi} {crc8/smbus} {xor8} {sum8} {lrc8}; fields: {len:FMT} (the bytes after it),\n"
+                 "{counter:FMT} (one step per send), {unix}, {unix:FMT}, {rand:N}, {time}, {peer}; FMT is u8, u16be,\n"
+                 "u16le, u32be, u32le, u64be or u64le; {{ is a literal brace.\n"
                  "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count.",
                  "socketeer-cli"};
     app.set_version_flag("--version", "socketeer-cli " + versionText());

@@ -11,6 +11,7 @@
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/codec/text_encoding.hpp"
 #include "socketeer/core/net/session_spec.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
 
 namespace socketeer::cli {
 
@@ -23,10 +24,13 @@ enum ExitCode : int {
     ExitTimeout = 3,
 };
 
-/// One --send: bytes from the command line, or a file (@PATH) streamed from disk as the connection drains, never
-/// read whole into memory.
+/// One --send: bytes from the command line, a template resolved at each send (DATA with tokens such as
+/// {crc16/modbus} or {counter:u16be}), or a file (@PATH) streamed from disk as the connection drains, never read
+/// whole into memory.
 struct SendItem {
     core::SharedBytes bytes;
+    std::shared_ptr<const core::PayloadTemplate> payload; ///< set when DATA has tokens
+    std::string text;                                     ///< DATA as given, for messages
     std::string file;
 };
 

@@ -176,6 +176,7 @@ private:
             ++m_rxEvents;
             m_lastRx = Clock::now();
         }
+        if (const auto* connected = std::get_if<EventConnected>(&event.body)) m_remotePeer = connected->remote.toString();
         if (!shouldPrint(event)) return;
         m_printer.print(running.name, kind, event);
         if ((std::holds_alternative<EventOpened>(event.body) && kind != SessionKind::TcpClient) ||
@@ -255,6 +256,7 @@ private:
     int finalCode() {
         const bool signalled = stopRequested();
         if (m_options.count && !countReached() && Clock::now() >= m_deadline && !signalled) return ExitTimeout;
+        if (m_inputError) return ExitUsage;
         if (m_networkError || m_failed > 0) return ExitNetworkError;
         // A client's failed send is a network error. Read the exact counter, not only the events handled so far: a
         // failed send is counted a moment before its error event is queued.
@@ -353,7 +355,20 @@ private:
         const bool room = waitUntil([&] { return m_streamsInFlight.size() < MaxStreamsInFlight || m_connectionClosed; });
         if (!room || m_connectionClosed) return false;
         std::unique_ptr<ByteSource> source;
-        if (item.file.empty()) {
+        if (item.payload) {
+            // Resolved now, for this send: its counter step, its time, its checksums.
+            SendContext context;
+            const SessionSpec& spec = m_options.sessions.front();
+            context.peer = spec.kind == SessionKind::Udp ? HostPort{spec.udp.remoteHost, spec.udp.remotePort}.toString() : m_remotePeer;
+            context.nextCounter = [&session] { return session.nextPayloadCounter(); };
+            auto bytes = item.payload->resolve(context);
+            if (!bytes) {
+                m_printer.errorLine("socketeer-cli: --send '" + item.text + "': " + bytes.error().describe());
+                m_inputError = true;
+                return false;
+            }
+            source = memorySource(std::make_shared<const Bytes>(std::move(bytes).value()));
+        } else if (item.file.empty()) {
             source = memorySource(item.bytes);
         } else {
             auto opened = openFileSource(item.file);
@@ -428,6 +443,8 @@ private:
     std::size_t m_failed = 0;        // sessions that could not open or connect
     bool m_connectionClosed = false; // the TCP client's connection ended
     bool m_networkError = false;     // makes the exit code 1
+    bool m_inputError = false;       // a --send template could not be resolved: exit code 2
+    std::string m_remotePeer;        // a client's server, once connected ({peer} in --send)
     Clock::time_point m_deadline = Clock::time_point::max();
     Clock::time_point m_sentAt = Clock::now();
     std::set<StreamId> m_streamsInFlight;  // streaming sends not yet ended

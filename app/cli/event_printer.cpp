@@ -36,6 +36,16 @@ std::string eventName(const SessionEventBody& body) {
         body);
 }
 
+/// The hex dump header's note on a framed message that did not end as its framing defines.
+std::string frameNote(FrameStatus status) {
+    switch (status) {
+    case FrameStatus::Partial: return ", partial message";
+    case FrameStatus::Oversize: return ", oversize message (its first --max-frame bytes)";
+    case FrameStatus::Malformed: return ", malformed message";
+    default: return "";
+    }
+}
+
 } // namespace
 
 EventPrinter::EventPrinter(const CliOptions& options, std::FILE* out, std::FILE* err, bool nameSessions)
@@ -68,6 +78,8 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
                 j["size"] = bytes.size();
                 j["hex"] = formatHex(bytes, '\0', false);
                 j["text"] = formatEscaped(bytes, encoding);
+                if (e.frame != FrameStatus::Unframed) j["frame"] = frameStatusName(e.frame);
+                if (e.check != CheckStatus::Unchecked) j["check"] = checkStatusName(e.check);
             } else if constexpr (std::is_same_v<T, EventClosed>) {
                 j["peer"] = e.peer.toString();
                 j["conn"] = e.id;
@@ -129,7 +141,8 @@ void EventPrinter::writeData(const SessionEvent& event, const EventData& data) {
         return;
     }
     std::string text = formatIsoTimeUs(event.timeUs) + (data.direction == Direction::Rx ? " RX " : " TX ") +
-                       data.peer.toString() + " " + std::to_string(bytes.size()) + " bytes\n";
+                       data.peer.toString() + " " + std::to_string(bytes.size()) + " bytes" + frameNote(data.frame) +
+                       (data.check == CheckStatus::Bad ? ", checksum bad" : "") + "\n";
     if (!bytes.empty()) text += formatHexDump(bytes) + "\n";
     writeOut(text);
 }

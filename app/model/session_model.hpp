@@ -97,6 +97,7 @@ public:
     core::ConnectionId selectedPeer = 0; ///< 0 = all clients (server) / the target host below (UDP)
     std::string udpTarget;               ///< "host:port" typed in the send pane of a UDP socket
     bool autoScroll = true;
+    std::string framingText;             ///< the framing as typed in the settings (applied when it parses)
 
 private:
     bool updateRates(); ///< true when a rate changed

@@ -32,9 +32,18 @@ struct PaneState {
 };
 std::map<std::uint64_t, PaneState> s_panes;
 
+/// A framed message that did not end as its framing defines, or failed its checksum, says so where its row begins.
+std::string frameMark(const HistoryRecord& record) {
+    std::string mark;
+    if (record.frame != FrameStatus::Unframed && record.frame != FrameStatus::Complete)
+        mark = " [" + std::string(frameStatusName(record.frame)) + "]";
+    if (record.check == CheckStatus::Bad) mark += " [checksum bad]";
+    return mark;
+}
+
 std::string recordHeader(const HistoryRecord& record) {
     return core::formatClockMs(record.timeUs) + (record.direction == Direction::Rx ? " RX " : " TX ") +
-           record.peer.toString();
+           record.peer.toString() + frameMark(record);
 }
 
 /// The matched records as text (escaped) or hex, for Copy and Save; stops at `limit` bytes.
@@ -46,7 +55,7 @@ std::string exportRecords(app::SessionModel& session, bool hex, std::size_t limi
         const HistoryRecord record = history.at(i);
         if (!view.matches(record)) continue;
         out += formatIsoTimeUs(record.timeUs) + (record.direction == Direction::Rx ? " RX " : " TX ") +
-               record.peer.toString() + " " + std::to_string(record.bytes.size()) + " bytes\n";
+               record.peer.toString() + " " + std::to_string(record.bytes.size()) + " bytes" + frameMark(record) + "\n";
         out += hex ? formatHexDump(record.bytes) : formatEscaped(record.bytes, session.composer().encoding);
         out += "\n";
     }

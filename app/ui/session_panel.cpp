@@ -94,6 +94,53 @@ void drawCaptureControls(app::SessionModel& session) {
     }
 }
 
+/// The framing of a TCP session's received stream, typed as --frame spells it; only a valid spec replaces the
+/// setting, and a bad one is named with its column.
+void drawFramingSettings(app::SessionModel& session, FrameSpec& framing) {
+    std::string& text = session.framingText;
+    if (text.empty()) text = frameSpecText(framing);
+    const char* presets[] = {"none", "line", "delim:0d0a", "modbus-tcp", "stx-etx", "slip", "cobs", "len:2be", "fixed:16", "idle:50"};
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::BeginCombo("##framingPreset", "presets")) {
+        for (const char* preset : presets)
+            if (ImGui::Selectable(preset, text == preset)) text = preset;
+        ImGui::EndCombo();
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(160);
+    ImGui::InputText("framing", &text);
+    UiProbe::mark("settings/framing");
+    auto parsed = parseFrameSpec(text, framing.maxFrame);
+    if (parsed) {
+        framing = std::move(parsed).value();
+    } else {
+        ImGui::SameLine();
+        ImGui::TextColored(ErrorColour, "%s", parsed.error().describe().c_str());
+    }
+    if (framing.enabled()) {
+        int maxFrame = static_cast<int>(framing.maxFrame);
+        ImGui::SetNextItemWidth(110);
+        if (ImGui::InputInt("max message bytes", &maxFrame, 0)) {
+            // Through the parser again: fixed:N and a length header must still fit.
+            auto resized = parseFrameSpec(text, static_cast<std::size_t>(std::clamp<int>(maxFrame, 1, static_cast<int>(MaxFrameBytesLimit))));
+            if (resized) framing = std::move(resized).value();
+        }
+    }
+}
+
+/// The checksum each received message must end in ("none": nothing is checked).
+void drawCheckSetting(std::optional<ChecksumKind>& check) {
+    const std::string current = check ? std::string(checksumInfo(*check).name) : "none";
+    ImGui::SetNextItemWidth(160);
+    if (ImGui::BeginCombo("check received checksum", current.c_str())) {
+        if (ImGui::Selectable("none", !check)) check.reset();
+        for (const auto& info : checksumCatalogue())
+            if (ImGui::Selectable(std::string(info.name).c_str(), check == info.kind)) check = info.kind;
+        ImGui::EndCombo();
+    }
+    UiProbe::mark("settings/check");
+}
+
 } // namespace
 
 void drawSettings(app::SessionModel& session) {
@@ -114,6 +161,8 @@ void drawSettings(app::SessionModel& session) {
         ImGui::SetNextItemWidth(90);
         if (ImGui::InputInt("connect timeout (ms)", &timeout, 0)) c.connectTimeout = std::chrono::milliseconds(std::max(1, timeout));
         ImGui::Checkbox("auto-reconnect", &c.autoReconnect);
+        drawFramingSettings(session, c.framing);
+        drawCheckSetting(c.check);
         drawReplySettings(c.autoReply, false);
         break;
     }
@@ -127,6 +176,8 @@ void drawSettings(app::SessionModel& session) {
         int maxClients = static_cast<int>(c.maxClients);
         ImGui::SetNextItemWidth(90);
         if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
+        drawFramingSettings(session, c.framing);
+        drawCheckSetting(c.check);
         drawReplySettings(c.autoReply, true);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");
@@ -152,6 +203,7 @@ void drawSettings(app::SessionModel& session) {
             ImGui::SameLine();
             ImGui::Checkbox("loopback", &c.multicast.loopback);
         }
+        drawCheckSetting(c.check);
         drawReplySettings(c.autoReply, false);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");

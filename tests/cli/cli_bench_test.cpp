@@ -9,6 +9,7 @@
 
 #include "cli_command.hpp"
 #include "process.hpp"
+#include "wait.hpp"
 
 using socketeer::test::cli;
 using socketeer::test::Process;
@@ -64,6 +65,10 @@ TEST(CliBench, TcpStreamsAndTheDiscardServerAgreeOnEveryByte) {
               std::string::npos) << bench.err;
 
     ASSERT_TRUE(server.waitForStdout("\"event\":\"interval\"")) << server.stdoutText();
+    // The sender is done once its bytes are with its kernel; the server has them all once it has read both FINs.
+    ASSERT_TRUE(socketeer::test::eventually(
+        [&] { return socketeer::test::occurrences(server.stdoutText(), "\"event\":\"closed\"") == 2; }, 10s))
+        << server.stdoutText();
     const auto received = stopAndSummarise(server);
     ASSERT_TRUE(received.is_object()) << server.stdoutText();
     EXPECT_EQ(received["bytes_received"].get<std::uint64_t>(), bytesSent);

@@ -14,6 +14,9 @@
 #include "process.hpp"
 
 using socketeer::test::cli;
+using socketeer::test::jsonLines;
+using socketeer::test::Server;
+using socketeer::test::tcpServer;
 using socketeer::test::Cli;
 using socketeer::test::Process;
 using socketeer::test::runProcess;
@@ -22,33 +25,8 @@ using namespace std::chrono_literals;
 namespace {
 
 
-std::vector<nlohmann::json> jsonLines(const std::string& text) {
-    std::vector<nlohmann::json> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) end = text.size();
-        if (end > start) lines.push_back(nlohmann::json::parse(text.substr(start, end - start)));
-        start = end + 1;
-    }
-    return lines;
-}
-
 std::string tempFile(const std::string& name) {
     return (std::filesystem::temp_directory_path() / ("socketeer-cli-" + std::to_string(::getpid()) + "-" + name)).string();
-}
-
-/// A server process on 127.0.0.1 port 0 with extra arguments; the test reads its real port.
-struct Server {
-    explicit Server(std::vector<std::string> args) : process(std::move(args)), port(process.waitForListeningPort()) {}
-    Process process;
-    std::uint16_t port;
-};
-
-std::vector<std::string> tcpServer(std::initializer_list<std::string> extra, const std::string& bind = "127.0.0.1") {
-    auto args = cli({"tcp-server", "--bind", bind, "--port", "0"});
-    args.insert(args.end(), extra);
-    return args;
 }
 
 } // namespace

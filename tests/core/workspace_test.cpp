@@ -26,6 +26,7 @@ Workspace sample() {
     server.tcpServer.autoReply.welcome = Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'};
     server.tcpServer.autoReply.relay = true;
     server.tcpServer.limits.sendBudgetBytes = 1 << 20;
+    server.tcpServer.framing = parseFrameSpec("delim:0d0a", 4096).value();
     ws.sessions.push_back(server);
 
     SessionSpec client;
@@ -37,6 +38,7 @@ Workspace sample() {
     client.tcpClient.connectTimeout = std::chrono::milliseconds(1500);
     client.tcpClient.autoReconnect = true;
     client.tcpClient.reconnectMaxAttempts = 7;
+    client.tcpClient.framing = parseFrameSpec("len:2be@4").value();
     ws.sessions.push_back(client);
 
     SessionSpec udp;
@@ -87,12 +89,15 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     EXPECT_EQ(server.tcpServer.autoReply.welcome, (Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'}));
     EXPECT_TRUE(server.tcpServer.autoReply.relay);
     EXPECT_EQ(server.tcpServer.limits.sendBudgetBytes, 1u << 20);
+    EXPECT_EQ(frameSpecText(server.tcpServer.framing), "delim:0d0a");
+    EXPECT_EQ(server.tcpServer.framing.maxFrame, 4096u);
     const auto& client = ws.sessions[1];
     EXPECT_FALSE(client.openOnLoad);
     EXPECT_EQ(client.tcpClient.host, "example.test");
     EXPECT_EQ(client.tcpClient.connectTimeout.count(), 1500);
     EXPECT_TRUE(client.tcpClient.autoReconnect);
     EXPECT_EQ(client.tcpClient.reconnectMaxAttempts, 7u);
+    EXPECT_EQ(client.tcpClient.framing, parseFrameSpec("modbus-tcp").value());
     const auto& udp = ws.sessions[2];
     EXPECT_EQ(udp.udp.multicast.groups, (std::vector<std::string>{"239.1.2.3"}));
     EXPECT_EQ(udp.udp.multicast.interfaceName, "127.0.0.1");
@@ -124,6 +129,12 @@ TEST(Workspace, AbsurdValuesAreRefusedWithTheirPath) {
               "sessions[0].allow[0]: '10.1.2.3/8' has host bits set; did you mean 10.0.0.0/8?");
     EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","reply":{"mode":"echo","welcome":"bad \\q"}})")),
               "sessions[0].reply.welcome: unknown escape '\\q' (write \\\\ for a backslash) at column 5");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","framing":{"frame":"len:2"}})")),
+              "sessions[0].framing.frame: len:2 needs a byte order: len:2be or len:2le at column 6");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","framing":{"frame":"fixed:100","maxFrame":64}})")),
+              "sessions[0].framing.frame: fixed:N needs 1 to 64 bytes (the largest message), not 100 at column 7");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","framing":{"maxFrame":0}})")),
+              "sessions[0].framing.maxFrame: 0 is out of range (1-67108864)");
 }
 
 TEST(Workspace, HostileShapesAreRefused) {

@@ -11,6 +11,7 @@
 #include <regex>
 
 #include "process.hpp"
+using socketeer::test::occurrences;
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "wait.hpp"
 
@@ -31,12 +32,6 @@ std::size_t firstControlByte(const std::string& text) {
         if ((c < 0x20 && c != '\n') || c >= 0x7f) return i;
     }
     return std::string::npos;
-}
-
-std::size_t occurrences(const std::string& text, const std::string& needle) {
-    std::size_t n = 0;
-    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
-    return n;
 }
 
 /// Sends `bytes` to a fresh CLI server with `format` and returns what it printed on stdout.

@@ -188,6 +188,7 @@ struct Pump : std::enable_shared_from_this<Pump> {
          std::atomic<std::uint64_t>& pieces, std::shared_ptr<void> keepAlive)
         : from(from), to(to), timer(from.get_executor()), impairment(impairment), random(seed), pieces(pieces),
           keepAlive(std::move(keepAlive)) {}
+    bool impaired = true; // false: forwards each read as it came, at once
 
     asio::ip::tcp::socket& from;
     asio::ip::tcp::socket& to;
@@ -217,9 +218,9 @@ struct Pump : std::enable_shared_from_this<Pump> {
     void writeNextPiece() {
         if (written == filled) return read();
         std::size_t size = filled - written;
-        if (impairment.maxChunk > 0)
+        if (impaired && impairment.maxChunk > 0)
             size = std::min(size, std::uniform_int_distribution<std::size_t>(1, impairment.maxChunk)(random));
-        timer.expires_after(impairment.delay);
+        timer.expires_after(impaired ? impairment.delay : std::chrono::microseconds(0));
         timer.async_wait([self = shared_from_this(), size](std::error_code ec) {
             if (ec) return;
             asio::async_write(self->to, asio::buffer(self->buffer.data() + self->written, size),
@@ -265,9 +266,10 @@ struct TcpImpairmentRelay::State : std::enable_shared_from_this<TcpImpairmentRel
             connection->server.connect(self->target, connectEc);
             if (!connectEc) {
                 self->connections.push_back(connection);
-                std::make_shared<Pump>(connection->client, connection->server, self->impairment,
-                                       self->impairment.seed + self->nextSeed++, self->pieces, connection)
-                    ->read();
+                auto towardsTarget = std::make_shared<Pump>(connection->client, connection->server, self->impairment,
+                                                            self->impairment.seed + self->nextSeed++, self->pieces, connection);
+                towardsTarget->impaired = self->impairment.towardsTarget;
+                towardsTarget->read();
                 std::make_shared<Pump>(connection->server, connection->client, self->impairment,
                                        self->impairment.seed + self->nextSeed++, self->pieces, connection)
                     ->read();

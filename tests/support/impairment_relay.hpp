@@ -17,6 +17,7 @@ struct Impairment {
     double reorderPercent = 0;   ///< UDP: held back and forwarded after the next datagram
     std::chrono::microseconds delay{0}; ///< added before each datagram or TCP chunk is forwarded
     std::size_t maxChunk = 0;    ///< TCP: forward in pieces of 1..maxChunk bytes (0: as read)
+    bool towardsTarget = true;   ///< TCP: impair what goes to the target too (false: only what comes back from it)
     std::uint32_t seed = 1;      ///< decisions come from this seed, so a failure reproduces
 };
 

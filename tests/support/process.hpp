@@ -70,6 +70,13 @@ struct ProcessResult {
     std::string out;
     std::string err;
 };
+/// How many times `needle` occurs in `text` (a process's output).
+inline std::size_t occurrences(const std::string& text, const std::string& needle) {
+    std::size_t n = 0;
+    for (auto at = text.find(needle); at != std::string::npos; at = text.find(needle, at + 1)) ++n;
+    return n;
+}
+
 ProcessResult runProcess(std::vector<std::string> args, const std::string& input = {},
                          std::chrono::milliseconds timeout = std::chrono::seconds(20));
 

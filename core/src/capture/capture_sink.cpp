@@ -66,24 +66,28 @@ bool CaptureSink::putLine(const std::string& line) { return put(line.data(), lin
 bool CaptureSink::write(const SessionEvent& event) {
     if (!m_error.empty()) return true; // already reported
     if (const auto* data = std::get_if<EventData>(&event.body)) {
-        const bool wanted = data->direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
-        if (!wanted || !data->bytes) return true;
-        const Bytes& bytes = *data->bytes;
-        if (m_spec.format == CaptureFormat::Records) {
-            std::string header = "# " + formatIsoTimeUs(event.timeUs) +
-                                 (data->direction == Direction::Rx ? " RX " : " TX ") + data->peer.toString() +
-                                 " conn=" + std::to_string(data->id) + " size=" + std::to_string(bytes.size()) + "\n";
-            if (!putLine(header) || !put(bytes.data(), bytes.size()) || !put("\n", 1)) return false;
-        } else if (!put(bytes.data(), bytes.size())) {
-            return false;
-        }
-        m_payloadBytes += bytes.size();
-        return true;
+        if (data->frame != FrameStatus::Unframed || !data->bytes) return true; // a message: written as it was read
+        return writeData(event.timeUs, data->direction, data->id, data->peer, *data->bytes);
     }
     if (m_spec.format == CaptureFormat::Records) {
         std::string line = eventLine(event);
         if (!line.empty() && !putLine(line)) return false;
     }
+    return true;
+}
+
+bool CaptureSink::writeData(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView bytes) {
+    if (!m_error.empty()) return true; // already reported
+    const bool wanted = direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
+    if (!wanted) return true;
+    if (m_spec.format == CaptureFormat::Records) {
+        std::string header = "# " + formatIsoTimeUs(timeUs) + (direction == Direction::Rx ? " RX " : " TX ") +
+                             peer.toString() + " conn=" + std::to_string(id) + " size=" + std::to_string(bytes.size()) + "\n";
+        if (!putLine(header) || !put(bytes.data(), bytes.size()) || !put("\n", 1)) return false;
+    } else if (!put(bytes.data(), bytes.size())) {
+        return false;
+    }
+    m_payloadBytes += bytes.size();
     return true;
 }
 

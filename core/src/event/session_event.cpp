@@ -4,6 +4,15 @@
 
 namespace socketeer::core {
 
+std::string_view checkStatusName(CheckStatus status) {
+    switch (status) {
+    case CheckStatus::Unchecked: return "";
+    case CheckStatus::Good: return "ok";
+    case CheckStatus::Bad: return "bad";
+    }
+    return "";
+}
+
 std::string_view closeReasonName(CloseReason reason) {
     switch (reason) {
     case CloseReason::Local: return "local";

@@ -32,8 +32,9 @@ SessionHistory::Chunk& SessionHistory::chunkFor(std::size_t size) {
 }
 
 void SessionHistory::append(std::int64_t timeUs, Direction direction, ConnectionId connection, const Endpoint& peer,
-                            ByteView bytes) {
-    Header header{timeUs, connection, nullptr, static_cast<std::uint32_t>(bytes.size()), 0, {}, peer.port, false, direction};
+                            ByteView bytes, FrameStatus frame, CheckStatus check) {
+    Header header{timeUs, connection, nullptr, static_cast<std::uint32_t>(bytes.size()), 0, {}, peer.port, false, direction,
+                  frame, check};
     std::error_code ec;
     const auto address = asio::ip::make_address(peer.address, ec);
     if (!ec && address.is_v6()) {
@@ -60,7 +61,8 @@ bool SessionHistory::append(const SessionEvent& event) {
     const auto* data = std::get_if<EventData>(&event.body);
     if (!data) return false;
     static const Bytes empty;
-    append(event.timeUs, data->direction, data->id, data->peer, data->bytes ? ByteView(*data->bytes) : ByteView(empty));
+    append(event.timeUs, data->direction, data->id, data->peer, data->bytes ? ByteView(*data->bytes) : ByteView(empty),
+           data->frame, data->check);
     return true;
 }
 
@@ -74,7 +76,7 @@ HistoryRecord SessionHistory::at(std::size_t index, bool withPeer) const {
         peer.address = asio::ip::address_v4({header.address[0], header.address[1], header.address[2], header.address[3]}).to_string();
     }
     return {firstSequence() + index, header.timeUs, header.direction, header.connection, std::move(peer),
-            ByteView(header.data, header.size)};
+            ByteView(header.data, header.size), header.frame, header.check};
 }
 
 void SessionHistory::evictToBudget(bool keepNewestChunk) {

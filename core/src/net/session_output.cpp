@@ -35,7 +35,15 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
         counters.traffic.addTx(size);
         peers.recordTx(id, size, time);
     }
-    record({time, EventData{direction, id, peer, std::move(bytes)}});
+    const CheckStatus check = direction == Direction::Rx ? checkReceived(bytes) : CheckStatus::Unchecked;
+    record({time, EventData{direction, id, peer, std::move(bytes), FrameStatus::Unframed, check}});
+}
+
+CheckStatus SessionOutput::checkReceived(const SharedBytes& bytes) {
+    if (!receiveCheck) return CheckStatus::Unchecked;
+    const bool good = bytes && endsWithValidChecksum(*receiveCheck, *bytes);
+    (good ? counters.checksGood : counters.checksBad).fetch_add(1, std::memory_order_relaxed);
+    return good ? CheckStatus::Good : CheckStatus::Bad;
 }
 
 void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages) {
@@ -43,6 +51,27 @@ void SessionOutput::countReceived(ConnectionId id, std::uint64_t bytes, std::uin
     counters.traffic.addRx(bytes, messages);
     counters.noteReceive(time);
     peers.recordRx(id, bytes, time, messages);
+}
+
+void SessionOutput::receiveFramed(ConnectionId id, const Endpoint& peer, ByteView wire, std::uint64_t messages,
+                                  const FrameTally& problems) {
+    const std::int64_t time = nowUs();
+    counters.traffic.addRx(wire.size(), messages);
+    if (problems.partial) counters.framesPartial.fetch_add(problems.partial, std::memory_order_relaxed);
+    if (problems.oversize) counters.framesOversize.fetch_add(problems.oversize, std::memory_order_relaxed);
+    if (problems.malformed) counters.framesMalformed.fetch_add(problems.malformed, std::memory_order_relaxed);
+    if (!wire.empty()) counters.noteReceive(time);
+    peers.recordRx(id, wire.size(), time, messages);
+    if (m_capture && !wire.empty() && !m_capture->writeData(time, Direction::Rx, id, peer, wire)) {
+        const std::string error = m_capture->errorText() + "; capture stopped";
+        m_capture.reset();
+        emit(EventError{0, std::make_error_code(std::errc::io_error), error});
+    }
+}
+
+void SessionOutput::emitMessage(ConnectionId id, const Endpoint& peer, SharedBytes bytes, FrameStatus status) {
+    const CheckStatus check = checkReceived(bytes);
+    record({nowUs(), EventData{Direction::Rx, id, peer, std::move(bytes), status, check}});
 }
 
 void SessionOutput::trackSequence(ByteView payload) {

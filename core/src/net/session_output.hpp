@@ -10,12 +10,25 @@
 
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
+#include "socketeer/core/payload/checksum.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/stats/peer_table.hpp"
 #include "socketeer/core/stats/sequence_tracker.hpp"
 
 namespace socketeer::core {
+
+/// Messages of one read that did not end as the framing defines.
+struct FrameTally {
+    std::uint64_t partial = 0;
+    std::uint64_t oversize = 0;
+    std::uint64_t malformed = 0;
+    void note(FrameStatus status) {
+        if (status == FrameStatus::Partial) ++partial;
+        else if (status == FrameStatus::Oversize) ++oversize;
+        else if (status == FrameStatus::Malformed) ++malformed;
+    }
+};
 
 /// Shared by the facade (reads) and the worker (writes). The emit functions run on the worker thread only; the
 /// order is fixed: counters, then capture, then the queue — so capture and counters are exact whatever the queue drops.
@@ -29,12 +42,20 @@ public:
     std::atomic<SessionState> state{SessionState::Closed};
     /// Discard mode (set before the session opens): received bytes are counted, never stored or reported one by one.
     bool discardReceived = false;
+    /// Set before the session opens: every received message is checked for this trailing checksum.
+    std::optional<ChecksumKind> receiveCheck;
 
     void emit(SessionEventBody body);
     void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes);
     void emitError(ConnectionId id, std::error_code code, std::string message);
     /// Discard mode's receive: counters and peer table only.
     void countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages = 1);
+    /// A framed stream's read: captured as it came, and counted as the messages it completed (those that did not end
+    /// as the framing defines counted apart). The messages follow as emitMessage.
+    void receiveFramed(ConnectionId id, const Endpoint& peer, ByteView wire, std::uint64_t messages,
+                       const FrameTally& problems);
+    /// One received message of a framed stream: queued (not captured: its bytes were, by receiveFramed).
+    void emitMessage(ConnectionId id, const Endpoint& peer, SharedBytes bytes, FrameStatus status);
     /// Follows numbered datagrams (a generator's): a payload without a probe header is ignored.
     void trackSequence(ByteView payload);
     [[nodiscard]] std::optional<SequenceStats> sequenceStats() const;
@@ -70,6 +91,8 @@ public:
 
 private:
     void record(SessionEvent&& event);
+    /// The check of a received message, counted.
+    CheckStatus checkReceived(const SharedBytes& bytes);
 
     std::atomic<std::thread::id> m_owner{};
     mutable std::mutex m_sequenceMutex;

@@ -250,7 +250,7 @@ private:
         const Endpoint remote = toEndpoint(m_socket.remote_endpoint(ec));
         const ConnectionId id = ++m_nextConnectionId;
         m_connection = std::make_shared<TcpConnection>(std::move(m_socket), id, local, remote, m_out, m_readBuffer,
-                                                       m_limits.sendBudgetBytes,
+                                                       m_limits.sendBudgetBytes, m_config.framing,
                                                        std::weak_ptr<TcpConnectionOwner>(shared()));
         m_socket = tcp::socket(m_io);
         m_failures = 0; // a success resets the backoff
@@ -280,6 +280,7 @@ private:
 } // namespace
 
 TcpClient::TcpClient(TcpClientConfig config) : Session(SessionKind::TcpClient, config.limits), m_config(config) {
+    output()->receiveCheck = m_config.check;
     attach(std::make_shared<TcpClientImpl>(worker().context(), output(), std::move(config)));
 }
 

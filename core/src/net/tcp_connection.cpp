@@ -23,10 +23,12 @@ constexpr int MaxChunksPerPump = 16;             // stream chunks read in one go
 
 TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
                              std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
-                             std::size_t sendBudget, std::weak_ptr<TcpConnectionOwner> owner)
+                             std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner)
     : m_socket(std::move(socket)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
       m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
-      m_owner(std::move(owner)) {}
+      m_owner(std::move(owner)) {
+    if (framing.enabled()) m_framer.emplace(framing);
+}
 
 void TcpConnection::start() {
     std::error_code ignored;
@@ -70,6 +72,11 @@ void TcpConnection::readAvailable() {
             onReadFailure(ec);
             return;
         }
+        if (m_framer) {
+            receiveFramed({buffer.data(), n}); // counts each message
+            if (n < buffer.size()) break;
+            continue;
+        }
         ++m_messagesReceived;
         if (m_out->discardReceived) {
             m_out->countReceived(m_id, n);
@@ -86,6 +93,64 @@ void TcpConnection::readAvailable() {
     waitForData();
 }
 
+void TcpConnection::receiveFramed(ByteView wire) {
+    auto gather = [this](ByteView message, FrameStatus status) { gatherMessage(message, status); };
+    m_framer->push(wire, gather);
+    reportFramed(wire, true);
+    if (m_framer->spec().mode == FrameMode::Idle && m_framer->midMessage()) {
+        m_lastByteAt = std::chrono::steady_clock::now();
+        armIdleTimer();
+    }
+}
+
+void TcpConnection::gatherMessage(ByteView message, FrameStatus status) {
+    ++m_framedCount;
+    m_framedProblems.note(status);
+    // Discard mode counts messages (a framed receive rate) and keeps none.
+    if (!m_out->discardReceived) m_framed.push_back({std::make_shared<const Bytes>(message.begin(), message.end()), status});
+}
+
+void TcpConnection::reportFramed(ByteView wire, bool answer) {
+    // Counted (and captured) before the messages are queued, as unframed reads are.
+    m_out->receiveFramed(m_id, m_peer, wire, m_framedCount, m_framedProblems);
+    m_framedCount = 0;
+    m_framedProblems = {};
+    const auto owner = answer ? m_owner.lock() : nullptr;
+    for (auto& message : m_framed) {
+        ++m_messagesReceived;
+        m_out->emitMessage(m_id, m_peer, message.bytes, message.status);
+        // An answer may close the connection: the later messages were received all the same, and are reported.
+        if (owner && !m_closed) owner->onConnectionData(*this, message.bytes);
+    }
+    m_framed.clear();
+}
+
+void TcpConnection::finishFraming() {
+    if (!m_framer) return;
+    if (m_idleTimer) m_idleTimer->cancel();
+    auto gather = [this](ByteView message, FrameStatus status) { gatherMessage(message, status); };
+    m_framer->finish(gather);
+    if (m_framedCount > 0) reportFramed({}, false); // nobody to answer: the stream ended
+}
+
+void TcpConnection::armIdleTimer() {
+    if (m_idleTimer && m_idleTimer->expiry() > std::chrono::steady_clock::now()) return; // armed already
+    if (!m_idleTimer) m_idleTimer.emplace(m_socket.get_executor());
+    // One wait per gap, not one per read: when it fires, it waits again for whatever is left of the gap.
+    m_idleTimer->expires_at(m_lastByteAt + m_framer->spec().idleGap);
+    m_idleTimer->async_wait([self = shared_from_this()](std::error_code ec) {
+        if (ec || self->m_closed || !self->m_framer->midMessage()) return;
+        if (std::chrono::steady_clock::now() < self->m_lastByteAt + self->m_framer->spec().idleGap) {
+            self->armIdleTimer();
+            return;
+        }
+        SessionOutput::QuietScope quiet(*self->m_out);
+        auto gather = [&self = *self](ByteView message, FrameStatus status) { self.gatherMessage(message, status); };
+        self->m_framer->endOfSilence(gather);
+        self->reportFramed({}, true);
+    });
+}
+
 void TcpConnection::resumeAfterQueueRoom() {
     if (!m_waitingForQueueRoom) return;
     m_waitingForQueueRoom = false;
@@ -93,6 +158,7 @@ void TcpConnection::resumeAfterQueueRoom() {
 }
 
 void TcpConnection::onReadFailure(const std::error_code& ec) {
+    finishFraming(); // the stream ended, however it ended: what is left of a message is reported
     if (ec == asio::error::eof) {
         m_peerFinished = true;
         if (m_sendShutdown) {
@@ -374,6 +440,7 @@ void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::s
     std::error_code ignored;
     m_socket.close(ignored);
     if (m_lingerTimer) m_lingerTimer->cancel();
+    finishFraming();
     m_queue.clear();
     m_queuedBytes = 0;
     // Streaming sends to this connection end here, counted as far as they got.

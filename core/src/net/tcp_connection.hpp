@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "net/send_stream.hpp"
+#include "socketeer/core/framing/framer.hpp"
 #include "net/session_impl.hpp"
 #include "net/session_output.hpp"
 
@@ -34,7 +35,7 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 public:
     TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
                   std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
-                  std::size_t sendBudget, std::weak_ptr<TcpConnectionOwner> owner);
+                  std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner);
 
     /// Registers in the peer table and starts reading.
     void start();
@@ -78,7 +79,6 @@ public:
         return !m_closed && !m_closeWhenFlushed && !m_sendShutdown && !m_halfCloseWhenFlushed;
     }
     [[nodiscard]] std::size_t queuedBytes() const { return m_queuedBytes; }
-    [[nodiscard]] std::uint64_t messagesReceived() const { return m_messagesReceived; }
 
 private:
     void waitForData();
@@ -89,6 +89,16 @@ private:
     /// half-closes as asked. True when more is queued and may be written now.
     bool afterWrite(const std::error_code& ec);
     void onReadFailure(const std::error_code& ec);
+    /// A framed stream's read: counted and captured as read, then each message it completed reported and answered.
+    void receiveFramed(ByteView wire);
+    /// The stream ended: an unfinished message is reported as partial.
+    void finishFraming();
+    /// The framer's sink: keeps a message of the current read for reportFramed.
+    void gatherMessage(ByteView message, FrameStatus status);
+    /// Reports the messages gathered in m_framed (answering them unless `answer` is false), then forgets them.
+    void reportFramed(ByteView wire, bool answer);
+    /// Idle framing: ends the message once the line has been quiet for the spec's gap.
+    void armIdleTimer();
     void finishGracefully();
     void shutdownSend();
     void armFlushDeadline();
@@ -129,7 +139,17 @@ private:
     std::optional<CloseReason> m_closeWhenFlushed;
     bool m_halfCloseWhenFlushed = false;
     bool m_closed = false;
-    std::uint64_t m_messagesReceived = 0;
+    std::uint64_t m_messagesReceived = 0; // a reply's {n}: reads, or messages when framed
+    std::optional<Framer> m_framer; // a framed session's, per connection
+    struct FramedMessage {
+        SharedBytes bytes;
+        FrameStatus status;
+    };
+    std::vector<FramedMessage> m_framed; // the messages of the current read (reused)
+    std::uint64_t m_framedCount = 0;     // discard mode: counted only
+    FrameTally m_framedProblems;
+    std::optional<asio::steady_timer> m_idleTimer;
+    std::chrono::steady_clock::time_point m_lastByteAt;
     std::optional<asio::steady_timer> m_lingerTimer;
     bool m_waitingForQueueRoom = false; // a lossless event queue is full: reading waits for the front end
 };

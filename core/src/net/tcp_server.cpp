@@ -249,7 +249,7 @@ private:
         }
         const ConnectionId id = ++m_nextConnectionId;
         auto connection = std::make_shared<TcpConnection>(std::move(socket), id, local, remote, m_out, m_readBuffer,
-                                                          m_limits.sendBudgetBytes, weakOwner());
+                                                          m_limits.sendBudgetBytes, m_config.framing, weakOwner());
         m_connections.emplace(id, connection);
         connection->start(); // registers it in the peer table first: whoever sees the event sees the client listed
         m_out->emit(EventAccepted{id, local, remote});
@@ -296,6 +296,7 @@ private:
 
 TcpServer::TcpServer(TcpServerConfig config) : Session(SessionKind::TcpServer, config.limits), m_config(config) {
     output()->discardReceived = m_config.discard;
+    output()->receiveCheck = m_config.check;
     attach(std::make_shared<TcpServerImpl>(worker().context(), output(), std::move(config)));
 }
 

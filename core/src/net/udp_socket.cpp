@@ -553,6 +553,7 @@ private:
 
 UdpSocket::UdpSocket(UdpSocketConfig config) : Session(SessionKind::Udp, config.limits), m_config(config) {
     output()->discardReceived = m_config.discard;
+    output()->receiveCheck = m_config.check;
     m_udp = std::make_shared<Impl>(worker().context(), output(), std::move(config));
     attach(m_udp);
 }

@@ -205,6 +205,38 @@ void readLimits(Reader& in, const json& object, const std::string& path, Session
     in.number(limits, where, "eventQueueBytes", out.eventQueue.byteBudget, MinBudget, MaxBudget);
 }
 
+/// "framing": {"frame": "len:2be@4", "maxFrame": 1048576} — the frame text as --frame spells it.
+void readFraming(Reader& in, const json& object, const std::string& path, FrameSpec& out) {
+    if (in.failed() || !object.contains("framing")) return;
+    const json& framing = object.at("framing");
+    const std::string where = Reader::join(path, "framing");
+    if (!in.expectObject(framing, where) || !in.onlyKeys(framing, where, {"frame", "maxFrame"})) return;
+    std::string text = frameSpecText(out);
+    std::size_t maxFrame = out.maxFrame;
+    in.string(framing, where, "frame", text);
+    in.number(framing, where, "maxFrame", maxFrame, 1, MaxFrameBytesLimit);
+    if (in.failed()) return;
+    auto parsed = parseFrameSpec(text, maxFrame);
+    if (!parsed) return (void)in.fail(Reader::join(where, "frame"), parsed.error().describe());
+    out = std::move(parsed).value();
+}
+
+/// "check": "crc16/modbus" — the checksum every received message must end in ("" = none).
+void readCheck(Reader& in, const json& object, const std::string& path, std::optional<ChecksumKind>& out) {
+    if (in.failed() || !object.contains("check")) return;
+    std::string name;
+    in.string(object, path, "check", name);
+    if (in.failed() || name.empty()) return (void)(out = std::nullopt);
+    out = checksumNamed(name);
+    if (!out) in.fail(Reader::join(path, "check"), "'" + name + "' is not a checksum (" + checksumNames() + ")");
+}
+
+std::string checkJson(const std::optional<ChecksumKind>& check) {
+    return check ? std::string(checksumInfo(*check).name) : std::string();
+}
+
+json framingJson(const FrameSpec& framing) { return {{"frame", frameSpecText(framing)}, {"maxFrame", framing.maxFrame}}; }
+
 void readSession(Reader& in, const json& object, const std::string& path, SessionSpec& spec) {
     if (!in.expectObject(object, path)) return;
     std::string kind;
@@ -217,7 +249,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         auto& c = spec.tcpClient;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "host", "port", "connectTimeoutMs", "localAddress",
                                         "localPort", "autoReconnect", "reconnectInitialDelayMs", "reconnectMaxDelayMs",
-                                        "reconnectMaxAttempts", "reply", "limits"}))
+                                        "reconnectMaxAttempts", "reply", "framing", "check", "limits"}))
             return;
         in.string(object, path, "host", c.host);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -229,13 +261,15 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         in.milliseconds(object, path, "reconnectMaxDelayMs", c.reconnectMaxDelay, 1, MaxDelayMs);
         in.number(object, path, "reconnectMaxAttempts", c.reconnectMaxAttempts, 0, 1000000);
         readReply(in, object, path, c.autoReply);
+        readFraming(in, object, path, c.framing);
+        readCheck(in, object, path, c.check);
         readLimits(in, object, path, c.limits);
         if (!in.failed() && c.host.empty()) in.fail(Reader::join(path, "host"), "a TCP client needs a host");
     } else if (kind == "tcp-server") {
         spec.kind = SessionKind::TcpServer;
         auto& c = spec.tcpServer;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "backlog", "reuseAddress",
-                                        "maxClients", "allow", "reply", "discard", "limits"}))
+                                        "maxClients", "allow", "reply", "discard", "framing", "check", "limits"}))
             return;
         in.string(object, path, "bindAddress", c.bindAddress);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -251,13 +285,15 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
             else c.allowList.push_back(block.value());
         }
         readReply(in, object, path, c.autoReply);
+        readFraming(in, object, path, c.framing);
+        readCheck(in, object, path, c.check);
         readLimits(in, object, path, c.limits);
     } else if (kind == "udp") {
         spec.kind = SessionKind::Udp;
         auto& c = spec.udp;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "remoteHost", "remotePort",
                                         "broadcast", "reuseAddress", "receiveBufferBytes", "multicast", "reply", "discard",
-                                        "limits"}))
+                                        "check", "limits"}))
             return;
         in.string(object, path, "bindAddress", c.bindAddress);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -278,6 +314,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
             }
         }
         readReply(in, object, path, c.autoReply);
+        readCheck(in, object, path, c.check);
         readLimits(in, object, path, c.limits);
     } else if (!in.failed()) {
         in.fail(Reader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
@@ -312,6 +349,8 @@ json sessionJson(const SessionSpec& spec) {
                     {"reconnectMaxDelayMs", c.reconnectMaxDelay.count()},
                     {"reconnectMaxAttempts", c.reconnectMaxAttempts},
                     {"reply", replyJson(c.autoReply)},
+                    {"framing", framingJson(c.framing)},
+                    {"check", checkJson(c.check)},
                     {"limits", limitsJson(c.limits)}});
         break;
     }
@@ -327,6 +366,8 @@ json sessionJson(const SessionSpec& spec) {
                     {"allow", allow},
                     {"reply", replyJson(c.autoReply)},
                     {"discard", c.discard},
+                    {"framing", framingJson(c.framing)},
+                    {"check", checkJson(c.check)},
                     {"limits", limitsJson(c.limits)}});
         break;
     }
@@ -346,6 +387,7 @@ json sessionJson(const SessionSpec& spec) {
                       {"loopback", c.multicast.loopback}}},
                     {"reply", replyJson(c.autoReply)},
                     {"discard", c.discard},
+                    {"check", checkJson(c.check)},
                     {"limits", limitsJson(c.limits)}});
         break;
     }

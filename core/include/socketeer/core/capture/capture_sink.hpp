@@ -33,8 +33,11 @@ public:
     CaptureSink(const CaptureSink&) = delete;
     CaptureSink& operator=(const CaptureSink&) = delete;
 
-    /// Records one event. Returns false once, on the first write error (disk full): the caller reports it.
+    /// Records one event. Returns false once, on the first write error (disk full): the caller reports it. The
+    /// messages of a framed stream are not written: their bytes were, as they were read (writeData).
     bool write(const SessionEvent& event);
+    /// Records bytes as they crossed the socket: what a framed session read, before it was cut into messages.
+    bool writeData(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView bytes);
     /// Flushes and closes; returns the error text if the final flush failed, else empty.
     std::string close();
 

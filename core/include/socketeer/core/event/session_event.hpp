@@ -11,6 +11,7 @@
 
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/connection.hpp"
+#include "socketeer/core/framing/frame_status.hpp"
 #include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/time_format.hpp"
@@ -56,12 +57,19 @@ struct EventAccepted {
     Endpoint remote;
 };
 
-/// Bytes received (Rx) or written to the OS (Tx).
+/// Whether a received message ended in the checksum the session checks for (--check).
+enum class CheckStatus : std::uint8_t { Unchecked, Good, Bad };
+std::string_view checkStatusName(CheckStatus status); ///< "", "ok", "bad"
+
+/// Bytes received (Rx) or written to the OS (Tx). Received over a framed TCP session: one message (decoded, for
+/// SLIP and COBS), with how it ended; otherwise one read or one datagram, Unframed.
 struct EventData {
     Direction direction = Direction::Rx;
     ConnectionId id = 0;
     Endpoint peer;
     SharedBytes bytes;
+    FrameStatus frame = FrameStatus::Unframed;
+    CheckStatus check = CheckStatus::Unchecked;
 };
 
 /// A connection closed; id 0 means the session itself stopped (listener or socket closed).

@@ -20,6 +20,8 @@ struct HistoryRecord {
     ConnectionId connection = 0;
     Endpoint peer;
     ByteView bytes;
+    FrameStatus frame = FrameStatus::Unframed; ///< a framed session's message: how it ended
+    CheckStatus check = CheckStatus::Unchecked; ///< whether it ended in the checksum the session checks for
 };
 
 /// Owned by one thread (the front end's). Memory is bounded by a byte budget that counts payloads and record headers
@@ -34,7 +36,8 @@ public:
     SessionHistory(const SessionHistory&) = delete;
     SessionHistory& operator=(const SessionHistory&) = delete;
 
-    void append(std::int64_t timeUs, Direction direction, ConnectionId connection, const Endpoint& peer, ByteView bytes);
+    void append(std::int64_t timeUs, Direction direction, ConnectionId connection, const Endpoint& peer, ByteView bytes,
+                FrameStatus frame = FrameStatus::Unframed, CheckStatus check = CheckStatus::Unchecked);
     /// Appends a data event; other events are ignored. Returns true if it was a data event.
     bool append(const SessionEvent& event);
 
@@ -74,6 +77,8 @@ private:
         std::uint16_t port;
         bool isV6;
         Direction direction;
+        FrameStatus frame;
+        CheckStatus check;
     };
 
     Chunk& chunkFor(std::size_t size);

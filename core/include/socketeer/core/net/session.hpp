@@ -107,6 +107,9 @@ public:
     StreamId sendStream(std::unique_ptr<ByteSource> source, SendTarget target = {});
     /// Stops a streaming send after the chunks already queued; it ends as cancelled.
     void cancelStream(StreamId id);
+    /// The next value of the session's payload counter ({counter:FMT}): 1, 2, 3... one step per send that uses it,
+    /// whichever thread resolves the template.
+    std::uint64_t nextPayloadCounter() { return m_payloadCounter.fetch_add(1, std::memory_order_relaxed) + 1; }
     /// TCP servers: disconnect one client.
     void kick(ConnectionId id);
     /// TCP clients: send what is queued, then a FIN; go on receiving until the peer closes (like `nc -N`).
@@ -138,6 +141,7 @@ private:
     std::shared_ptr<SessionImpl> m_impl;
     bool m_stopped = false;
     std::atomic<StreamId> m_nextStreamId{1};
+    std::atomic<std::uint64_t> m_payloadCounter{0};
 };
 
 } // namespace socketeer::core

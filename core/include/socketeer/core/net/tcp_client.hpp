@@ -4,7 +4,9 @@
 #include <chrono>
 #include <string>
 
+#include "socketeer/core/framing/frame_spec.hpp"
 #include "socketeer/core/net/session.hpp"
+#include "socketeer/core/payload/checksum.hpp"
 
 namespace socketeer::core {
 
@@ -19,6 +21,8 @@ struct TcpClientConfig {
     std::chrono::milliseconds reconnectMaxDelay{30000};
     unsigned reconnectMaxAttempts = 0; ///< 0 = keep trying
     AutoReply autoReply;
+    FrameSpec framing;             ///< how the received byte stream is cut into messages (none: as it is read)
+    std::optional<ChecksumKind> check; ///< each received message must end in this checksum of the bytes before it
     SessionLimits limits;
 
     bool operator==(const TcpClientConfig&) const = default;

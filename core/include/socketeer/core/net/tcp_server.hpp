@@ -5,7 +5,9 @@
 #include <vector>
 
 #include "socketeer/core/net/cidr.hpp"
+#include "socketeer/core/framing/frame_spec.hpp"
 #include "socketeer/core/net/session.hpp"
+#include "socketeer/core/payload/checksum.hpp"
 
 namespace socketeer::core {
 
@@ -18,6 +20,8 @@ struct TcpServerConfig {
     std::vector<Cidr> allowList;   ///< empty = everyone; else only peers inside one of these blocks
     AutoReply autoReply;
     bool discard = false;          ///< count what arrives, never store or show it (pure receive measurements)
+    FrameSpec framing;             ///< how each client's byte stream is cut into messages (none: as it is read)
+    std::optional<ChecksumKind> check; ///< each received message must end in this checksum of the bytes before it
     SessionLimits limits;
 
     bool operator==(const TcpServerConfig&) const = default;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "socketeer/core/net/session.hpp"
+#include "socketeer/core/payload/checksum.hpp"
 
 namespace socketeer::core {
 
@@ -29,6 +30,7 @@ struct UdpSocketConfig {
     MulticastConfig multicast;
     AutoReply autoReply;           ///< echo / fixed / prefixed reply to each datagram's sender
     bool discard = false;          ///< count what arrives, never store or show it; no auto reply (measurements)
+    std::optional<ChecksumKind> check; ///< each datagram must end in this checksum of the bytes before it
     SessionLimits limits;
 
     bool operator==(const UdpSocketConfig&) const = default;

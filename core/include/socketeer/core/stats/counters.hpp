@@ -47,6 +47,13 @@ struct SessionCounters {
     std::atomic<std::uint64_t> sendsRejected{0};       ///< sends refused by the budget or for lack of a peer
     std::atomic<std::uint64_t> sendsFailed{0};         ///< datagrams the OS refused to send (an error event each)
     std::atomic<std::uint64_t> activeConnections{0};
+    /// Framed sessions: received messages that did not end as the framing defines (rxMessages counts them too).
+    std::atomic<std::uint64_t> framesPartial{0};
+    std::atomic<std::uint64_t> framesOversize{0};
+    std::atomic<std::uint64_t> framesMalformed{0};
+    /// Sessions that check a checksum (--check): received messages that ended in it, and those that did not.
+    std::atomic<std::uint64_t> checksGood{0};
+    std::atomic<std::uint64_t> checksBad{0};
     /// When data first and last arrived (nowUs(); 0 = never): a receive rate over the time traffic actually flowed.
     std::atomic<std::int64_t> firstReceiveUs{0};
     std::atomic<std::int64_t> lastReceiveUs{0};
