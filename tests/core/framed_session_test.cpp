@@ -204,8 +204,11 @@ TEST(FramedSession, ARawCaptureKeepsTheBytesAsTheyCrossedTheSocket) {
     EXPECT_EQ(receivedMessages(log.events()),
               (std::vector<Received>{{"a\xc0" "b", FrameStatus::Complete}, {"c\xdb", FrameStatus::Complete}}));
     server.stop();
-    std::ifstream in(path, std::ios::binary);
-    const std::string captured((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string captured;
+    {
+        std::ifstream in(path, std::ios::binary); // closed before the remove: Windows refuses to delete an open file
+        captured.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     EXPECT_EQ(captured, wire);
     std::filesystem::remove(path);
 }
