@@ -95,10 +95,11 @@ Bytes readFileBytes(const std::string& path, const std::string& option) {
     return Bytes(content.begin(), content.end());
 }
 
-/// DATA: text with escapes by default, hex with --hex, a file's bytes with @PATH.
-Bytes dataValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding, const std::string& option) {
-    if (text.starts_with("@")) return readFileBytes(text.substr(1), option);
-    auto parsed = raw.hex ? core::parseHex(text) : core::parseEscaped(text, encoding);
+/// DATA: text with escapes and tokens by default, hex (and tokens) with --hex, a file's bytes with @PATH.
+core::PayloadTemplate dataValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding,
+                                const std::string& option) {
+    if (text.starts_with("@")) return core::PayloadTemplate::literal(readFileBytes(text.substr(1), option));
+    auto parsed = core::PayloadTemplate::parse(text, raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
     if (!parsed) throw UsageError{option + " '" + text + "': " + parsed.error().describe()};
     return std::move(parsed).value();
 }
@@ -107,13 +108,12 @@ Bytes dataValue(const std::string& text, const RawOptions& raw, core::TextEncodi
 /// (it must be a readable regular file) and read there.
 SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEncoding encoding) {
     if (!text.starts_with("@")) {
-        auto parsed = core::PayloadTemplate::parse(text, raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
-        if (!parsed) throw UsageError{"--send '" + text + "': " + parsed.error().describe()};
-        if (parsed.value().isLiteral()) { // the same bytes each time: resolved once
-            auto bytes = parsed.value().resolve({});
+        core::PayloadTemplate payload = dataValue(text, raw, encoding, "--send");
+        if (payload.isLiteral()) { // the same bytes each time: resolved once
+            auto bytes = payload.resolve({});
             return {std::make_shared<const Bytes>(std::move(bytes).value()), nullptr, text, {}};
         }
-        return {nullptr, std::make_shared<const core::PayloadTemplate>(std::move(parsed).value()), text, {}};
+        return {nullptr, std::make_shared<const core::PayloadTemplate>(std::move(payload)), text, {}};
     }
     const std::string path = text.substr(1);
     std::error_code ec;
@@ -170,8 +170,9 @@ core::FrameSpec framingValue(const RawOptions& raw, bool tcp) {
 
 void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
     command->add_flag("--echo", raw.echo, "Send every received message back");
-    command->add_option("--reply", raw.reply, "Answer every message with DATA ({time} {peer} {n} expanded)");
-    command->add_option("--prefix", raw.prefix, "Echo every message after DATA ({time} {peer} {n} expanded)");
+    command->add_option("--reply", raw.reply, "Answer every message with DATA (its tokens resolved per answer; {n} is "
+                                              "the message's number from that peer)");
+    command->add_option("--prefix", raw.prefix, "Echo every message after DATA (tokens resolved per answer)");
     if (tcp) {
         command->add_option("--welcome", raw.welcome, "Send DATA to each client on accept");
         command->add_flag("--relay", raw.relay, "Chat room: each client's data goes to every other client");

@@ -97,8 +97,8 @@ void AppModel::addDemo() {
     server.kind = SessionKind::TcpServer;
     server.tcpServer.bindAddress = "127.0.0.1";
     server.tcpServer.autoReply.mode = ReplyMode::PrefixedEcho;
-    server.tcpServer.autoReply.prefix = toBytes("[{time}] echo: ");
-    server.tcpServer.autoReply.welcome = toBytes("Welcome to the Socketeer demo, {peer}!\r\n");
+    server.tcpServer.autoReply.prefix = PayloadTemplate::parse("[{time}] echo: ", PayloadSyntax::Text).value();
+    server.tcpServer.autoReply.welcome = PayloadTemplate::parse("Welcome to the Socketeer demo, {peer}!\\r\\n", PayloadSyntax::Text).value();
     SessionModel& echo = addSession(server);
     echo.open();
     // The client learns the server's real port from its first event; the app connects it once that arrives.

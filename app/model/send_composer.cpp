@@ -24,24 +24,36 @@ const SendComposer::Preview& SendComposer::preview() {
     m_lastEnding = ending;
     m_lastEncoding = encoding;
     m_valid = true;
-    auto parsed = hex ? core::parseHex(text) : core::parseEscaped(text, encoding);
+    auto parsed = core::PayloadTemplate::parse(text, hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
     m_preview = {};
     if (!parsed) {
         m_preview.error = parsed.error().describe();
         return m_preview;
     }
-    core::Bytes bytes = std::move(parsed).value();
+    core::PayloadTemplate payload = std::move(parsed).value();
     switch (ending) {
     case LineEnding::None: break;
-    case LineEnding::Cr: bytes.push_back('\r'); break;
-    case LineEnding::Lf: bytes.push_back('\n'); break;
-    case LineEnding::CrLf:
-        bytes.push_back('\r');
-        bytes.push_back('\n');
-        break;
+    case LineEnding::Cr: payload.appendLiteral(core::toBytes("\r")); break;
+    case LineEnding::Lf: payload.appendLiteral(core::toBytes("\n")); break;
+    case LineEnding::CrLf: payload.appendLiteral(core::toBytes("\r\n")); break;
     }
-    m_preview.bytes = std::move(bytes);
+    // An example of what a send would be; the counter shows as 1 (each real send takes the session's next step).
+    auto example = payload.resolve({}, &m_preview.computed);
+    if (!example) {
+        m_preview.error = example.error().describe();
+        m_preview.computed.clear();
+        return m_preview;
+    }
+    m_preview.bytes = std::move(example).value();
+    m_preview.payload = std::make_shared<const core::PayloadTemplate>(std::move(payload));
     return m_preview;
+}
+
+core::Parsed<core::Bytes> SendComposer::resolveForSend(const core::SendContext& context) {
+    const Preview& current = preview();
+    if (!current.payload) return core::ParseError{1, 0, current.error};
+    if (current.payload->isLiteral()) return *current.bytes;
+    return current.payload->resolve(context);
 }
 
 void SendComposer::remember(const core::Bytes& bytes) {

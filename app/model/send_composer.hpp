@@ -3,12 +3,15 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <optional>
+#include <vector>
 #include <string>
 
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/codec/text_encoding.hpp"
 #include "socketeer/core/parse_error.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
 
 namespace socketeer::app {
 
@@ -21,13 +24,19 @@ public:
     std::string text;
     LineEnding ending = LineEnding::None;
     core::TextEncoding encoding = core::TextEncoding::Utf8;
+    std::string sendError; ///< why the last Send did not go out (a length that outgrew its field), until the next
 
-    /// The bytes that Send would send now, or why there are none. Recomputed only when an input changed.
+    /// The bytes that Send would send now, or why there are none. Recomputed only when an input changed: tokens
+    /// that change per send ({counter}, {time}, {rand:N}) show one example, marked as computed.
     struct Preview {
         std::optional<core::Bytes> bytes;
-        std::string error; ///< "bad hex digit 'G' at column 5"
+        std::vector<core::PayloadTemplate::Span> computed;   ///< where the tokens' bytes are in `bytes`
+        std::shared_ptr<const core::PayloadTemplate> payload; ///< what was typed, with the line ending
+        std::string error; ///< "bad hex digit 'G' at column 5", "unknown token {crc99} at column 12"
     };
     const Preview& preview();
+    /// The bytes of one send: the template resolved now, with `context` (the session's counter, the peer).
+    core::Parsed<core::Bytes> resolveForSend(const core::SendContext& context);
 
     /// After a successful send: remember the payload (most recent first, at most 50, no immediate repeats).
     void remember(const core::Bytes& bytes);

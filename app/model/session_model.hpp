@@ -18,6 +18,13 @@
 
 namespace socketeer::app {
 
+/// A payload template being typed in a settings field: kept as typed while it does not parse.
+struct TemplateDraft {
+    std::string text;
+    std::string error;    ///< why the text is not (yet) a template, with its column
+    bool editing = false; ///< the field has the text (else it shows the setting's)
+};
+
 /// Rates per second from counter samples about a second apart.
 struct TrafficRates {
     double rxBytes = 0, rxMessages = 0, txBytes = 0, txMessages = 0;
@@ -98,6 +105,7 @@ public:
     std::string udpTarget;               ///< "host:port" typed in the send pane of a UDP socket
     bool autoScroll = true;
     std::string framingText;             ///< the framing as typed in the settings (applied when it parses)
+    TemplateDraft replyDraft, prefixDraft, welcomeDraft; ///< the auto-reply's templates as typed
 
 private:
     bool updateRates(); ///< true when a rate changed

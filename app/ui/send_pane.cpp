@@ -26,6 +26,50 @@ std::string previewText(const Bytes& bytes) {
     return text;
 }
 
+/// The preview line: the size, then the first bytes in hex with what the tokens computed (checksums, lengths,
+/// counters) in their own colour, so the user sees exactly what will leave and which bytes were worked out.
+void drawPreview(const app::SendComposer::Preview& preview, bool connected) {
+    constexpr std::size_t Shown = 24;
+    const Bytes& bytes = *preview.bytes;
+    ImGui::TextDisabled("%zu bytes:", bytes.size());
+    const std::size_t shown = std::min(bytes.size(), Shown);
+    std::size_t at = 0;
+    while (at < shown) {
+        // The run up to the next change between typed and computed bytes.
+        const auto computedAt = [&](std::size_t i) {
+            return std::any_of(preview.computed.begin(), preview.computed.end(),
+                               [i](const auto& span) { return i >= span.offset && i < span.offset + span.size; });
+        };
+        const bool computed = computedAt(at);
+        std::size_t end = at + 1;
+        while (end < shown && computedAt(end) == computed) ++end;
+        const std::string hex = formatHex(ByteView(bytes).subspan(at, end - at));
+        ImGui::SameLine(0, ImGui::CalcTextSize(" ").x);
+        if (computed) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.35f, 1), "%s", hex.c_str());
+        else ImGui::TextDisabled("%s", hex.c_str());
+        at = end;
+    }
+    if (bytes.size() > Shown || !connected) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s%s", bytes.size() > Shown ? "..." : "", connected ? "" : "  (not open)");
+    }
+}
+
+/// {peer} of a send from the pane: the destination's address when there is one.
+std::string peerOf(app::SessionModel& session) {
+    const SessionSpec& spec = session.spec();
+    switch (session.kind()) {
+    case SessionKind::TcpClient: return HostPort{spec.tcpClient.host, spec.tcpClient.port}.toString();
+    case SessionKind::TcpServer:
+        for (const auto& peer : session.peers())
+            if (peer.id == session.selectedPeer) return peer.peer.toString();
+        return {};
+    case SessionKind::Udp:
+        return session.udpTarget.empty() ? HostPort{spec.udp.remoteHost, spec.udp.remotePort}.toString() : session.udpTarget;
+    }
+    return {};
+}
+
 /// Where a send goes, from the pane's destination controls; an error text when the target is not valid.
 std::optional<SendTarget> destination(app::SessionModel& session, std::string& error) {
     switch (session.kind()) {
@@ -119,11 +163,20 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     const bool clicked = ImGui::Button("Send");
     ImGui::EndDisabled();
     UiProbe::mark("send/button");
-    if ((clicked || submitted) && sendable) session.send(*preview.bytes, *target);
+    if ((clicked || submitted) && sendable) {
+        // Resolved now: this send's counter step, time and checksums.
+        SendContext context;
+        context.peer = peerOf(session);
+        context.nextCounter = [&session] { return session.session()->nextPayloadCounter(); };
+        auto bytes = composer.resolveForSend(context);
+        composer.sendError = bytes ? std::string() : bytes.error().describe();
+        if (bytes) session.send(std::move(bytes).value(), *target);
+    }
     ImGui::SameLine();
     if (!preview.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", preview.error.c_str());
     else if (!targetError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", targetError.c_str());
-    else if (preview.bytes) ImGui::TextDisabled("%s%s", previewText(*preview.bytes).c_str(), connected ? "" : "  (not open)");
+    else if (!composer.sendError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", composer.sendError.c_str());
+    else if (preview.bytes) drawPreview(preview, connected);
     UiProbe::mark("send/preview");
 
     // Repeat on the worker: every N ms, N times (0 = until stopped).
@@ -142,8 +195,10 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     if (!repeat.running) {
         ImGui::BeginDisabled(!sendable);
         if (ImGui::SmallButton("repeat")) {
-            session.session()->startRepeat({*preview.bytes, *target, std::chrono::milliseconds(repeat.intervalMs),
-                                            static_cast<std::uint64_t>(repeat.count)});
+            RepeatSpec spec{*preview.bytes, *target, std::chrono::milliseconds(repeat.intervalMs),
+                            static_cast<std::uint64_t>(repeat.count), nullptr};
+            if (!preview.payload->isLiteral()) spec.payloadTemplate = preview.payload; // resolved at each send
+            session.session()->startRepeat(std::move(spec));
             repeat.running = true;
         }
         ImGui::EndDisabled();

@@ -38,24 +38,32 @@ void ipVersionCombo(std::string& bindAddress) {
     if (ImGui::Combo("##ipversion", &current, versions, 3)) bindAddress = current == 0 ? "" : current == 1 ? "0.0.0.0" : "::";
 }
 
-void drawReplySettings(AutoReply& reply, bool tcpServer) {
+void drawReplySettings(app::SessionModel& session, AutoReply& reply, bool tcpServer) {
     const char* modes[] = {"none", "echo", "fixed reply", "prefixed echo"};
     int mode = static_cast<int>(reply.mode);
     ImGui::SetNextItemWidth(140);
     if (ImGui::Combo("auto-reply", &mode, modes, 4)) reply.mode = static_cast<ReplyMode>(mode);
-    // Payloads are edited as text with escapes; only valid text replaces the bytes (never a silent "fix").
-    auto bytesField = [](const char* label, Bytes& bytes) {
-        std::string text = formatEscaped(bytes);
+    // Payloads are edited as text with escapes and tokens; what is typed stays as typed, only a valid template
+    // replaces the setting (never a silent "fix"), and a bad one is named with its column.
+    auto templateField = [](const char* label, app::TemplateDraft& draft, PayloadTemplate& payload) {
+        if (!draft.editing) draft.text = payload.source();
         ImGui::SetNextItemWidth(260);
-        if (ImGui::InputText(label, &text)) {
-            auto parsed = parseEscaped(text);
-            if (parsed) bytes = std::move(parsed).value();
+        const bool changed = ImGui::InputText(label, &draft.text);
+        draft.editing = ImGui::IsItemActive() || !draft.error.empty();
+        if (changed) {
+            auto parsed = PayloadTemplate::parse(draft.text, PayloadSyntax::Text);
+            draft.error = parsed ? std::string() : parsed.error().describe();
+            if (parsed) payload = std::move(parsed).value();
+        }
+        if (!draft.error.empty()) {
+            ImGui::SameLine();
+            ImGui::TextColored(ErrorColour, "%s", draft.error.c_str());
         }
     };
-    if (reply.mode == ReplyMode::Fixed) bytesField("reply ({time} {peer} {n})", reply.reply);
-    if (reply.mode == ReplyMode::PrefixedEcho) bytesField("prefix ({time} {peer} {n})", reply.prefix);
+    if (reply.mode == ReplyMode::Fixed) templateField("reply ({time} {peer} {n} {crc16/modbus}...)", session.replyDraft, reply.reply);
+    if (reply.mode == ReplyMode::PrefixedEcho) templateField("prefix ({time} {peer} {n}...)", session.prefixDraft, reply.prefix);
     if (tcpServer) {
-        bytesField("welcome on accept", reply.welcome);
+        templateField("welcome on accept", session.welcomeDraft, reply.welcome);
         ImGui::Checkbox("relay (chat room)", &reply.relay);
         ImGui::SameLine();
     }
@@ -163,7 +171,7 @@ void drawSettings(app::SessionModel& session) {
         ImGui::Checkbox("auto-reconnect", &c.autoReconnect);
         drawFramingSettings(session, c.framing);
         drawCheckSetting(c.check);
-        drawReplySettings(c.autoReply, false);
+        drawReplySettings(session, c.autoReply, false);
         break;
     }
     case SessionKind::TcpServer: {
@@ -178,7 +186,7 @@ void drawSettings(app::SessionModel& session) {
         if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
         drawFramingSettings(session, c.framing);
         drawCheckSetting(c.check);
-        drawReplySettings(c.autoReply, true);
+        drawReplySettings(session, c.autoReply, true);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");
         break;
@@ -204,7 +212,7 @@ void drawSettings(app::SessionModel& session) {
             ImGui::Checkbox("loopback", &c.multicast.loopback);
         }
         drawCheckSetting(c.check);
-        drawReplySettings(c.autoReply, false);
+        drawReplySettings(session, c.autoReply, false);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");
         break;

@@ -136,7 +136,7 @@ TEST(Repeat, SendsExactlyTheCountAtTheInterval) {
     ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
 
     const auto start = std::chrono::steady_clock::now();
-    client.startRepeat({toBytes("tick"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(2), 50});
+    client.startRepeat({toBytes("tick"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(2), 50, nullptr});
     ASSERT_TRUE(clientLog.waitFor([](const auto& e) {
         for (const auto& x : e)
             if (const auto* n = std::get_if<EventNotice>(&x.body); n && n->text == "repeat finished after 50 sends")
@@ -162,7 +162,7 @@ TEST(Repeat, StopEndsAnEndlessRepeat) {
     UdpSocket client(config);
     EventLog clientLog(client);
     ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
-    client.startRepeat({toBytes("x"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(1), 0});
+    client.startRepeat({toBytes("x"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(1), 0, nullptr});
     ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages >= 10; }));
     client.stopRepeat();
     ASSERT_TRUE(clientLog.waitFor([](const auto& e) {

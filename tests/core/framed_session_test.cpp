@@ -109,7 +109,7 @@ TEST(FramedSession, ServerReportsLinesNotReadsAndThePartialRestAtClose) {
 
 TEST(FramedSession, ARepliesToEachMessageOfAGluedWrite) {
     auto config = framedConfig(frameSpec("delim:3b"), ReplyMode::Fixed); // ';'
-    config.autoReply.reply = toBytes("ack {n}\n");
+    config.autoReply.reply = test::textTemplate("ack {n}\n");
     FramedServer framed(config);
     ASSERT_NE(framed.port, 0) << framed.log.errors();
     RawPeer peer(framed.port);
@@ -213,4 +213,39 @@ TEST(FramedSession, ARawCaptureKeepsTheBytesAsTheyCrossedTheSocket) {
     std::filesystem::remove(path);
 }
 
+TEST(TemplatedRepeat, EachSendOfARepeatTakesTheNextCounterStep) {
+    FramedServer framed(framedConfig(frameSpec("fixed:3")));
+    ASSERT_NE(framed.port, 0) << framed.log.errors();
+    TcpClient client(test::clientTo(framed.port));
+    EventLog clientLog(client);
+    client.open();
+    ASSERT_TRUE(clientLog.waitForEvent<EventConnected>()) << clientLog.errors();
+    RepeatSpec spec;
+    spec.payloadTemplate = std::make_shared<const PayloadTemplate>(
+        PayloadTemplate::parse("{counter:u8} ab {xor8}", PayloadSyntax::Hex).value());
+    spec.interval = 5ms;
+    spec.count = 3;
+    client.startRepeat(spec);
+    ASSERT_TRUE(framed.log.waitFor(messagesAtLeast(3)));
+    EXPECT_EQ(receivedMessages(framed.log.events()),
+              (std::vector<Received>{{std::string("\x01\xab\xaa", 3), FrameStatus::Complete},
+                                     {std::string("\x02\xab\xa9", 3), FrameStatus::Complete},
+                                     {std::string("\x03\xab\xa8", 3), FrameStatus::Complete}}));
+    EXPECT_EQ(client.nextPayloadCounter(), 4u) << "the session's counter moved once per send";
+}
+
+TEST(TemplatedReply, EachAnswerResolvesItsTokensForThatMessage) {
+    // "{n}:" then the sum of those bytes: "1:" sums to 0x6b ('k'), "2:" to 0x6c ('l').
+    auto config = framedConfig(frameSpec("line"), ReplyMode::Fixed);
+    config.autoReply.reply = test::textTemplate("{n}:{sum8}");
+    FramedServer framed(config);
+    ASSERT_NE(framed.port, 0) << framed.log.errors();
+    RawPeer peer(framed.port);
+    peer.write("a\nb\n");
+    std::string replies(6, '\0');
+    asio::read(peer.socket, asio::buffer(replies));
+    EXPECT_EQ(replies, "1:k2:l");
+}
+
 } // namespace
+

@@ -194,8 +194,8 @@ TEST(TcpServer, EchoPrefixedEchoAndFixedReply) {
                           Case{ReplyMode::PrefixedEcho, "", "[{time}] ", "[", "] ping"}}) {
         auto config = test::loopbackServer();
         config.autoReply.mode = c.mode;
-        config.autoReply.reply = toBytes(c.reply);
-        config.autoReply.prefix = toBytes(c.prefix);
+        config.autoReply.reply = test::textTemplate(c.reply);
+        config.autoReply.prefix = test::textTemplate(c.prefix);
         TcpServer server(config);
         EventLog serverLog(server);
         const auto port = startServer(server, serverLog);
@@ -237,7 +237,7 @@ TEST(TcpServer, EchoLeavesAtOnceYetEachRequestIsReportedBeforeItsReply) {
 
 TEST(TcpServer, WelcomeThenCloseIsADatetimeServer) {
     auto config = test::loopbackServer();
-    config.autoReply.welcome = toBytes("{time}\n");
+    config.autoReply.welcome = test::textTemplate("{time}\n");
     config.autoReply.closeAfterReply = true;
     TcpServer server(config);
     EventLog serverLog(server);
@@ -255,7 +255,7 @@ TEST(TcpServer, WelcomeThenCloseIsADatetimeServer) {
 TEST(TcpServer, EchoWithCloseAfterReplyAnswersThenHangsUp) {
     auto config = test::loopbackServer();
     config.autoReply.mode = ReplyMode::Echo;
-    config.autoReply.welcome = toBytes("hi\n");
+    config.autoReply.welcome = test::textTemplate("hi\n");
     config.autoReply.closeAfterReply = true;
     TcpServer server(config);
     EventLog serverLog(server);

@@ -189,7 +189,7 @@ TEST(TrafficGenerator, UdpRoundTripsOverIpv6) {
 
 TEST(TrafficGenerator, ARepliesThatAreNotAnEchoAreNamed) {
     auto config = loopbackServer(ReplyMode::Fixed);
-    config.autoReply.reply = Bytes(64, 'x');
+    config.autoReply.reply = PayloadTemplate::literal(Bytes(64, 'x'));
     TcpServer server(config);
     EventLog log(server);
     const auto port = openAndGetPort(server, log);

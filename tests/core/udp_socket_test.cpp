@@ -3,6 +3,7 @@
 
 #include <random>
 
+#include "loopback.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "wait.hpp"
 
@@ -170,7 +171,7 @@ TEST(UdpSocket, IPv4SocketRefusesAnIPv6Destination) {
 TEST(UdpSocket, PrefixedEchoServerAnswersEachDatagram) {
     auto config = boundTo("127.0.0.1");
     config.autoReply.mode = ReplyMode::PrefixedEcho;
-    config.autoReply.prefix = toBytes("#{n} {peer}: ");
+    config.autoReply.prefix = test::textTemplate("#{n} {peer}: ");
     UdpSocket server(config);
     EventLog serverLog(server);
     const auto port = test::openAndGetPort(server, serverLog);

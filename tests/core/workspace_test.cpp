@@ -22,8 +22,8 @@ Workspace sample() {
     server.tcpServer.maxClients = 10;
     server.tcpServer.allowList = {Cidr::parse("127.0.0.0/8").value(), Cidr::parse("::1").value()};
     server.tcpServer.autoReply.mode = ReplyMode::PrefixedEcho;
-    server.tcpServer.autoReply.prefix = toBytes("[{time}] ");
-    server.tcpServer.autoReply.welcome = Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'};
+    server.tcpServer.autoReply.prefix = PayloadTemplate::parse("[{time}] ", PayloadSyntax::Text).value();
+    server.tcpServer.autoReply.welcome = PayloadTemplate::literal(Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n', '{'});
     server.tcpServer.autoReply.relay = true;
     server.tcpServer.limits.sendBudgetBytes = 1 << 20;
     server.tcpServer.framing = parseFrameSpec("delim:0d0a", 4096).value();
@@ -85,8 +85,9 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     ASSERT_EQ(server.tcpServer.allowList.size(), 2u);
     EXPECT_EQ(server.tcpServer.allowList[1].toString(), "::1/128");
     EXPECT_EQ(server.tcpServer.autoReply.mode, ReplyMode::PrefixedEcho);
-    EXPECT_EQ(server.tcpServer.autoReply.prefix, toBytes("[{time}] "));
-    EXPECT_EQ(server.tcpServer.autoReply.welcome, (Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n'}));
+    EXPECT_EQ(server.tcpServer.autoReply.prefix.source(), "[{time}] ");
+    EXPECT_EQ(server.tcpServer.autoReply.welcome.resolve({}).value(), (Bytes{'h', 'i', 0x00, 0xFF, '\r', '\n', '{'}))
+        << "any bytes, a brace too, come back exactly";
     EXPECT_TRUE(server.tcpServer.autoReply.relay);
     EXPECT_EQ(server.tcpServer.limits.sendBudgetBytes, 1u << 20);
     EXPECT_EQ(frameSpecText(server.tcpServer.framing), "delim:0d0a");

@@ -33,7 +33,7 @@ TEST(HostilePeers, StormOfTenThousandConnectionsWhileAnotherClientIsServed) {
     EventLog steadyLog(steady);
     steady.open();
     ASSERT_TRUE(steadyLog.waitForEvent<EventConnected>());
-    steady.startRepeat({toBytes("alive"), SendTarget::toDefault(), 5ms, 0});
+    steady.startRepeat({toBytes("alive"), SendTarget::toDefault(), 5ms, 0, nullptr});
 
     // 10,000 connections in waves of 100: a third send 5 bytes and close, a third reset at once, a third just close.
     constexpr std::size_t Storm = 10'000, Wave = 100;

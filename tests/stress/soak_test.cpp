@@ -102,7 +102,7 @@ TEST(Soak, MixedLoadKeepsMemoryFlatLeaksNothingAndEverySessionAnswers) {
         udpClientConfig.remotePort = udpPort;
         for (int i = 0; i < 4; ++i) udpClients.push_back(static_cast<UdpSocket*>(&add(std::make_unique<UdpSocket>(udpClientConfig))));
         const auto startLoad = [&](Session& client, std::size_t size, std::chrono::milliseconds interval) {
-            client.startRepeat({Bytes(size, 0x61), SendTarget::toDefault(), interval, 0});
+            client.startRepeat({Bytes(size, 0x61), SendTarget::toDefault(), interval, 0, nullptr});
         };
         for (auto* c : echoClients) c->open();
         for (auto* c : relayClients) c->open();

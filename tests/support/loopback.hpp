@@ -1,12 +1,22 @@
 // Session configurations the tests share: a server on loopback, a client to a loopback port.
 #pragma once
 
+#include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
 
 namespace socketeer::test {
+
+/// A payload template written as text with escapes and tokens ("ack {n}\\n"); the test fails on a bad one.
+inline core::PayloadTemplate textTemplate(std::string_view text) {
+    auto parsed = core::PayloadTemplate::parse(text, core::PayloadSyntax::Text);
+    if (!parsed) throw std::invalid_argument(std::string(text) + ": " + parsed.error().describe());
+    return std::move(parsed).value();
+}
 
 /// A TCP server on 127.0.0.1 (or `address`), port 0, answering with `mode`.
 inline core::TcpServerConfig loopbackServer(core::ReplyMode mode = core::ReplyMode::None,

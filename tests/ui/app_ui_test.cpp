@@ -121,6 +121,43 @@ TEST(AppUi, BadHexIsPointedAtAndDisablesSend) {
     EXPECT_EQ(client.composer().text, "0A 1G") << "the user's input is never 'fixed'";
 }
 
+TEST(AppUi, TemplatesShowTheirComputedBytesAndResolveAtEachSend) {
+    UiHarness h;
+    Network net = connect(h, 1);
+    app::SessionModel& client = *net.clients[0];
+    h.model.selected = client.uiId();
+    h.frame();
+    ASSERT_TRUE(h.click("send/hex-mode"));
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("01 03 00 00 00 0a {crc16/modbus} {counter:u8}");
+    const auto& preview = client.composer().preview();
+    ASSERT_TRUE(preview.bytes.has_value()) << preview.error;
+    EXPECT_EQ(*preview.bytes, (Bytes{0x01, 0x03, 0x00, 0x00, 0x00, 0x0a, 0xc5, 0xcd, 0x01}));
+    ASSERT_EQ(preview.computed.size(), 2u) << "the checksum and the counter are marked";
+    EXPECT_EQ(preview.computed[0].offset, 6u);
+    EXPECT_EQ(preview.computed[1].offset, 8u);
+    // Two sends: the counter steps, the CRC stays (it covers only the bytes before it).
+    ASSERT_TRUE(h.click("send/button"));
+    ASSERT_TRUE(h.frameUntil([&] { return client.traffic().txMessages >= 1u; }));
+    ASSERT_TRUE(h.click("send/button"));
+    const Bytes both{0x01, 0x03, 0x00, 0x00, 0x00, 0x0a, 0xc5, 0xcd, 0x01, 0x01, 0x03, 0x00, 0x00, 0x00, 0x0a, 0xc5, 0xcd, 0x02};
+    const auto allReceived = [&] {
+        Bytes all;
+        for (std::size_t i = 0; i < net.server->history().size(); ++i)
+            if (const auto record = net.server->history().at(i); record.direction == Direction::Rx)
+                all.insert(all.end(), record.bytes.begin(), record.bytes.end());
+        return all;
+    };
+    ASSERT_TRUE(h.frameUntil([&] { return allReceived().size() >= both.size(); }));
+    EXPECT_EQ(allReceived(), both);
+    // An unknown token is named with its column, and nothing can be sent.
+    ASSERT_TRUE(h.click("send/editor"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type("01 {crc99}");
+    EXPECT_NE(client.composer().preview().error.find("unknown checksum {crc99}"), std::string::npos) << client.composer().preview().error;
+    EXPECT_NE(client.composer().preview().error.find("at column 4"), std::string::npos);
+}
+
 TEST(AppUi, ServerSendsToAllThenKicksOneClient) {
     UiHarness h;
     Network net = connect(h, 2);

@@ -94,6 +94,8 @@ void Session::send(Bytes payload, SendTarget target) {
     m_worker->post([impl = m_impl, shared = std::move(shared), target = std::move(target)] { impl->send(target, shared); });
 }
 
+std::uint64_t Session::nextPayloadCounter() { return m_output->nextPayloadCounter(); }
+
 StreamId Session::sendStream(std::unique_ptr<ByteSource> source, SendTarget target) {
     if (m_stopped) return 0; // the worker is gone: nothing would ever end this stream
     if (!source) source = memorySource(nullptr);

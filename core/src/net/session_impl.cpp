@@ -60,6 +60,16 @@ void SessionImpl::startRepeat(RepeatSpec spec) {
     if (spec.interval.count() < 1) spec.interval = std::chrono::milliseconds(1);
     m_repeat = std::move(spec);
     m_repeatPayload = std::make_shared<const Bytes>(m_repeat.payload);
+    if (m_repeat.payloadTemplate) {
+        // Its size as the first send will have it, for the notice; each send resolves it again.
+        auto first = m_repeat.payloadTemplate->resolve(repeatContext(false));
+        if (!first) {
+            m_out->emitError(0, std::make_error_code(std::errc::invalid_argument), "repeat not started: " + first.error().describe());
+            m_repeatPayload.reset();
+            return;
+        }
+        m_repeatPayload = std::make_shared<const Bytes>(std::move(first).value());
+    }
     m_repeatSent = 0;
     m_repeatNext = std::chrono::steady_clock::now();
     m_out->emit(EventNotice{"repeat started: " + std::to_string(m_repeatPayload->size()) + " bytes every " +
@@ -80,6 +90,16 @@ void SessionImpl::scheduleRepeat() {
     m_repeatTimer.expires_at(m_repeatNext);
     m_repeatTimer.async_wait([self = shared_from_this(), generation = m_repeatGeneration](std::error_code ec) {
         if (ec || generation != self->m_repeatGeneration || !self->m_repeatPayload) return;
+        if (const auto& payload = self->m_repeat.payloadTemplate) {
+            auto bytes = payload->resolve(self->repeatContext(true));
+            if (!bytes) { // only a length that outgrew its field: say so and stop, never send it cut
+                self->m_out->emitError(0, std::make_error_code(std::errc::invalid_argument),
+                                       "repeat stopped: " + bytes.error().describe());
+                self->stopRepeat();
+                return;
+            }
+            self->m_repeatPayload = std::make_shared<const Bytes>(std::move(bytes).value());
+        }
         self->send(self->m_repeat.target, self->m_repeatPayload);
         ++self->m_repeatSent;
         if (self->m_repeat.count != 0 && self->m_repeatSent >= self->m_repeat.count) {
@@ -94,6 +114,15 @@ void SessionImpl::scheduleRepeat() {
         if (now - self->m_repeatNext > 10 * self->m_repeat.interval) self->m_repeatNext = now + self->m_repeat.interval;
         self->scheduleRepeat();
     });
+}
+
+SendContext SessionImpl::repeatContext(bool stepCounter) const {
+    SendContext context;
+    if (m_repeat.target.kind == SendTarget::Kind::HostPort)
+        context.peer = HostPort{m_repeat.target.host, m_repeat.target.port}.toString();
+    if (stepCounter) context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
+    else context.nextCounter = [] { return std::uint64_t{0}; }; // a look at the size, not a send
+    return context;
 }
 
 void SessionImpl::shutdown() {

@@ -70,6 +70,8 @@ protected:
 
 private:
     void scheduleRepeat();
+    /// What a repeated template resolves with: the target as {peer} when it names one; the session's counter.
+    [[nodiscard]] SendContext repeatContext(bool stepCounter) const;
 
     std::map<StreamId, std::weak_ptr<StreamRecord>> m_streams; // for cancelStream; expired entries are pruned
 

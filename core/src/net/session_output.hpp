@@ -78,6 +78,9 @@ public:
 
     void setState(SessionState newState) { state.store(newState); }
 
+    /// The session's payload counter ({counter:FMT}): 1, 2, 3... shared by the front end's sends and the worker's.
+    std::uint64_t nextPayloadCounter() { return m_payloadCounter.fetch_add(1, std::memory_order_relaxed) + 1; }
+
     /// Debug builds check that the worker-side functions run on the one thread that owns them: the worker while it
     /// runs, the facade's thread once the worker has been joined. Release builds check nothing.
     void bindToThisThread() { m_owner.store(std::this_thread::get_id(), std::memory_order_relaxed); }
@@ -95,6 +98,7 @@ private:
     CheckStatus checkReceived(const SharedBytes& bytes);
 
     std::atomic<std::thread::id> m_owner{};
+    std::atomic<std::uint64_t> m_payloadCounter{0};
     mutable std::mutex m_sequenceMutex;
     SequenceTracker m_sequence;             // written on the worker, read by any thread
     std::unique_ptr<CaptureSink> m_capture; // worker thread only

@@ -409,15 +409,31 @@ void TcpConnection::finishGracefully() {
 
 void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received) {
     if (rule.mode == ReplyMode::None || !acceptsSends()) return;
-    TemplateContext context{std::chrono::system_clock::now(), m_peer.toString(), m_messagesReceived};
-    send(std::make_shared<const Bytes>(buildReply(rule, received, context)));
+    auto reply = buildReply(rule, received, replyContext(m_messagesReceived));
+    if (!reply) {
+        // Never sent cut short: the rule's template cannot hold this answer (a length that outgrew its field).
+        m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), "no reply to " + m_peer.toString() + ": " +
+                                                                                     reply.error().describe());
+        return;
+    }
+    send(std::make_shared<const Bytes>(std::move(reply).value()));
     if (rule.closeAfterReply) closeAfterWrites(CloseReason::Local);
+}
+
+SendContext TcpConnection::replyContext(std::uint64_t messageNumber) const {
+    SendContext context;
+    context.peer = m_peer.toString();
+    context.messageNumber = messageNumber;
+    context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
+    return context;
 }
 
 void TcpConnection::sendWelcome(const AutoReply& rule) {
     if (!rule.welcome.empty()) {
-        TemplateContext context{std::chrono::system_clock::now(), m_peer.toString(), 0};
-        send(std::make_shared<const Bytes>(expandTemplate(rule.welcome, context)));
+        auto welcome = rule.welcome.resolve(replyContext(0));
+        if (welcome) send(std::make_shared<const Bytes>(std::move(welcome).value()));
+        else m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), "no welcome to " + m_peer.toString() +
+                                                                                            ": " + welcome.error().describe());
     }
     // A "datetime server": welcome, then hang up — unless a reply is still to come.
     if (rule.closeAfterReply && rule.mode == ReplyMode::None && !rule.relay) closeAfterWrites(CloseReason::Local);

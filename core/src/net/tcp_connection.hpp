@@ -97,6 +97,8 @@ private:
     void gatherMessage(ByteView message, FrameStatus status);
     /// Reports the messages gathered in m_framed (answering them unless `answer` is false), then forgets them.
     void reportFramed(ByteView wire, bool answer);
+    /// What a reply's template resolves with: this peer, its message number, the session's counter.
+    [[nodiscard]] SendContext replyContext(std::uint64_t messageNumber) const;
     /// Idle framing: ends the message once the line has been quiet for the spec's gap.
     void armIdleTimer();
     void finishGracefully();

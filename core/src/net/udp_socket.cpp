@@ -331,8 +331,14 @@ private:
             // Reported first (queued; the front end wakes after the reply: QuietScope), then answered at once.
             m_out->emitData(Direction::Rx, id, peer, bytes);
             if (m_autoReply.mode != ReplyMode::None) {
-                TemplateContext context{std::chrono::system_clock::now(), peer.toString(), ++m_messagesFrom[id]};
-                enqueue(sender, std::make_shared<const Bytes>(buildReply(m_autoReply, *bytes, context)));
+                SendContext context;
+                context.peer = peer.toString();
+                context.messageNumber = ++m_messagesFrom[id];
+                context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
+                auto reply = buildReply(m_autoReply, *bytes, context);
+                if (reply) enqueue(sender, std::make_shared<const Bytes>(std::move(reply).value()));
+                else m_out->emitError(id, std::make_error_code(std::errc::invalid_argument),
+                                      "no reply to " + context.peer + ": " + reply.error().describe());
             }
         }
         waitForDatagrams();

@@ -124,6 +124,8 @@ std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view tok
 
 Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyntax syntax, TextEncoding encoding) {
     PayloadTemplate result;
+    result.m_source = std::string(text);
+    result.m_syntax = syntax;
     PositionTracker positions(text);
     std::size_t runStart = 0;
     // Literal runs are parsed as a whole (escapes and hex never hold a brace), then placed where they began.
@@ -170,8 +172,46 @@ Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyn
 
 PayloadTemplate PayloadTemplate::literal(Bytes bytes) {
     PayloadTemplate result;
+    // Escaped text reads back to the same bytes, and "{" is written "{{" so that it stays a brace.
+    for (const char c : formatEscaped(bytes)) {
+        result.m_source += c;
+        if (c == '{') result.m_source += '{';
+    }
     if (!bytes.empty()) result.m_parts.push_back(bytesPart(std::move(bytes)));
     return result;
+}
+
+void PayloadTemplate::appendLiteral(ByteView bytes) {
+    if (bytes.empty()) return;
+    for (const char c : m_syntax == PayloadSyntax::Hex ? " " + formatHex(bytes) : formatEscaped(bytes)) {
+        m_source += c;
+        if (c == '{') m_source += '{';
+    }
+    if (m_parts.empty() || m_parts.back().kind != Kind::Bytes) m_parts.push_back(bytesPart({}));
+    m_parts.back().bytes.insert(m_parts.back().bytes.end(), bytes.begin(), bytes.end());
+}
+
+std::string PayloadTemplate::asText() const {
+    const auto field = [](FieldFormat format) {
+        return format.width == 1 ? std::string("u8") : "u" + std::to_string(format.width * 8) + (format.bigEndian ? "be" : "le");
+    };
+    std::string text;
+    for (const Part& part : m_parts) {
+        switch (part.kind) {
+        case Kind::Bytes: text += literal(part.bytes).source(); break;
+        case Kind::Begin: text += "{begin}"; break;
+        case Kind::Checksum: text += "{" + std::string(checksumInfo(part.checksum).name) + "}"; break;
+        case Kind::Length: text += "{len:" + field(part.field) + "}"; break;
+        case Kind::Counter: text += "{counter:" + field(part.field) + "}"; break;
+        case Kind::UnixText: text += "{unix}"; break;
+        case Kind::UnixBinary: text += "{unix:" + field(part.field) + "}"; break;
+        case Kind::Random: text += "{rand:" + std::to_string(part.count) + "}"; break;
+        case Kind::Time: text += "{time}"; break;
+        case Kind::Peer: text += "{peer}"; break;
+        case Kind::MessageNumber: text += "{n}"; break;
+        }
+    }
+    return text;
 }
 
 bool PayloadTemplate::isLiteral() const {

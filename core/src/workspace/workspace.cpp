@@ -136,6 +136,17 @@ public:
         out = std::move(parsed).value();
     }
 
+    /// A payload template: text with escapes and tokens ({crc16/modbus}, {counter:u16be}, {time}...), kept as written.
+    void payloadTemplate(const json& object, const std::string& path, const char* key, PayloadTemplate& out) {
+        std::string text;
+        if (failed() || !object.contains(key)) return;
+        string(object, path, key, text);
+        if (failed()) return;
+        auto parsed = PayloadTemplate::parse(text, PayloadSyntax::Text);
+        if (!parsed) return (void)fail(join(path, key), parsed.error().describe());
+        out = std::move(parsed).value();
+    }
+
     void stringList(const json& object, const std::string& path, const char* key, std::vector<std::string>& out) {
         if (failed() || !object.contains(key)) return;
         const json& value = object.at(key);
@@ -189,9 +200,9 @@ void readReply(Reader& in, const json& object, const std::string& path, AutoRepl
     else if (mode == "fixed") out.mode = ReplyMode::Fixed;
     else if (mode == "prefixed-echo") out.mode = ReplyMode::PrefixedEcho;
     else in.fail(Reader::join(where, "mode"), "'" + mode + "' is not one of none, echo, fixed, prefixed-echo");
-    in.bytes(reply, where, "reply", out.reply);
-    in.bytes(reply, where, "prefix", out.prefix);
-    in.bytes(reply, where, "welcome", out.welcome);
+    in.payloadTemplate(reply, where, "reply", out.reply);
+    in.payloadTemplate(reply, where, "prefix", out.prefix);
+    in.payloadTemplate(reply, where, "welcome", out.welcome);
     in.boolean(reply, where, "relay", out.relay);
     in.boolean(reply, where, "closeAfterReply", out.closeAfterReply);
 }
@@ -321,11 +332,17 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
     }
 }
 
+/// A template as the file keeps it: text with escapes and tokens, as written (one written in hex is spelled again
+/// as text).
+std::string templateText(const PayloadTemplate& payload) {
+    return payload.syntax() == PayloadSyntax::Text ? payload.source() : payload.asText();
+}
+
 json replyJson(const AutoReply& reply) {
     return {{"mode", replyModeKey(reply.mode)},
-            {"reply", formatEscaped(reply.reply)},
-            {"prefix", formatEscaped(reply.prefix)},
-            {"welcome", formatEscaped(reply.welcome)},
+            {"reply", templateText(reply.reply)},
+            {"prefix", templateText(reply.prefix)},
+            {"welcome", templateText(reply.welcome)},
             {"relay", reply.relay},
             {"closeAfterReply", reply.closeAfterReply}};
 }

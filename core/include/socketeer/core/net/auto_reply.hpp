@@ -6,6 +6,7 @@
 #include <string>
 
 #include "socketeer/core/bytes.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
 #include "socketeer/core/time_format.hpp"
 
 namespace socketeer::core {
@@ -17,13 +18,14 @@ enum class ReplyMode : std::uint8_t {
     PrefixedEcho, ///< send `prefix` (placeholders expanded) followed by the received message
 };
 
-/// Placeholders in reply, prefix and welcome: {time} "Mon Nov 23 10:00:00 2026" (local time), {peer} "ip:port",
-/// {n} the number of this message from this peer (1-based; 0 in a welcome). Other braces are sent as they are.
+/// reply, prefix and welcome are payload templates (text with escapes and tokens), resolved for each answer:
+/// {time}, {peer} "ip:port", {n} the number of this message from this peer (1-based; 0 in a welcome), the
+/// checksum, length and counter tokens of PayloadTemplate.
 struct AutoReply {
     ReplyMode mode = ReplyMode::None;
-    Bytes reply;             ///< for Fixed
-    Bytes prefix;            ///< for PrefixedEcho
-    Bytes welcome;           ///< TCP servers: sent to each accepted client (empty = none)
+    PayloadTemplate reply;   ///< for Fixed
+    PayloadTemplate prefix;  ///< for PrefixedEcho
+    PayloadTemplate welcome; ///< TCP servers: sent to each accepted client (empty = none)
     bool relay = false;      ///< TCP servers: each client's message goes to every other connected client
     bool closeAfterReply = false; ///< close once the reply is written; with no reply mode, right after the welcome
 
@@ -31,16 +33,8 @@ struct AutoReply {
     [[nodiscard]] bool active() const { return mode != ReplyMode::None || !welcome.empty() || relay; }
 };
 
-struct TemplateContext {
-    std::chrono::system_clock::time_point time;
-    std::string peer;
-    std::uint64_t messageNumber = 0;
-};
-
-/// Expands {time}, {peer} and {n} in a template; every other byte is copied unchanged.
-Bytes expandTemplate(ByteView pattern, const TemplateContext& context);
-
-/// The reply to one received message under `rule`, or empty when the mode sends nothing.
-Bytes buildReply(const AutoReply& rule, ByteView received, const TemplateContext& context);
+/// The reply to one received message under `rule` (empty when the mode sends nothing), or why it cannot be made
+/// (a length that outgrew its field).
+Parsed<Bytes> buildReply(const AutoReply& rule, ByteView received, const SendContext& context);
 
 } // namespace socketeer::core

@@ -17,6 +17,7 @@
 #include "socketeer/core/event/event_queue.hpp"
 #include "socketeer/core/net/auto_reply.hpp"
 #include "socketeer/core/net/byte_source.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/stats/peer_table.hpp"
 
@@ -55,6 +56,8 @@ struct RepeatSpec {
     SendTarget target;
     std::chrono::milliseconds interval{1000};
     std::uint64_t count = 0;
+    /// When set, resolved afresh for every send (its counter steps, its checksums follow); payload is then unused.
+    std::shared_ptr<const PayloadTemplate> payloadTemplate;
 };
 
 struct SessionLimits {
@@ -109,7 +112,7 @@ public:
     void cancelStream(StreamId id);
     /// The next value of the session's payload counter ({counter:FMT}): 1, 2, 3... one step per send that uses it,
     /// whichever thread resolves the template.
-    std::uint64_t nextPayloadCounter() { return m_payloadCounter.fetch_add(1, std::memory_order_relaxed) + 1; }
+    std::uint64_t nextPayloadCounter();
     /// TCP servers: disconnect one client.
     void kick(ConnectionId id);
     /// TCP clients: send what is queued, then a FIN; go on receiving until the peer closes (like `nc -N`).
@@ -141,7 +144,6 @@ private:
     std::shared_ptr<SessionImpl> m_impl;
     bool m_stopped = false;
     std::atomic<StreamId> m_nextStreamId{1};
-    std::atomic<std::uint64_t> m_payloadCounter{0};
 };
 
 } // namespace socketeer::core

@@ -73,6 +73,8 @@ public:
                                          TextEncoding encoding = TextEncoding::Utf8);
     /// A template of fixed bytes, without tokens.
     static PayloadTemplate literal(Bytes bytes);
+    /// Adds fixed bytes at the end (a line ending after what the user typed).
+    void appendLiteral(ByteView bytes);
 
     /// Where a computed field lies in the resolved bytes (a checksum, a length, a counter...): the send pane's
     /// preview marks them.
@@ -85,6 +87,13 @@ public:
     /// fit its field: "{len:u8} at column 3: 300 bytes do not fit in 1 byte".
     [[nodiscard]] Parsed<Bytes> resolve(const SendContext& context, std::vector<Span>* computed = nullptr) const;
 
+    /// Nothing at all: no bytes, no token.
+    [[nodiscard]] bool empty() const { return m_parts.empty(); }
+    /// DATA as it was written (for a literal: its bytes as text with escapes), to edit or save it again.
+    [[nodiscard]] const std::string& source() const { return m_source; }
+    [[nodiscard]] PayloadSyntax syntax() const { return m_syntax; }
+    /// The same template spelled as text with escapes and tokens (parses back, as Text, to equal parts).
+    [[nodiscard]] std::string asText() const;
     /// True when there is no token: every send is the same bytes.
     [[nodiscard]] bool isLiteral() const;
     /// True when it holds {counter}: each resolve takes one step of the session's counter.
@@ -94,6 +103,8 @@ public:
 
 private:
     std::vector<Part> m_parts;
+    std::string m_source;
+    PayloadSyntax m_syntax = PayloadSyntax::Text;
 };
 
 /// Every token, for help texts and the "unknown token" message.
