@@ -70,6 +70,14 @@ std::string peerOf(app::SessionModel& session) {
     return {};
 }
 
+/// What a send from the pane resolves its template with. Only called while the session is open.
+SendContext sendContext(app::SessionModel& session) {
+    SendContext context;
+    context.peer = peerOf(session);
+    context.nextCounter = [&session] { return session.session()->nextPayloadCounter(); };
+    return context;
+}
+
 /// Where a send goes, from the pane's destination controls; an error text when the target is not valid.
 std::optional<SendTarget> destination(app::SessionModel& session, std::string& error) {
     switch (session.kind()) {
@@ -164,11 +172,7 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     ImGui::EndDisabled();
     UiProbe::mark("send/button");
     if ((clicked || submitted) && sendable) {
-        // Resolved now: this send's counter step, time and checksums.
-        SendContext context;
-        context.peer = peerOf(session);
-        context.nextCounter = [&session] { return session.session()->nextPayloadCounter(); };
-        auto bytes = composer.resolveForSend(context);
+        auto bytes = composer.resolveForSend(sendContext(session)); // this send's counter step, time and checksums
         composer.sendError = bytes ? std::string() : bytes.error().describe();
         if (bytes) session.send(std::move(bytes).value(), *target);
     }
@@ -243,8 +247,8 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
         std::string& name = s_payloadNames[session.uiId()];
         ImGui::SetNextItemWidth(200);
         ImGui::InputText("name", &name);
-        if (ImGui::Button("Save") && preview.bytes && !name.empty()) {
-            model.payloads.push_back({name, *preview.bytes, composer.hex});
+        if (ImGui::Button("Save") && preview.payload && !name.empty()) {
+            model.payloads.push_back({name, *preview.payload, composer.hex}); // the template, not one resolution
             ImGui::CloseCurrentPopup();
         }
         ImGui::EndPopup();
@@ -256,7 +260,11 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
         const std::string label = (i < quick ? "F" + std::to_string(i + 1) + " " : std::string()) + payload.name;
         ImGui::PushID(static_cast<int>(i));
         const bool key = i < quick && !ImGui::GetIO().WantTextInput && isFunctionKeyPressed(static_cast<int>(i));
-        if ((ImGui::SmallButton(label.c_str()) || key) && target && connected) session.send(payload.bytes, *target);
+        if ((ImGui::SmallButton(label.c_str()) || key) && target && connected) {
+            auto bytes = payload.payload.resolve(sendContext(session));
+            composer.sendError = bytes ? std::string() : payload.name + ": " + bytes.error().describe();
+            if (bytes) session.send(std::move(bytes).value(), *target);
+        }
         ImGui::PopID();
     }
     // A file being sent: its own line, so the row's buttons never push it out of sight.

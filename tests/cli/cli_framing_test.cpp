@@ -8,6 +8,10 @@
 #include <asio/write.hpp>
 
 #include <csignal>
+#include <fstream>
+#include <sstream>
+
+#include "socketeer/core/workspace/workspace.hpp"
 
 #include "cli_command.hpp"
 #include "impairment_relay.hpp"
@@ -168,4 +172,24 @@ TEST(CliPayload, BadTokensAreUsageErrorsNamingTheColumn) {
     EXPECT_NE(check.err.find("--check 'crc17': not a checksum (crc16/modbus, "), std::string::npos) << check.err;
 }
 
+TEST(WorkspaceDoc, TheDocumentedExampleLoadsAndItsModbusReadIsARealRequest) {
+    std::ifstream in(std::string(SOCKETEER_TESTS_DIR) + "/../docs/WORKSPACE.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string doc = text.str();
+    const std::size_t start = doc.find("```json\n");
+    ASSERT_NE(start, std::string::npos) << "docs/WORKSPACE.md has no JSON example";
+    const std::size_t end = doc.find("```", start + 8);
+    auto workspace = socketeer::core::parseWorkspace(doc.substr(start + 8, end - start - 8));
+    ASSERT_TRUE(workspace) << workspace.error().describe();
+    ASSERT_EQ(workspace.value().payloads.size(), 1u);
+    std::uint64_t counter = 0;
+    socketeer::core::SendContext context;
+    context.nextCounter = [&] { return ++counter; };
+    const auto& read = workspace.value().payloads[0].payload;
+    EXPECT_EQ(read.resolve(context).value(), (socketeer::core::Bytes{0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0A}));
+    EXPECT_EQ(read.resolve(context).value(), (socketeer::core::Bytes{0, 2, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0A}));
+}
+
 } // namespace
+

@@ -52,7 +52,9 @@ Workspace sample() {
     udp.udp.broadcast = true;
     ws.sessions.push_back(udp);
 
-    ws.payloads.push_back({"ping", Bytes{0x01, 0x02, 0xFE}, true});
+    ws.payloads.push_back({"ping", PayloadTemplate::literal(Bytes{0x01, 0x02, 0xFE}), true});
+    ws.payloads.push_back({"modbus read", PayloadTemplate::parse("{counter:u16be} 00 00 {len:u16be} 01 03 00 00 00 0a",
+                                                                 PayloadSyntax::Hex).value(), true});
     ws.frontEnd.selectedSession = 1;
     return ws;
 }
@@ -105,8 +107,11 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     EXPECT_EQ(udp.udp.multicast.hops, 4);
     EXPECT_FALSE(udp.udp.multicast.loopback);
     EXPECT_TRUE(udp.udp.broadcast);
-    ASSERT_EQ(ws.payloads.size(), 1u);
-    EXPECT_EQ(ws.payloads[0].bytes, (Bytes{0x01, 0x02, 0xFE}));
+    ASSERT_EQ(ws.payloads.size(), 2u);
+    EXPECT_EQ(ws.payloads[0].payload.resolve({}).value(), (Bytes{0x01, 0x02, 0xFE}));
+    // A template typed in hex is kept as text with its tokens, and resolves the same.
+    EXPECT_EQ(ws.payloads[1].payload.source(), "{counter:u16be}\\0\\0{len:u16be}\\x01\\x03\\0\\0\\0\\n");
+    EXPECT_EQ(ws.payloads[1].payload.resolve({}).value(), (Bytes{0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0a}));
     EXPECT_TRUE(ws.payloads[0].showAsHex);
     EXPECT_EQ(ws.frontEnd.selectedSession, std::optional<std::size_t>(1));
     // Serialising again gives the same text: nothing drifts.

@@ -219,7 +219,7 @@ TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
     UiHarness h;
     ASSERT_TRUE(h.click("new-tcp-server"));
     ASSERT_TRUE(h.click("new-multicast"));
-    h.model.payloads.push_back({"ping", toBytes("ping\r\n"), false});
+    h.model.payloads.push_back({"ping", PayloadTemplate::literal(toBytes("ping\r\n")), false});
     h.model.find(h.model.selected)->spec().udp.multicast.interfaceName = "127.0.0.1";
 
     ASSERT_TRUE(h.click("menu/file"));
@@ -243,14 +243,14 @@ TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
     EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.groups, (std::vector<std::string>{"239.255.0.1"}));
     EXPECT_EQ(h.model.sessions()[1]->spec().udp.multicast.interfaceName, "127.0.0.1");
     ASSERT_EQ(h.model.payloads.size(), 1u);
-    EXPECT_EQ(h.model.payloads[0].bytes, toBytes("ping\r\n"));
+    EXPECT_EQ(h.model.payloads[0].payload.resolve({}).value(), toBytes("ping\r\n"));
     std::filesystem::remove(path);
 }
 
 TEST(AppUi, FunctionKeySendsASavedPayload) {
     UiHarness h;
     Network net = connect(h, 1);
-    h.model.payloads.push_back({"greeting", toBytes("hi there"), false});
+    h.model.payloads.push_back({"greeting", PayloadTemplate::literal(toBytes("hi there")), false});
     h.model.selected = net.clients[0]->uiId();
     h.frame();
     h.pressFunctionKey(0);

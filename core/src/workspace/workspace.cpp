@@ -476,7 +476,7 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
             SavedPayload payload;
             if (in.expectObject(payloads[i], path) && in.onlyKeys(payloads[i], path, {"name", "data", "showAsHex"})) {
                 in.string(payloads[i], path, "name", payload.name);
-                in.bytes(payloads[i], path, "data", payload.bytes);
+                in.payloadTemplate(payloads[i], path, "data", payload.payload);
                 in.boolean(payloads[i], path, "showAsHex", payload.showAsHex);
             }
             workspace.payloads.push_back(std::move(payload));
@@ -497,7 +497,7 @@ std::string serializeWorkspace(const Workspace& workspace) {
     for (const auto& spec : workspace.sessions) sessions.push_back(sessionJson(spec));
     json payloads = json::array();
     for (const auto& payload : workspace.payloads)
-        payloads.push_back({{"name", payload.name}, {"data", formatEscaped(payload.bytes)}, {"showAsHex", payload.showAsHex}});
+        payloads.push_back({{"name", payload.name}, {"data", templateText(payload.payload)}, {"showAsHex", payload.showAsHex}});
     json root = {{"format", FormatTag},
                  {"version", Workspace::CurrentVersion},
                  {"sessions", sessions},

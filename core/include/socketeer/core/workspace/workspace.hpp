@@ -15,8 +15,8 @@ namespace socketeer::core {
 /// A payload in the workspace's library (quick sends).
 struct SavedPayload {
     std::string name;
-    Bytes bytes;
-    bool showAsHex = false; ///< how the send pane shows it
+    PayloadTemplate payload; ///< resolved at each send: its counter steps, its checksums follow
+    bool showAsHex = false;  ///< how the send pane shows it
 };
 
 /// What the desktop app keeps of its view in a workspace ("frontEnd" in the file). Keys a newer Socketeer wrote and
