@@ -308,6 +308,21 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
     ImGui::SameLine();
     drawCaptureControls(session);
+    if (Session* live = session.session()) {
+        // Framing and checksum figures, once there is something to say (exact: the worker's own counters).
+        const SessionCounters& counters = live->counters();
+        const auto partial = counters.framesPartial.load(), oversize = counters.framesOversize.load(),
+                   malformed = counters.framesMalformed.load(), good = counters.checksGood.load(),
+                   bad = counters.checksBad.load();
+        if (partial + oversize + malformed > 0)
+            ImGui::TextColored(ErrorColour, "messages not framed whole: %llu partial, %llu oversize, %llu malformed",
+                               static_cast<unsigned long long>(partial), static_cast<unsigned long long>(oversize),
+                               static_cast<unsigned long long>(malformed));
+        if (good + bad > 0)
+            ImGui::TextColored(bad ? ErrorColour : OpenColour, "checksum: %llu ok, %llu bad",
+                               static_cast<unsigned long long>(good), static_cast<unsigned long long>(bad));
+        UiProbe::mark("counters/framing");
+    }
     if (const auto& sequence = session.sequenceStats()) {
         // A generator's numbered datagrams arrived: what the network did to them.
         const double lossPercent =
