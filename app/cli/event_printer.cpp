@@ -7,6 +7,7 @@
 #include "socketeer/core/event/event_text.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/codec/hex_dump.hpp"
+#include "socketeer/core/units_format.hpp"
 #include "console_text.hpp"
 
 namespace socketeer::cli {
@@ -158,6 +159,12 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
     }
     if (const auto* data = std::get_if<EventData>(&event.body)) {
         if (data->direction == Direction::Rx || m_showSent) writeData(event, *data);
+        // Text output has no header to carry it: a message that did not end whole, or failed its check, is said
+        // on stderr (hex dumps say it in their header).
+        const std::string note = frameNote(data->frame) + (data->check == CheckStatus::Bad ? ", checksum bad" : "");
+        if (m_format == OutputFormat::Text && data->direction == Direction::Rx && !note.empty() && !m_quiet)
+            writeStatus(prefix + "from " + data->peer.toString() + ": a message of " +
+                        formatByteCount(data->bytes ? data->bytes->size() : 0) + note + "\n");
         return;
     }
     if (std::holds_alternative<EventStreamProgress>(event.body)) {

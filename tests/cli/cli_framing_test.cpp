@@ -70,6 +70,18 @@ TEST(CliFraming, HexOutputHasOneDumpPerMessageAndMarksThePartialOne) {
     EXPECT_NE(out.find(" 3 bytes, partial message\n"), std::string::npos) << out;
 }
 
+TEST(CliFraming, TextOutputKeepsTheBytesAndSaysOnStderrWhatAMessageLacked) {
+    Server server(tcpServer({"--frame", "line"}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    writeTo(server.port, {"ab\nc"});
+    ASSERT_TRUE(server.process.waitForStderr("closed (")) << server.process.stderrText();
+    server.process.signal(SIGTERM);
+    EXPECT_EQ(server.process.wait(), 0);
+    EXPECT_EQ(server.process.stdoutText(), "ab\nc") << "text output is the bytes as they came";
+    EXPECT_NE(server.process.stderrText().find(": a message of 1 B, partial message\n"), std::string::npos)
+        << server.process.stderrText();
+}
+
 TEST(CliFraming, BadSpecsAreUsageErrorsThatNameTheColumn) {
     auto bad = runProcess(cli({"tcp-server", "--port", "0", "--frame", "len:3be"}));
     EXPECT_EQ(bad.code, 2);
