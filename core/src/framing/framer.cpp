@@ -8,6 +8,7 @@
 namespace socketeer::core {
 namespace {
 
+constexpr std::size_t RetainedPendingBytes = 64u << 10;
 constexpr std::uint8_t Stx = 0x02;
 constexpr std::uint8_t Etx = 0x03;
 constexpr std::uint8_t SlipEnd = 0xC0;
@@ -53,7 +54,7 @@ void Framer::push(ByteView data, MessageSink sink) {
 
 void Framer::finish(MessageSink sink) {
     if (!m_pending.empty() || (m_cobsStarted && !m_dropping)) sink(m_pending, FrameStatus::Partial);
-    m_pending.clear();
+    clearPending();
     m_dropping = false;
     m_droppedTail.clear();
     m_skipBytes = 0;
@@ -70,6 +71,13 @@ void Framer::emitWhole(ByteView message, MessageSink sink) const {
     else sink(message.first(m_spec.maxFrame), FrameStatus::Oversize);
 }
 
+void Framer::clearPending() {
+    // A message that spanned reads may have grown the buffer up to max-frame: give that back, so that 10,000 quiet
+    // connections do not each keep a MiB.
+    m_pending.clear();
+    if (m_pending.capacity() > RetainedPendingBytes) Bytes().swap(m_pending);
+}
+
 void Framer::append(ByteView bytes, MessageSink sink) {
     if (m_dropping) {
         keepDroppedTail(bytes);
@@ -83,7 +91,7 @@ void Framer::append(ByteView bytes, MessageSink sink) {
     m_pending.insert(m_pending.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(room));
     sink(m_pending, FrameStatus::Oversize);
     keepDroppedTail(m_pending);
-    m_pending.clear();
+    clearPending();
     m_dropping = true;
     keepDroppedTail(bytes.subspan(room));
 }
@@ -105,14 +113,14 @@ void Framer::appendByte(std::uint8_t byte, MessageSink sink) {
         return;
     }
     sink(m_pending, FrameStatus::Oversize);
-    m_pending.clear();
+    clearPending();
     m_dropping = true;
 }
 
 void Framer::endMessage(FrameStatus status, MessageSink sink) {
     if (m_dropping) m_dropping = false; // reported when it overflowed
     else if (!m_pending.empty()) sink(m_pending, status);
-    m_pending.clear();
+    clearPending();
     m_droppedTail.clear();
     m_malformed = false;
 }
@@ -157,7 +165,7 @@ void Framer::pushFixed(ByteView data, MessageSink sink) {
         m_pending.insert(m_pending.end(), data.begin(), data.begin() + static_cast<std::ptrdiff_t>(pos));
         if (m_pending.size() < n) return;
         sink(m_pending, FrameStatus::Complete);
-        m_pending.clear();
+        clearPending();
     }
     for (; data.size() - pos >= n; pos += n) sink(data.subspan(pos, n), FrameStatus::Complete);
     m_pending.assign(data.begin() + static_cast<std::ptrdiff_t>(pos), data.end());
@@ -214,7 +222,7 @@ void Framer::pushLengthField(ByteView data, MessageSink sink) {
         const std::int64_t total = lengthFieldTotal(m_pending.data());
         if (total < static_cast<std::int64_t>(header)) {
             sink(m_pending, FrameStatus::Malformed);
-            m_pending.clear();
+            clearPending();
             continue;
         }
         const auto size = static_cast<std::uint64_t>(total);
@@ -225,7 +233,7 @@ void Framer::pushLengthField(ByteView data, MessageSink sink) {
         pos += take;
         if (m_pending.size() < kept) return;
         sink(m_pending, size > maxFrame ? FrameStatus::Oversize : FrameStatus::Complete);
-        m_pending.clear();
+        clearPending();
         m_skipBytes = size - kept;
     }
 }

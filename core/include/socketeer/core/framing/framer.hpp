@@ -54,6 +54,7 @@ private:
     void append(ByteView bytes, MessageSink sink);
     void appendByte(std::uint8_t byte, MessageSink sink);
     void keepDroppedTail(ByteView dropped);
+    void clearPending();
     /// The message being gathered ends here: reported with `status` (unless it was dropped as oversize).
     void endMessage(FrameStatus status, MessageSink sink);
     /// A whole message found inside one read: reported straight from the read's bytes.
