@@ -358,6 +358,7 @@ private:
         if (item.payload) {
             // Resolved now, for this send: its counter step, its time, its checksums.
             SendContext context;
+            context.messageNumber = m_sendsStarted + 1; // {n}: this send's number in the run
             const SessionSpec& spec = m_options.sessions.front();
             context.peer = spec.kind == SessionKind::Udp ? HostPort{spec.udp.remoteHost, spec.udp.remotePort}.toString() : m_remotePeer;
             context.nextCounter = [&session] { return session.nextPayloadCounter(); };
@@ -380,6 +381,7 @@ private:
             source = std::move(std::get<0>(opened));
         }
         m_streamsInFlight.insert(session.sendStream(std::move(source)));
+        ++m_sendsStarted;
         return true;
     }
 
@@ -445,6 +447,7 @@ private:
     bool m_networkError = false;     // makes the exit code 1
     bool m_inputError = false;       // a --send template could not be resolved: exit code 2
     std::string m_remotePeer;        // a client's server, once connected ({peer} in --send)
+    std::uint64_t m_sendsStarted = 0; // {n} in --send
     Clock::time_point m_deadline = Clock::time_point::max();
     Clock::time_point m_sentAt = Clock::now();
     std::set<StreamId> m_streamsInFlight;  // streaming sends not yet ended

@@ -106,6 +106,7 @@ public:
     bool autoScroll = true;
     std::string framingText;             ///< the framing as typed in the settings (applied when it parses)
     TemplateDraft replyDraft, prefixDraft, welcomeDraft; ///< the auto-reply's templates as typed
+    std::uint64_t sendsFromPane = 0;     ///< {n} of a send from the send pane
 
 private:
     bool updateRates(); ///< true when a rate changed

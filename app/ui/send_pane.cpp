@@ -74,6 +74,7 @@ std::string peerOf(app::SessionModel& session) {
 SendContext sendContext(app::SessionModel& session) {
     SendContext context;
     context.peer = peerOf(session);
+    context.messageNumber = ++session.sendsFromPane; // {n}: this send's number from the pane
     context.nextCounter = [&session] { return session.session()->nextPayloadCounter(); };
     return context;
 }

@@ -174,6 +174,17 @@ TEST(CliPayload, TheCounterStepsOnceForEachSendOfARepeat) {
     EXPECT_EQ(dumped, "aa 01;aa 02;aa 03;") << out;
 }
 
+TEST(CliPayload, NIsTheNumberOfTheSendInTheRun) {
+    Server server(tcpServer({}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(server.port), "--send", "n={n};", "--repeat", "3",
+                                  "--wait", "0"}));
+    ASSERT_EQ(client.code, 0) << client.err;
+    ASSERT_TRUE(server.process.waitForStdout("n=1;n=2;n=3;")) << server.process.stdoutText();
+    server.process.signal(SIGTERM);
+    EXPECT_EQ(server.process.wait(), 0);
+}
+
 TEST(CliPayload, BadTokensAreUsageErrorsNamingTheColumn) {
     auto unknown = runProcess(cli({"udp-client", "127.0.0.1", "9", "--hex", "--send", "01 02 03 04 {crc99}"}));
     EXPECT_EQ(unknown.code, 2);

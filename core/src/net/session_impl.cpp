@@ -118,6 +118,7 @@ void SessionImpl::scheduleRepeat() {
 
 SendContext SessionImpl::repeatContext(bool stepCounter) const {
     SendContext context;
+    context.messageNumber = m_repeatSent + 1; // {n}: this send's number in the repeat
     if (m_repeat.target.kind == SendTarget::Kind::HostPort)
         context.peer = HostPort{m_repeat.target.host, m_repeat.target.port}.toString();
     if (stepCounter) context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };

@@ -27,7 +27,7 @@ enum class PayloadSyntax : std::uint8_t {
 struct SendContext {
     std::chrono::system_clock::time_point time = std::chrono::system_clock::now();
     std::string peer;              ///< {peer}: "ip:port" of the destination ("" when there is none yet)
-    std::uint64_t messageNumber = 0; ///< {n}: a reply's message number from this peer (0 outside replies)
+    std::uint64_t messageNumber = 0; ///< {n}: a reply's message number from this peer; a send's number (its repeat, its run)
     /// {counter}: the session's next counter value; called once per resolve that needs it (nullptr: 1 every time).
     std::function<std::uint64_t()> nextCounter;
     /// {rand:N}: random bytes (nullptr: a per-thread generator seeded from the OS).
