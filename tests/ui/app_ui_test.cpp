@@ -158,6 +158,22 @@ TEST(AppUi, TemplatesShowTheirComputedBytesAndResolveAtEachSend) {
     EXPECT_NE(client.composer().preview().error.find("at column 4"), std::string::npos);
 }
 
+TEST(AppUi, TheFramingSettingTakesEffectAndABadSpecNeverReplacesIt) {
+    UiHarness h;
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    app::SessionModel* server = h.model.find(h.model.selected);
+    ASSERT_NE(server, nullptr);
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/framing"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type("len:3be");
+    EXPECT_FALSE(server->spec().tcpServer.framing.enabled()) << "a bad spec never replaces the setting";
+    h.pressKey(ImGuiKey_A, true);
+    h.type("modbus-tcp");
+    h.frame();
+    EXPECT_EQ(server->spec().tcpServer.framing, parseFrameSpec("len:2be@4").value());
+}
+
 TEST(AppUi, ServerSendsToAllThenKicksOneClient) {
     UiHarness h;
     Network net = connect(h, 2);
