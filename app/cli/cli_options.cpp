@@ -362,6 +362,9 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         if (raw.waitMs) options.wait = std::chrono::milliseconds(*raw.waitMs);
     } else if (run->parsed()) {
         options.command = CliOptions::Command::Run;
+        if (raw.frame || raw.maxFrame || raw.check)
+            throw UsageError{"run: --frame, --max-frame and --check belong to each session in the workspace file "
+                             "(\"framing\", \"check\")"};
         auto workspace = core::loadWorkspaceFile(raw.workspace);
         if (!workspace) throw UsageError{workspace.error().describe()};
         for (auto& session : workspace.value().sessions)

@@ -92,6 +92,9 @@ TEST(CliFraming, BadSpecsAreUsageErrorsThatNameTheColumn) {
     auto alone = runProcess(cli({"tcp-server", "--port", "0", "--max-frame", "100"}));
     EXPECT_EQ(alone.code, 2);
     EXPECT_NE(alone.err.find("--max-frame needs --frame"), std::string::npos) << alone.err;
+    auto run = runProcess(cli({"run", "/nonexistent.json", "--frame", "line"}));
+    EXPECT_EQ(run.code, 2);
+    EXPECT_NE(run.err.find("belong to each session in the workspace file"), std::string::npos) << run.err;
     auto tooSmall = runProcess(cli({"tcp-client", "127.0.0.1", "1", "--frame", "fixed:64", "--max-frame", "16"}));
     EXPECT_EQ(tooSmall.code, 2);
     EXPECT_NE(tooSmall.err.find("fixed:N needs 1 to 16 bytes"), std::string::npos) << tooSmall.err;
