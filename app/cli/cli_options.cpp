@@ -386,10 +386,11 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     CLI::App app{"socketeer-cli: TCP/UDP clients and servers for scripts and CI.\n"
                  "DATA is text with escapes (\\r \\n \\t \\0 \\\\ \\xHH), hex with --hex, or @PATH for a file's bytes\n"
                  "(--send streams the file as the connection drains, whatever its size).\n"
-                 "Tokens in --send DATA are resolved at each send: checksums over the bytes before them (or after\n"
-                 "{begin}): {crc16/modbus} {crc16/xmodem} {crc16/kermit} {crc16/ibm-3740} {crc32/iso-hdlc}\n"
+                 "Tokens in DATA (--send, --reply, --prefix, --welcome) are resolved at each send: checksums over\n"
+                 "the bytes before them (or after"
+                 " {begin}): {crc16/modbus} {crc16/xmodem} {crc16/kermit} {crc16/ibm-3740} {crc32/iso-hdlc}\n"
                  "{crc32/iscsi} {crc8/smbus} {xor8} {sum8} {lrc8}; fields: {len:FMT} (the bytes after it),\n"
-                 "{counter:FMT} (one step per send), {unix}, {unix:FMT}, {rand:N}, {time}, {peer}; FMT is u8, u16be,\n"
+                 "{counter:FMT} (one step per send), {unix}, {unix:FMT}, {rand:N}, {time}, {peer}, {n}; FMT is u8, u16be,\n"
                  "u16le, u32be, u32le, u64be or u64le; {{ is a literal brace.\n"
                  "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count.",
                  "socketeer-cli"};
