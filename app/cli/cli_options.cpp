@@ -292,6 +292,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         throw UsageError{"--discard never answers: it excludes --echo, --reply, --prefix, --welcome and --relay"};
     if (raw.discard && raw.capturePath.size())
         throw UsageError{"--discard stores nothing: it excludes --capture"};
+    if (raw.discard && raw.check)
+        throw UsageError{"--discard looks at nothing it receives: it excludes --check"};
 
     core::SessionSpec spec;
     if (tcpServer->parsed()) {
