@@ -137,7 +137,10 @@ void drawFramingSettings(app::SessionModel& session, FrameSpec& framing) {
 }
 
 /// The checksum each received message must end in ("none": nothing is checked).
-void drawCheckSetting(std::optional<ChecksumKind>& check) {
+void drawCheckSetting(std::optional<ChecksumKind>& check, bool discard = false) {
+    // A discarding session looks at nothing it receives: no check to make.
+    if (discard) check.reset();
+    ImGui::BeginDisabled(discard);
     const std::string current = check ? std::string(checksumInfo(*check).name) : "none";
     ImGui::SetNextItemWidth(160);
     if (ImGui::BeginCombo("check received checksum", current.c_str())) {
@@ -146,6 +149,7 @@ void drawCheckSetting(std::optional<ChecksumKind>& check) {
             if (ImGui::Selectable(std::string(info.name).c_str(), check == info.kind)) check = info.kind;
         ImGui::EndCombo();
     }
+    ImGui::EndDisabled();
     UiProbe::mark("settings/check");
 }
 
@@ -185,7 +189,7 @@ void drawSettings(app::SessionModel& session) {
         ImGui::SetNextItemWidth(90);
         if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
         drawFramingSettings(session, c.framing);
-        drawCheckSetting(c.check);
+        drawCheckSetting(c.check, c.discard);
         drawReplySettings(session, c.autoReply, true);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");
@@ -211,7 +215,7 @@ void drawSettings(app::SessionModel& session) {
             ImGui::SameLine();
             ImGui::Checkbox("loopback", &c.multicast.loopback);
         }
-        drawCheckSetting(c.check);
+        drawCheckSetting(c.check, c.discard);
         drawReplySettings(session, c.autoReply, false);
         ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
         UiProbe::mark("settings/discard");

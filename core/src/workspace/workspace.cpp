@@ -233,13 +233,15 @@ void readFraming(Reader& in, const json& object, const std::string& path, FrameS
 }
 
 /// "check": "crc16/modbus" — the checksum every received message must end in ("" = none).
-void readCheck(Reader& in, const json& object, const std::string& path, std::optional<ChecksumKind>& out) {
+void readCheck(Reader& in, const json& object, const std::string& path, std::optional<ChecksumKind>& out,
+               bool discard = false) {
     if (in.failed() || !object.contains("check")) return;
     std::string name;
     in.string(object, path, "check", name);
     if (in.failed() || name.empty()) return (void)(out = std::nullopt);
     out = checksumNamed(name);
     if (!out) in.fail(Reader::join(path, "check"), "'" + name + "' is not a checksum (" + checksumNames() + ")");
+    else if (discard) in.fail(Reader::join(path, "check"), "a discarding session checks nothing it receives");
 }
 
 std::string checkJson(const std::optional<ChecksumKind>& check) {
@@ -297,7 +299,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         }
         readReply(in, object, path, c.autoReply);
         readFraming(in, object, path, c.framing);
-        readCheck(in, object, path, c.check);
+        readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
     } else if (kind == "udp") {
         spec.kind = SessionKind::Udp;
@@ -325,7 +327,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
             }
         }
         readReply(in, object, path, c.autoReply);
-        readCheck(in, object, path, c.check);
+        readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
     } else if (!in.failed()) {
         in.fail(Reader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
