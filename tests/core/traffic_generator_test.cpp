@@ -92,9 +92,10 @@ TEST(TrafficGenerator, UdpStreamAtARateIsCountedLossFreeByTheReceiver) {
     ASSERT_TRUE(generator.waitUntilDone(10s));
     const auto result = generator.snapshot();
     ASSERT_EQ(result.phase, GeneratorPhase::Finished) << problemsOf(result);
-    // Paced: about rate × duration (the first goes at once), never a burst of the whole run.
+    // Paced: about rate × duration (the first goes at once), never a burst of the whole run. Unpaced, 500 ms would
+    // send tens of thousands; a stop that comes late (wine's coarse timers: 2,157 seen) is not a burst.
     EXPECT_GE(result.messagesSent, 1500u);
-    EXPECT_LE(result.messagesSent, 2100u);
+    EXPECT_LE(result.messagesSent, 3000u);
     EXPECT_EQ(result.bytesSent, result.messagesSent * 200);
 
     ASSERT_TRUE(eventually([&] {
