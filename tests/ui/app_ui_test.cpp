@@ -103,14 +103,18 @@ TEST(AppUi, CreateServerAndClientConnectTypeTextAndHexAndSend) {
     EXPECT_EQ(client->traffic().txMessages, 2u);
 }
 
+/// Selects the client, switches its send pane to hex and puts the cursor in its editor; false if a control is missing.
+bool typeHexInto(UiHarness& h, app::SessionModel& client) {
+    h.model.selected = client.uiId();
+    h.frame();
+    return h.click("send/hex-mode") && h.click("send/editor");
+}
+
 TEST(AppUi, BadHexIsPointedAtAndDisablesSend) {
     UiHarness h;
     Network net = connect(h, 1);
     app::SessionModel& client = *net.clients[0];
-    h.model.selected = client.uiId();
-    h.frame();
-    ASSERT_TRUE(h.click("send/hex-mode"));
-    ASSERT_TRUE(h.click("send/editor"));
+    ASSERT_TRUE(typeHexInto(h, client));
     h.type("0A 1G");
     EXPECT_EQ(client.composer().preview().error, "bad hex digit 'G' at column 5");
     EXPECT_FALSE(client.composer().preview().bytes.has_value());
@@ -125,10 +129,7 @@ TEST(AppUi, TemplatesShowTheirComputedBytesAndResolveAtEachSend) {
     UiHarness h;
     Network net = connect(h, 1);
     app::SessionModel& client = *net.clients[0];
-    h.model.selected = client.uiId();
-    h.frame();
-    ASSERT_TRUE(h.click("send/hex-mode"));
-    ASSERT_TRUE(h.click("send/editor"));
+    ASSERT_TRUE(typeHexInto(h, client));
     h.type("01 03 00 00 00 0a {crc16/modbus} {counter:u8}");
     const auto& preview = client.composer().preview();
     ASSERT_TRUE(preview.bytes.has_value()) << preview.error;
