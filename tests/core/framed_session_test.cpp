@@ -68,6 +68,13 @@ struct RawPeer {
     asio::ip::tcp::socket socket{io};
     explicit RawPeer(std::uint16_t port) { socket.connect({asio::ip::address_v4::loopback(), port}); }
     void write(std::string_view bytes) { asio::write(socket, asio::buffer(bytes.data(), bytes.size())); }
+    /// The next n bytes, or what came of them within the deadline (a missing answer fails, never hangs).
+    std::string read(std::size_t n, std::chrono::milliseconds deadline = 5000ms) {
+        if (!test::eventually([&] { return socket.available() >= n; }, deadline)) n = socket.available();
+        std::string bytes(n, '\0');
+        asio::read(socket, asio::buffer(bytes));
+        return bytes;
+    }
 };
 
 TEST(FramedSession, ServerReportsLinesNotReadsAndThePartialRestAtClose) {
@@ -114,9 +121,7 @@ TEST(FramedSession, ARepliesToEachMessageOfAGluedWrite) {
     ASSERT_NE(framed.port, 0) << framed.log.errors();
     RawPeer peer(framed.port);
     peer.write("one;two;three;");
-    std::string replies(18, '\0');
-    asio::read(peer.socket, asio::buffer(replies));
-    EXPECT_EQ(replies, "ack 1\nack 2\nack 3\n") << "one answer per message, not one per read";
+    EXPECT_EQ(peer.read(18), "ack 1\nack 2\nack 3\n") << "one answer per message, not one per read";
 }
 
 TEST(FramedSession, ClientFramesModbusRepliesAcrossSplitAndGluedWrites) {
@@ -242,9 +247,7 @@ TEST(TemplatedReply, EachAnswerResolvesItsTokensForThatMessage) {
     ASSERT_NE(framed.port, 0) << framed.log.errors();
     RawPeer peer(framed.port);
     peer.write("a\nb\n");
-    std::string replies(6, '\0');
-    asio::read(peer.socket, asio::buffer(replies));
-    EXPECT_EQ(replies, "1:k2:l");
+    EXPECT_EQ(peer.read(6), "1:k2:l");
 }
 
 } // namespace
