@@ -1,11 +1,28 @@
 """Number formatting and Markdown tables for bench/run-all."""
 
+import math
 import statistics
 
 
 def median(values):
     vals = [v for v in values if v is not None]
     return statistics.median(vals) if vals else None
+
+
+def median_ci(values, confidence=0.95):
+    """Distribution-free confidence interval of the median (order statistics of a binomial(n, 1/2)):
+    (low, high), or None with fewer than 6 values (too few for a 95 % interval)."""
+    vals = sorted(v for v in values if v is not None)
+    n = len(vals)
+    if n < 6:
+        return None
+    # The largest k with P(Bin(n, 1/2) < k) <= (1 - confidence) / 2: the interval is [x_(k), x_(n+1-k)], 1-based.
+    tail, k, below = (1 - confidence) / 2, 0, 0.0
+    while below + math.comb(n, k) / 2 ** n <= tail:
+        below += math.comb(n, k) / 2 ** n
+        k += 1
+    k = max(k, 1)
+    return vals[k - 1], vals[n - k]
 
 
 def bps(v):
