@@ -144,6 +144,7 @@ TEST(Repeat, SendsExactlyTheCountAtTheInterval) {
         return false;
     }));
     const auto elapsed = std::chrono::steady_clock::now() - start;
+    EXPECT_FALSE(client.repeating()) << "a counted repeat that sent its count has ended";
     ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages == 50; }));
     EXPECT_EQ(server.counters().traffic.snapshot().rxBytes, 200u);
     // 49 intervals of 2 ms: not faster than asked (the schedule is absolute, never bursts ahead).
@@ -164,12 +165,14 @@ TEST(Repeat, StopEndsAnEndlessRepeat) {
     ASSERT_NE(test::openAndGetPort(client, clientLog), 0);
     client.startRepeat({toBytes("x"), SendTarget::toHost("127.0.0.1", port), std::chrono::milliseconds(1), 0, nullptr});
     ASSERT_TRUE(test::eventually([&] { return server.counters().traffic.snapshot().rxMessages >= 10; }));
+    EXPECT_TRUE(client.repeating());
     client.stopRepeat();
     ASSERT_TRUE(clientLog.waitFor([](const auto& e) {
         for (const auto& x : e)
             if (const auto* n = std::get_if<EventNotice>(&x.body); n && n->text.starts_with("repeat stopped after ")) return true;
         return false;
     }));
+    EXPECT_FALSE(client.repeating());
     // A datagram sent just before the stop may complete after it: let it settle, then nothing more goes out.
     clientLog.waitFor([](const auto&) { return false; }, std::chrono::milliseconds(100));
     const auto sent = client.counters().traffic.snapshot().txMessages;

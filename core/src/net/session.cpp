@@ -122,6 +122,14 @@ void Session::startRepeat(RepeatSpec spec) {
     m_worker->post([impl = m_impl, spec = std::move(spec)]() mutable { impl->startRepeat(std::move(spec)); });
 }
 
+bool Session::repeating() const {
+    // Started is read first: a repeat that starts and ends between the two reads shows as not running, never the
+    // other way round (each end follows its start on the worker).
+    const SessionCounters& c = counters();
+    const std::uint64_t started = c.repeatsStarted.load();
+    return c.repeatsEnded.load() < started;
+}
+
 void Session::stopRepeat() {
     m_worker->post([impl = m_impl] { impl->stopRepeat(); });
 }

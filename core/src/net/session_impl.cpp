@@ -72,6 +72,7 @@ void SessionImpl::startRepeat(RepeatSpec spec) {
     }
     m_repeatSent = 0;
     m_repeatNext = std::chrono::steady_clock::now();
+    ++m_out->counters.repeatsStarted;
     m_out->emit(EventNotice{"repeat started: " + std::to_string(m_repeatPayload->size()) + " bytes every " +
                             std::to_string(m_repeat.interval.count()) + " ms" +
                             (m_repeat.count ? ", " + std::to_string(m_repeat.count) + " times" : "")});
@@ -83,6 +84,7 @@ void SessionImpl::stopRepeat() {
     ++m_repeatGeneration;
     m_repeatTimer.cancel();
     m_repeatPayload.reset();
+    ++m_out->counters.repeatsEnded;
     m_out->emit(EventNotice{"repeat stopped after " + std::to_string(m_repeatSent) + " sends"});
 }
 
@@ -105,6 +107,7 @@ void SessionImpl::scheduleRepeat() {
         if (self->m_repeat.count != 0 && self->m_repeatSent >= self->m_repeat.count) {
             ++self->m_repeatGeneration;
             self->m_repeatPayload.reset();
+            ++self->m_out->counters.repeatsEnded;
             self->m_out->emit(EventNotice{"repeat finished after " + std::to_string(self->m_repeatSent) + " sends"});
             return;
         }
@@ -129,6 +132,7 @@ SendContext SessionImpl::repeatContext(bool stepCounter) const {
 void SessionImpl::shutdown() {
     ++m_repeatGeneration;
     m_repeatTimer.cancel();
+    if (m_repeatPayload) ++m_out->counters.repeatsEnded;
     m_repeatPayload.reset();
     close();
 }

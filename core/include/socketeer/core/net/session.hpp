@@ -120,6 +120,9 @@ public:
 
     void startRepeat(RepeatSpec spec);
     void stopRepeat();
+    /// A repeat is sending (any thread): from when the worker starts it until its count is sent, it is stopped, or
+    /// the session closes.
+    [[nodiscard]] bool repeating() const;
     void setAutoReply(AutoReply rule);
 
     /// Starts capturing to a file. Returns an empty string on success, else the reason (file exists, cannot open).

@@ -54,6 +54,10 @@ struct SessionCounters {
     /// Sessions that check a checksum (--check): received messages that ended in it, and those that did not.
     std::atomic<std::uint64_t> checksGood{0};
     std::atomic<std::uint64_t> checksBad{0};
+    /// Repeats (Session::startRepeat) that began sending, and those that ended (their count sent, stopped, or a
+    /// template that stopped resolving): a repeat is running while they differ.
+    std::atomic<std::uint64_t> repeatsStarted{0};
+    std::atomic<std::uint64_t> repeatsEnded{0};
     /// When data first and last arrived (nowUs(); 0 = never): a receive rate over the time traffic actually flowed.
     std::atomic<std::int64_t> firstReceiveUs{0};
     std::atomic<std::int64_t> lastReceiveUs{0};

@@ -19,6 +19,7 @@ struct PeerStats {
     std::int64_t sinceUs = 0;   ///< connected since (TCP) / first seen (UDP)
     std::int64_t lastActivityUs = 0;
     TrafficSnapshot traffic;
+    bool operator==(const PeerStats&) const = default;
 };
 
 /// Keyed by id. The I/O thread updates it; snapshot() copies it for the UI. A short lock per update is far below
