@@ -80,9 +80,11 @@ void AppModel::continueDemo() {
         m_pendingDemo = {};
         return;
     }
-    if (!client->isOpen() && server->localEndpoint()) {
+    if (!m_pendingDemo.clientOpened) {
+        if (!server->localEndpoint()) return;
         client->spec().tcpClient.port = server->localEndpoint()->port;
         client->open();
+        m_pendingDemo.clientOpened = true;
         return;
     }
     if (client->localEndpoint() && client->state() == SessionState::Open) {
@@ -109,7 +111,7 @@ void AppModel::addDemo() {
     client.tcpClient.port = 0;
     SessionModel& demoClient = addSession(client);
     demoClient.composer().text = "hello from the demo client\\r\\n";
-    m_pendingDemo = {echo.uiId(), demoClient.uiId()};
+    m_pendingDemo = {echo.uiId(), demoClient.uiId(), false};
 }
 
 Workspace AppModel::toWorkspace() const {
@@ -136,6 +138,20 @@ void AppModel::loadWorkspace(const Workspace& workspace) {
     // The session that was in front when the workspace was saved comes back in front.
     const std::size_t front = workspace.frontEnd.selectedSession.value_or(0);
     if (!m_sessions.empty()) selected = m_sessions[std::min(front, m_sessions.size() - 1)]->uiId();
+}
+
+std::string AppModel::openWorkspace(const std::string& path) {
+    auto loaded = core::loadWorkspaceFile(path);
+    if (!loaded) return loaded.error().describe();
+    loadWorkspace(loaded.value());
+    workspacePath = path;
+    return {};
+}
+
+std::string AppModel::saveWorkspace(const std::string& path, bool overwrite) {
+    std::string error = core::saveWorkspaceFile(path, toWorkspace(), overwrite);
+    if (error.empty()) workspacePath = path;
+    return error;
 }
 
 } // namespace socketeer::app

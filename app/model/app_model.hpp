@@ -35,6 +35,10 @@ public:
     core::Workspace toWorkspace() const;
     /// Replaces all sessions by the workspace's; opens those marked openOnLoad.
     void loadWorkspace(const core::Workspace& workspace);
+    /// Reads a workspace file and replaces the sessions by its own: "" or why not (nothing changes then).
+    std::string openWorkspace(const std::string& path);
+    /// Writes the workspace to path (an existing file only with `overwrite`) and remembers path: "" or why not.
+    std::string saveWorkspace(const std::string& path, bool overwrite);
     std::vector<core::SavedPayload> payloads;
     std::string workspacePath; ///< where it was loaded from / saved to ("" = never saved)
 
@@ -47,6 +51,7 @@ private:
     struct PendingDemo {
         std::uint64_t server = 0;
         std::uint64_t client = 0;
+        bool clientOpened = false; ///< open() only posts to the worker: the state says Closed for a while after
     } m_pendingDemo;
     void continueDemo();
 };

@@ -18,7 +18,8 @@ struct LogLine {
 
 class ConnectionLog {
 public:
-    explicit ConnectionLog(std::size_t capacity = 20000) : m_capacity(capacity) {}
+    /// capacity: lines kept (at least one).
+    explicit ConnectionLog(std::size_t capacity = 20000) : m_capacity(capacity ? capacity : 1) {}
 
     void add(std::int64_t timeUs, LogLine::Level level, std::string text);
     /// Logs a non-data event in words; data events are ignored (they belong to the receive pane).

@@ -34,6 +34,7 @@ void ReceiveView::setFilter(ReceiveFilter filter) {
 }
 
 void ReceiveView::setPaused(bool paused) {
+    if (paused && !m_paused) m_pausedAt = m_pendingNext = m_nextSequence; // what is shown now stays shown
     m_paused = paused;
     if (!paused) {
         m_pendingRecords = 0;
@@ -94,16 +95,17 @@ void ReceiveView::sync(const SessionHistory& history) {
         while (!m_rows.empty() && m_rows.front().sequence == gone) m_rows.pop_front();
     }
     if (m_nextSequence < first) m_nextSequence = first;
-    if (m_paused) {
-        for (std::uint64_t s = m_nextSequence + m_pendingRecords; s < end; ++s) {
-            ++m_pendingRecords;
-            m_pendingBytes += history.at(static_cast<std::size_t>(s - first), false).bytes.size();
-        }
-        return;
-    }
     const bool needPeer = !m_filter.peer.empty();
-    for (std::uint64_t s = m_nextSequence; s < end; ++s) indexRecord(history.at(static_cast<std::size_t>(s - first), needPeer));
-    m_nextSequence = end;
+    // Paused: the view keeps (or, after a filter change, rebuilds) the records it showed when paused, and counts
+    // every later arrival once, evicted or not (an evicted one's size is no longer known).
+    const std::uint64_t shownEnd = m_paused ? std::max(first, std::min(m_pausedAt, end)) : end;
+    for (std::uint64_t s = m_nextSequence; s < shownEnd; ++s) indexRecord(history.at(static_cast<std::size_t>(s - first), needPeer));
+    m_nextSequence = std::max(m_nextSequence, shownEnd);
+    if (!m_paused) return;
+    for (std::uint64_t s = std::max(m_pendingNext, first); s < end; ++s)
+        m_pendingBytes += history.at(static_cast<std::size_t>(s - first), false).bytes.size();
+    if (end > m_pendingNext) m_pendingRecords += end - m_pendingNext;
+    m_pendingNext = std::max(m_pendingNext, end);
 }
 
 } // namespace socketeer::app

@@ -72,6 +72,8 @@ private:
     std::uint64_t m_matchedRecords = 0;
     std::uint64_t m_pendingRecords = 0;
     std::uint64_t m_pendingBytes = 0;
+    std::uint64_t m_pausedAt = 0;    // while paused: the records before this one are the ones shown
+    std::uint64_t m_pendingNext = 0; // while paused: the first record not yet counted as arrived
 };
 
 } // namespace socketeer::app

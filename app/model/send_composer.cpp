@@ -63,7 +63,16 @@ void SendComposer::remember(const core::Bytes& bytes) {
 }
 
 void SendComposer::load(const core::Bytes& bytes) {
-    text = hex ? core::formatHex(bytes) : core::formatEscaped(bytes, encoding);
+    if (hex) {
+        text = core::formatHex(bytes);
+    } else {
+        // The editor's text is a template: a '{' of the bytes is written "{{" so it stays a brace.
+        text.clear();
+        for (const char c : core::formatEscaped(bytes, encoding)) {
+            text += c;
+            if (c == '{') text += '{';
+        }
+    }
     ending = LineEnding::None; // the payload already holds whatever ending it had
 }
 

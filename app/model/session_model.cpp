@@ -3,6 +3,9 @@
 
 #include <algorithm>
 
+#include "history_export.hpp"
+#include "socketeer/core/file_output.hpp"
+
 #include "socketeer/core/units_format.hpp"
 
 namespace socketeer::app {
@@ -54,9 +57,9 @@ std::string SessionModel::startGenerator() {
     if (m_spec.kind == SessionKind::TcpClient) return m_generator.start(m_spec.tcpClient.host, m_spec.tcpClient.port);
     if (m_spec.kind == SessionKind::Udp) {
         // The host typed in the send pane wins over the default remote, as for a send.
-        if (!udpTarget.empty()) {
-            auto target = parseHostPort(udpTarget);
-            if (!target) return "send-to '" + udpTarget + "': " + target.error().message;
+        if (!m_ui.udpTarget.empty()) {
+            auto target = parseHostPort(m_ui.udpTarget);
+            if (!target) return "send-to '" + m_ui.udpTarget + "': " + target.error().message;
             return m_generator.start(target.value().host, target.value().port);
         }
         return m_generator.start(m_spec.udp.remoteHost, m_spec.udp.remotePort);
@@ -94,27 +97,36 @@ std::size_t SessionModel::drain() {
         m_lastEvictionLog = std::chrono::steady_clock::now();
     }
     m_receiveView.sync(m_history);
-    const bool ratesChanged = updateRates();
-    return count + (ratesChanged ? 1 : 0) + generatorChanged; // a new figure is worth a redraw too
-
+    return count + (refreshFigures() ? 1 : 0) + generatorChanged; // a new figure is worth a redraw too
 }
 
-bool SessionModel::updateRates() {
+bool SessionModel::refreshFigures() {
     const auto now = std::chrono::steady_clock::now();
+    bool changed = false;
     if (now - m_lastPeersTime >= std::chrono::milliseconds(250)) {
-        m_peers = m_session->peers();
-        m_sequence = m_session->sequenceStats();
+        auto peers = m_session->peers();
+        auto sequence = m_session->sequenceStats();
+        changed = peers != m_peers || sequence != m_sequence;
+        m_peers = std::move(peers);
+        m_sequence = std::move(sequence);
         m_lastPeersTime = now;
     }
+    const SessionCounters& counters = m_session->counters();
+    const ShownFigures shown{counters.traffic.snapshot(), counters.framesPartial.load(), counters.framesOversize.load(),
+                             counters.framesMalformed.load(), counters.checksGood.load(), counters.checksBad.load(),
+                             m_session->repeating()};
+    changed = changed || shown != m_shown;
+    m_shown = shown;
+
     const double seconds = std::chrono::duration<double>(now - m_lastSampleTime).count();
-    if (seconds < 1.0) return false;
-    const TrafficSnapshot sample = m_session->counters().traffic.snapshot();
+    if (seconds < 1.0) return changed;
+    const TrafficSnapshot sample = shown.traffic;
     const TrafficSnapshot delta = minus(sample, m_lastSample);
     const TrafficRates previous = m_rates;
     m_rates = {delta.rxBytes / seconds, delta.rxMessages / seconds, delta.txBytes / seconds, delta.txMessages / seconds};
     m_lastSample = sample;
     m_lastSampleTime = now;
-    return m_rates.rxBytes != previous.rxBytes || m_rates.txBytes != previous.txBytes ||
+    return changed || m_rates.rxBytes != previous.rxBytes || m_rates.txBytes != previous.txBytes ||
            m_rates.rxMessages != previous.rxMessages || m_rates.txMessages != previous.txMessages;
 }
 
@@ -189,6 +201,22 @@ TrafficSnapshot SessionModel::traffic() const {
 
 void SessionModel::resetCounters() {
     if (m_session) m_baseline = m_session->counters().traffic.snapshot();
+}
+
+bool SessionModel::repeating() const { return m_session && isOpen() && m_session->repeating(); }
+
+std::string SessionModel::exportReceived(bool hex, std::size_t limit) const {
+    return exportMatchedRecords(m_history, m_receiveView, hex, m_composer.encoding, limit);
+}
+
+void SessionModel::saveReceived(FileTarget& target) const {
+    const std::string error = writeNewFile(target.path, exportReceived(false, SIZE_MAX), target.replaceExisting);
+    target.message = error.empty() ? "saved to " + target.path : error;
+}
+
+void SessionModel::saveLog(FileTarget& target) const {
+    const std::string error = writeNewFile(target.path, m_log.toText(), target.replaceExisting);
+    target.message = error.empty() ? "saved to " + target.path : error;
 }
 
 } // namespace socketeer::app

@@ -13,17 +13,11 @@
 #include "generator_control.hpp"
 #include "receive_view.hpp"
 #include "send_composer.hpp"
+#include "session_ui_state.hpp"
 #include "socketeer/core/history/session_history.hpp"
 #include "socketeer/core/net/session_spec.hpp"
 
 namespace socketeer::app {
-
-/// A payload template being typed in a settings field: kept as typed while it does not parse.
-struct TemplateDraft {
-    std::string text;
-    std::string error;    ///< why the text is not (yet) a template, with its column
-    bool editing = false; ///< the field has the text (else it shows the setting's)
-};
 
 /// Rates per second from counter samples about a second apart.
 struct TrafficRates {
@@ -100,19 +94,28 @@ public:
     /// The last error, for the status line; cleared by a successful open.
     [[nodiscard]] const std::string& lastError() const { return m_lastError; }
 
-    // UI selections that belong to the session (not persisted in core's spec).
-    core::ConnectionId selectedPeer = 0; ///< 0 = all clients (server) / the target host below (UDP)
-    std::string udpTarget;               ///< "host:port" typed in the send pane of a UDP socket
-    bool autoScroll = true;
-    std::string framingText;             ///< the framing as typed in the settings (applied when it parses)
-    TemplateDraft replyDraft, prefixDraft, welcomeDraft; ///< the auto-reply's templates as typed
-    std::uint64_t sendsFromPane = 0;     ///< {n} of a send from the send pane
+    /// What the panes remember between frames (selections, fields as typed, sizes); not persisted in core's spec.
+    SessionUiState& ui() { return m_ui; }
+    const SessionUiState& ui() const { return m_ui; }
+
+    /// A repeat started from the send pane is sending (false once its count is sent, it stops, or the session closes).
+    [[nodiscard]] bool repeating() const;
+    /// The history records the receive view's filter matches, as text (escaped) or a hex dump, up to `limit` bytes.
+    [[nodiscard]] std::string exportReceived(bool hex, std::size_t limit) const;
+    /// Writes exportReceived(text) to target.path (never over an existing file without consent); sets target.message.
+    void saveReceived(FileTarget& target) const;
+    /// Writes the connection log to target.path, likewise.
+    void saveLog(FileTarget& target) const;
 
 private:
-    bool updateRates(); ///< true when a rate changed
+    /// Refreshes the figures the panel shows (peers, sequence stats, counters, rates once a second): true when one
+    /// changed. Counters move without events (a discarding session), and rates decay after traffic stops: the
+    /// frame loop must redraw for those too, and only for those when all else is still.
+    bool refreshFigures();
 
     const std::uint64_t m_uiId;
     core::SessionSpec m_spec;
+    SessionUiState m_ui;
     std::function<void()> m_wake;
     std::unique_ptr<core::Session> m_session;
     core::SessionSpec m_openedWith; // the spec the live session was made from, to know when to remake it
@@ -126,6 +129,13 @@ private:
     std::chrono::steady_clock::time_point m_lastSampleTime = std::chrono::steady_clock::now();
     std::chrono::steady_clock::time_point m_lastPeersTime{};
     TrafficRates m_rates;
+    /// What the panel showed at the last refresh, to tell a change.
+    struct ShownFigures {
+        core::TrafficSnapshot traffic;
+        std::uint64_t framesPartial = 0, framesOversize = 0, framesMalformed = 0, checksGood = 0, checksBad = 0;
+        bool repeating = false;
+        bool operator==(const ShownFigures&) const = default;
+    } m_shown;
     std::uint64_t m_loggedEvictedRecords = 0;
     std::optional<core::Endpoint> m_localEndpoint;
     std::string m_lastError;

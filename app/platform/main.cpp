@@ -18,6 +18,7 @@
 
 #include "app_model.hpp"
 #include "app_ui.hpp"
+#include "frame_pacer.hpp"
 #include "config_dir.hpp"
 #include "fonts.hpp"
 #include "screenshot.hpp"
@@ -128,22 +129,20 @@ int main(int argc, char** argv) {
     (void)fontReport;
     if (options.demo) model.addDemo();
 
-    // The loop sleeps until an input or a worker's wake-up, renders a few frames after each (popups need more than
-    // one), and otherwise refreshes the rates once a second.
+    // The loop sleeps until an input or a worker's wake-up; it draws after each, and when a shown figure changed.
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
-    int activeFrames = 3;
+    app::FramePacer pacer;
     bool screenshotTaken = false;
     while (!glfwWindowShouldClose(window) && !ui.quitRequested()) {
-        const double timeout = activeFrames > 0 ? 1.0 / 60.0 : 1.0;
+        const double timeout = options.screenshot.empty() ? pacer.waitSeconds() : 1.0 / 60.0;
         const auto before = Clock::now();
         glfwWaitEventsTimeout(timeout);
         const bool woken = Clock::now() - before < std::chrono::duration<double>(timeout * 0.9);
-        const std::size_t events = model.drainAll(); // also while iconified: history and capture keep up
+        const std::size_t changes = model.drainAll(); // also while iconified: history and capture keep up
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
-        if (woken || events > 0) activeFrames = 3;
-        else if (activeFrames > 0) --activeFrames;
-        else if (options.screenshot.empty()) continue; // idle: nothing changed, nothing to draw
+        // Idle: nothing changed, nothing to draw (a screenshot run keeps frames coming until the picture is taken).
+        if (!pacer.shouldDraw(woken, changes) && options.screenshot.empty()) continue;
 
         ImGui_ImplOpenGL3_NewFrame();
         ImGui_ImplGlfw_NewFrame();
@@ -164,7 +163,6 @@ int main(int argc, char** argv) {
             glfwSetWindowShouldClose(window, GLFW_TRUE);
         }
         glfwSwapBuffers(window);
-        if (!options.screenshot.empty()) activeFrames = 3; // keep frames coming until the picture is taken
     }
 
     // Remember the workspace for the next start, then close every session (workers join, captures flush).

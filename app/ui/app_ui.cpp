@@ -4,8 +4,11 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include <algorithm>
 #include <cstdio>
 
+#include "panes.hpp"
+#include "style.hpp"
 #include "ui_probe.hpp"
 
 namespace socketeer::ui {
@@ -29,7 +32,7 @@ void AppUi::drawMenuBar() {
                 m_pathAction = PathAction::SaveWorkspace;
                 m_pathInput = configDir.empty() ? "workspace.json" : configDir + "/workspace.json";
             } else {
-                const std::string error = saveWorkspaceFile(m_model.workspacePath, m_model.toWorkspace(), true);
+                const std::string error = m_model.saveWorkspace(m_model.workspacePath, true);
                 if (!error.empty()) modalMessage = error;
             }
         }
@@ -100,7 +103,7 @@ void AppUi::drawSessionTree(float width) {
             const bool hasChildren = session->kind() == SessionKind::TcpServer && !clients.empty();
             if (!hasChildren) flags |= ImGuiTreeNodeFlags_Leaf;
             // Open sessions in green: the state at a glance, without glyphs the default font lacks.
-            if (open) ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.45f, 0.85f, 0.45f, 1.0f));
+            if (open) ImGui::PushStyleColor(ImGuiCol_Text, colour::Open);
             const bool expanded = ImGui::TreeNodeEx("##node", flags, "%s", session->name().c_str());
             if (open) ImGui::PopStyleColor();
             UiProbe::mark("tree/" + session->name());
@@ -116,11 +119,11 @@ void AppUi::drawSessionTree(float width) {
                 if (hasChildren)
                     for (const auto& client : clients) {
                         const std::string clientLabel = "#" + std::to_string(client.id) + " " + client.peer.toString();
-                        const bool selected = m_model.selected == session->uiId() && session->selectedPeer == client.id;
+                        const bool selected = m_model.selected == session->uiId() && session->ui().selectedPeer == client.id;
                         ImGui::PushID(static_cast<int>(client.id));
                         if (ImGui::Selectable(clientLabel.c_str(), selected)) {
                             m_model.selected = session->uiId();
-                            session->selectedPeer = client.id;
+                            session->ui().selectedPeer = client.id;
                         }
                         ImGui::PopID();
                     }
@@ -140,7 +143,7 @@ void AppUi::drawPathPopup() {
     if (m_pathAction != PathAction::None && !ImGui::IsPopupOpen("Workspace file")) ImGui::OpenPopup("Workspace file");
     if (!ImGui::BeginPopupModal("Workspace file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::TextUnformatted(m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:" : "Save workspace to:");
-    ImGui::SetNextItemWidth(480);
+    ImGui::SetNextItemWidth(em(width::Path));
     const bool entered = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
     UiProbe::mark("path-input");
     if (m_pathAction == PathAction::SaveWorkspace) {
@@ -153,19 +156,11 @@ void AppUi::drawPathPopup() {
     const bool cancel = ImGui::Button("Cancel");
     if (ok) {
         if (m_pathAction == PathAction::OpenWorkspace) {
-            auto loaded = loadWorkspaceFile(m_pathInput);
-            if (!loaded) {
-                modalMessage = loaded.error().describe();
-            } else {
-                m_model.loadWorkspace(loaded.value());
-                m_model.workspacePath = m_pathInput;
-            }
+            modalMessage = m_model.openWorkspace(m_pathInput);
         } else {
             // Saving over the workspace that is open is what Save does; any other existing file needs consent.
             const bool overwrite = m_replaceExisting || m_pathInput == m_model.workspacePath;
-            const std::string error = saveWorkspaceFile(m_pathInput, m_model.toWorkspace(), overwrite);
-            if (!error.empty()) modalMessage = error;
-            else m_model.workspacePath = m_pathInput;
+            modalMessage = m_model.saveWorkspace(m_pathInput, overwrite);
         }
     }
     if (ok || cancel) {
@@ -185,7 +180,7 @@ void AppUi::draw() {
                      ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoSavedSettings);
     UiProbe::beginText();
     drawMenuBar();
-    const float treeWidth = 250.0f * ImGui::GetFontSize() / 13.0f;
+    const float treeWidth = std::min(em(width::SessionTree), io.DisplaySize.x * 0.3f);
     drawSessionTree(treeWidth);
     ImGui::SameLine();
     ImGui::BeginChild("##panel", ImVec2(0, 0), false);

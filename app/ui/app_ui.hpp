@@ -5,7 +5,6 @@
 #include <string>
 
 #include "app_model.hpp"
-#include "socketeer/core/units_format.hpp"
 
 namespace socketeer::ui {
 
@@ -33,19 +32,5 @@ private:
     std::string m_pathInput;
     bool m_replaceExisting = false; ///< Save As: consent to replace an existing file
 };
-
-/// The panel of one session: status, settings, counters, peers, receive pane, send pane, log.
-void drawSessionPanel(app::AppModel& model, app::SessionModel& session);
-void drawReceivePane(app::SessionModel& session, float height);
-void drawSendPane(app::AppModel& model, app::SessionModel& session);
-void drawConnectionLog(app::SessionModel& session, float height);
-/// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.
-void drawGeneratorPane(app::SessionModel& session);
-void drawPeerTable(app::SessionModel& session);
-void drawSettings(app::SessionModel& session);
-
-/// "1.5 MiB", "512 B"
-/// Byte counts and rates as every front end writes them (core/units_format.hpp).
-using core::formatByteCount;
 
 } // namespace socketeer::ui

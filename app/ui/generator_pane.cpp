@@ -4,7 +4,8 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "app_ui.hpp"
+#include "panes.hpp"
+#include "style.hpp"
 #include "socketeer/core/units_format.hpp"
 #include "ui_probe.hpp"
 
@@ -14,23 +15,21 @@ using namespace core;
 
 namespace {
 
-const ImVec4 ErrorColour(1.0f, 0.45f, 0.4f, 1.0f);
-
 bool isRoundTrip(GeneratorMode mode) { return mode == GeneratorMode::TcpRtt || mode == GeneratorMode::UdpRtt; }
 
 /// An InputInt over a wider unsigned value, clamped to [low, high].
 template <class T>
 void inputNumber(const char* label, T& value, long long low, long long high, const char* probe) {
     int shown = static_cast<int>(std::min<long long>(static_cast<long long>(value), 2'000'000'000));
-    ImGui::SetNextItemWidth(110);
+    ImGui::SetNextItemWidth(em(width::Number));
     if (ImGui::InputInt(label, &shown, 0)) value = static_cast<T>(std::clamp<long long>(shown, low, high));
     UiProbe::mark(probe);
 }
 
-void drawSettings(app::SessionModel& session, GeneratorSpec& spec) {
+void drawGeneratorSettings(app::SessionModel& session, GeneratorSpec& spec) {
     const bool udp = session.kind() == SessionKind::Udp;
     int mode = isRoundTrip(spec.mode) ? 1 : 0;
-    ImGui::SetNextItemWidth(200);
+    ImGui::SetNextItemWidth(em(width::Field));
     const char* modes = udp ? "numbered datagrams at a rate\0round trips (echo server)\0"
                             : "stream on N connections\0round trips (echo server)\0";
     if (ImGui::Combo("mode", &mode, modes)) {
@@ -83,22 +82,17 @@ void drawFigures(const app::GeneratorControl& generator) {
     }
     UiProbe::mark("generator/figures");
     const std::size_t shown = std::min<std::size_t>(f.problems.size(), 5);
-    for (std::size_t i = 0; i < shown; ++i) ImGui::TextColored(ErrorColour, "%s", f.problems[i].c_str());
+    for (std::size_t i = 0; i < shown; ++i) ImGui::TextColored(colour::Error, "%s", f.problems[i].c_str());
 }
 
 } // namespace
 
 void drawGeneratorPane(app::SessionModel& session) {
     if (session.kind() == SessionKind::TcpServer) return; // a server has no remote to load
-    if (!ImGui::CollapsingHeader("Traffic generator###generator")) {
-        UiProbe::mark("generator");
-        return;
-    }
-    UiProbe::mark("generator");
     app::GeneratorControl& generator = session.generator();
     const bool running = generator.running();
     if (running) ImGui::BeginDisabled();
-    drawSettings(session, generator.settings);
+    drawGeneratorSettings(session, generator.settings);
     if (running) ImGui::EndDisabled();
     if (ImGui::Button(running ? "Stop generator" : "Start generator")) {
         if (running) generator.stop();
@@ -109,10 +103,10 @@ void drawGeneratorPane(app::SessionModel& session) {
     const auto& spec = session.spec();
     const std::string target = session.kind() == SessionKind::TcpClient
                                    ? spec.tcpClient.host + ":" + std::to_string(spec.tcpClient.port)
-                                   : (!session.udpTarget.empty() ? session.udpTarget
+                                   : (!session.ui().udpTarget.empty() ? session.ui().udpTarget
                                                                  : spec.udp.remoteHost + ":" + std::to_string(spec.udp.remotePort));
     ImGui::TextDisabled("to %s (its own connections, not this session's)", target.c_str());
-    if (!generator.startError.empty()) ImGui::TextColored(ErrorColour, "%s", generator.startError.c_str());
+    if (!generator.startError.empty()) ImGui::TextColored(colour::Error, "%s", generator.startError.c_str());
     if (generator.hasRun()) drawFigures(generator);
 }
 

@@ -3,8 +3,10 @@
 
 namespace socketeer::ui {
 
-HeadlessContext::HeadlessContext(ImVec2 displaySize) : m_context(ImGui::CreateContext()) {
+HeadlessContext::HeadlessContext(ImVec2 displaySize, const char* fontFile, float fontSize)
+    : m_context(ImGui::CreateContext()) {
     ImGuiIO& io = ImGui::GetIO();
+    if (fontFile) io.Fonts->AddFontFromFileTTF(fontFile, fontSize);
     io.IniFilename = nullptr;
     io.DisplaySize = displaySize;
     io.DeltaTime = 1.0f / 60.0f;

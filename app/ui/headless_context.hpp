@@ -8,7 +8,8 @@ namespace socketeer::ui {
 
 class HeadlessContext {
 public:
-    explicit HeadlessContext(ImVec2 displaySize = ImVec2(1400, 900));
+    /// fontFile: a TTF to draw with at fontSize pixels (as the app loads one), else ImGui's built-in font.
+    explicit HeadlessContext(ImVec2 displaySize = ImVec2(1400, 900), const char* fontFile = nullptr, float fontSize = 0);
     ~HeadlessContext();
     HeadlessContext(const HeadlessContext&) = delete;
     HeadlessContext& operator=(const HeadlessContext&) = delete;

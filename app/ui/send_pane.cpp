@@ -3,13 +3,14 @@
 #include <imgui_stdlib.h>
 
 #include <algorithm>
-#include <fstream>
-#include <map>
 
-#include "app_ui.hpp"
 #include "imgui_compat.hpp"
+#include "layout.hpp"
+#include "panes.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/net/endpoint.hpp"
+#include "socketeer/core/units_format.hpp"
+#include "style.hpp"
 #include "ui_probe.hpp"
 
 namespace socketeer::ui {
@@ -45,7 +46,7 @@ void drawPreview(const app::SendComposer::Preview& preview, bool connected) {
         while (end < shown && computedAt(end) == computed) ++end;
         const std::string hex = formatHex(ByteView(bytes).subspan(at, end - at));
         ImGui::SameLine(0, ImGui::CalcTextSize(" ").x);
-        if (computed) ImGui::TextColored(ImVec4(0.95f, 0.8f, 0.35f, 1), "%s", hex.c_str());
+        if (computed) ImGui::TextColored(colour::Computed, "%s", hex.c_str());
         else ImGui::TextDisabled("%s", hex.c_str());
         at = end;
     }
@@ -62,10 +63,11 @@ std::string peerOf(app::SessionModel& session) {
     case SessionKind::TcpClient: return HostPort{spec.tcpClient.host, spec.tcpClient.port}.toString();
     case SessionKind::TcpServer:
         for (const auto& peer : session.peers())
-            if (peer.id == session.selectedPeer) return peer.peer.toString();
+            if (peer.id == session.ui().selectedPeer) return peer.peer.toString();
         return {};
     case SessionKind::Udp:
-        return session.udpTarget.empty() ? HostPort{spec.udp.remoteHost, spec.udp.remotePort}.toString() : session.udpTarget;
+        return session.ui().udpTarget.empty() ? HostPort{spec.udp.remoteHost, spec.udp.remotePort}.toString()
+                                              : session.ui().udpTarget;
     }
     return {};
 }
@@ -74,22 +76,23 @@ std::string peerOf(app::SessionModel& session) {
 SendContext sendContext(app::SessionModel& session) {
     SendContext context;
     context.peer = peerOf(session);
-    context.messageNumber = ++session.sendsFromPane; // {n}: this send's number from the pane
+    context.messageNumber = ++session.ui().sendsFromPane; // {n}: this send's number from the pane
     context.nextCounter = [&session] { return session.session()->nextPayloadCounter(); };
     return context;
 }
 
 /// Where a send goes, from the pane's destination controls; an error text when the target is not valid.
 std::optional<SendTarget> destination(app::SessionModel& session, std::string& error) {
+    const app::SessionUiState& ui = session.ui();
     switch (session.kind()) {
     case SessionKind::TcpClient: return SendTarget::toDefault();
     case SessionKind::TcpServer:
-        return session.selectedPeer == 0 ? SendTarget::toAllConnections() : SendTarget::toConnection(session.selectedPeer);
+        return ui.selectedPeer == 0 ? SendTarget::toAllConnections() : SendTarget::toConnection(ui.selectedPeer);
     case SessionKind::Udp: {
         // A peer chosen in the peers table, else the typed target, else the default remote / last sender.
-        if (session.udpTarget.empty() && session.selectedPeer != 0) return SendTarget::toConnection(session.selectedPeer);
-        if (session.udpTarget.empty()) return SendTarget::toDefault();
-        auto target = parseHostPort(session.udpTarget);
+        if (ui.udpTarget.empty() && ui.selectedPeer != 0) return SendTarget::toConnection(ui.selectedPeer);
+        if (ui.udpTarget.empty()) return SendTarget::toDefault();
+        auto target = parseHostPort(ui.udpTarget);
         if (!target) {
             error = "target: " + target.error().describe();
             return std::nullopt;
@@ -100,156 +103,151 @@ std::optional<SendTarget> destination(app::SessionModel& session, std::string& e
     return std::nullopt;
 }
 
-struct RepeatControls {
-    int intervalMs = 1000;
-    int count = 0;
-    bool running = false;
+/// What the pane works out once a frame and its parts share.
+struct SendState {
+    const app::SendComposer::Preview& preview;
+    std::optional<SendTarget> target;
+    std::string targetError;
+    bool connected = false;
+    bool sendable = false; ///< valid bytes, a valid destination, an open session
 };
-std::map<std::uint64_t, RepeatControls> s_repeats;
-std::map<std::uint64_t, std::string> s_filePaths;
-std::map<std::uint64_t, std::string> s_fileMessages;
-std::map<std::uint64_t, std::string> s_payloadNames;
 
-} // namespace
-
-void drawSendPane(app::AppModel& model, app::SessionModel& session) {
+/// Mode, line ending, encoding and destination.
+void drawEntryToolbar(app::SessionModel& session) {
     app::SendComposer& composer = session.composer();
-    ImGui::PushID("send");
-
+    app::SessionUiState& ui = session.ui();
+    WrapRow row;
     int hex = composer.hex ? 1 : 0;
+    row.next(WrapRow::checkbox("text"));
     ImGui::RadioButton("text", &hex, 0);
     UiProbe::mark("send/text-mode");
-    ImGui::SameLine();
+    row.next(WrapRow::checkbox("hex"));
     ImGui::RadioButton("hex", &hex, 1);
     UiProbe::mark("send/hex-mode");
     composer.hex = hex == 1;
-    ImGui::SameLine();
     int ending = static_cast<int>(composer.ending);
     const char* endings[] = {"no line ending", "+ CR", "+ LF", "+ CR LF"};
-    ImGui::SetNextItemWidth(120);
+    row.next(em(width::Combo));
+    ImGui::SetNextItemWidth(em(width::Combo));
     ImGui::Combo("##ending", &ending, endings, 4);
     composer.ending = static_cast<app::LineEnding>(ending);
-    ImGui::SameLine();
     int encoding = static_cast<int>(composer.encoding);
     const char* encodings[] = {"UTF-8", "GB18030", "Latin-1"};
-    ImGui::SetNextItemWidth(90);
+    row.next(em(width::ShortCombo));
+    ImGui::SetNextItemWidth(em(width::ShortCombo));
     ImGui::Combo("##encoding", &encoding, encodings, 3);
     composer.encoding = static_cast<TextEncoding>(encoding);
 
-    // Destination.
     if (session.kind() == SessionKind::TcpServer) {
-        ImGui::SameLine();
-        std::string current = session.selectedPeer == 0 ? "to all clients" : "to client #" + std::to_string(session.selectedPeer);
-        ImGui::SetNextItemWidth(200);
+        const std::string current = ui.selectedPeer == 0 ? "to all clients" : "to client #" + std::to_string(ui.selectedPeer);
+        row.next(em(width::Field));
+        ImGui::SetNextItemWidth(em(width::Field));
         if (ImGui::BeginCombo("##to", current.c_str())) {
-            if (ImGui::Selectable("to all clients", session.selectedPeer == 0)) session.selectedPeer = 0;
+            if (ImGui::Selectable("to all clients", ui.selectedPeer == 0)) ui.selectedPeer = 0;
             for (const auto& peer : session.peers()) {
                 const std::string label = "#" + std::to_string(peer.id) + " " + peer.peer.toString();
-                if (ImGui::Selectable(label.c_str(), session.selectedPeer == peer.id)) session.selectedPeer = peer.id;
+                if (ImGui::Selectable(label.c_str(), ui.selectedPeer == peer.id)) ui.selectedPeer = peer.id;
             }
             ImGui::EndCombo();
         }
+        UiProbe::mark("send/to");
     } else if (session.kind() == SessionKind::Udp) {
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(200);
-        ImGui::InputTextWithHint("##target", "host:port (empty: default / last sender)", &session.udpTarget);
+        row.next(em(width::Template));
+        ImGui::SetNextItemWidth(em(width::Template));
+        ImGui::InputTextWithHint("##target", "host:port (empty: default / last sender)", &ui.udpTarget);
         UiProbe::mark("send/target");
     }
+}
 
-    // The editor. Ctrl+Enter sends (plain Enter is a new line).
-    const bool submitted = ImGui::InputTextMultiline("##payload", &composer.text,
-                                                     ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f),
-                                                     ImGuiInputTextFlags_EnterReturnsTrue);
-    UiProbe::mark("send/editor");
-
-    const auto& preview = composer.preview();
-    std::string targetError;
-    const auto target = destination(session, targetError);
-    const bool connected = session.state() == SessionState::Open;
-    const bool sendable = preview.bytes && target && connected &&
-                          (!preview.bytes->empty() || session.kind() == SessionKind::Udp);
-    ImGui::BeginDisabled(!sendable);
+/// Send, and what will leave: the preview with computed bytes marked, or why nothing can.
+void drawSendButtonAndPreview(app::SessionModel& session, const SendState& state, bool submitted) {
+    app::SendComposer& composer = session.composer();
+    ImGui::BeginDisabled(!state.sendable);
     const bool clicked = ImGui::Button("Send");
     ImGui::EndDisabled();
     UiProbe::mark("send/button");
-    if ((clicked || submitted) && sendable) {
+    if ((clicked || submitted) && state.sendable) {
         auto bytes = composer.resolveForSend(sendContext(session)); // this send's counter step, time and checksums
         composer.sendError = bytes ? std::string() : bytes.error().describe();
-        if (bytes) session.send(std::move(bytes).value(), *target);
+        if (bytes) session.send(std::move(bytes).value(), *state.target);
     }
     ImGui::SameLine();
-    if (!preview.error.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", preview.error.c_str());
-    else if (!targetError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", targetError.c_str());
-    else if (!composer.sendError.empty()) ImGui::TextColored(ImVec4(1, 0.45f, 0.4f, 1), "%s", composer.sendError.c_str());
-    else if (preview.bytes) drawPreview(preview, connected);
+    const auto& preview = state.preview;
+    if (!preview.error.empty()) ImGui::TextColored(colour::Error, "%s", preview.error.c_str());
+    else if (!state.targetError.empty()) ImGui::TextColored(colour::Error, "%s", state.targetError.c_str());
+    else if (!composer.sendError.empty()) ImGui::TextColored(colour::Error, "%s", composer.sendError.c_str());
+    else if (preview.bytes) drawPreview(preview, state.connected);
     UiProbe::mark("send/preview");
+}
 
-    // Repeat on the worker: every N ms, N times (0 = until stopped).
-    ImGui::SameLine();
-    auto& repeat = s_repeats[session.uiId()];
-    ImGui::SetNextItemWidth(70);
-    ImGui::InputInt("ms##every", &repeat.intervalMs, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
+/// Repeat on the worker: every N ms, N times (0 = until stopped).
+void drawRepeatControls(app::SessionModel& session, const SendState& state, WrapRow& row) {
+    app::SessionUiState& ui = session.ui();
+    row.next(WrapRow::labelled(em(width::Port), "ms"));
+    ImGui::SetNextItemWidth(em(width::Port));
+    ImGui::InputInt("ms##every", &ui.repeatIntervalMs, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
     UiProbe::mark("repeat/interval");
-    repeat.intervalMs = std::max(1, repeat.intervalMs);
-    ImGui::SameLine();
-    ImGui::SetNextItemWidth(70);
-    ImGui::InputInt("times##count", &repeat.count, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
+    ui.repeatIntervalMs = std::max(1, ui.repeatIntervalMs);
+    row.next(WrapRow::labelled(em(width::Port), "times"));
+    ImGui::SetNextItemWidth(em(width::Port));
+    ImGui::InputInt("times##count", &ui.repeatCount, 0, 0, ImGuiInputTextFlags_AutoSelectAll);
     UiProbe::mark("repeat/count");
-    repeat.count = std::max(0, repeat.count);
-    ImGui::SameLine();
-    if (!repeat.running) {
-        ImGui::BeginDisabled(!sendable);
+    ui.repeatCount = std::max(0, ui.repeatCount);
+    // Running or not is the worker's word (a counted repeat ends on its own), not a flag kept here.
+    if (!session.repeating()) {
+        row.next(WrapRow::button("repeat"));
+        ImGui::BeginDisabled(!state.sendable);
         if (ImGui::SmallButton("repeat")) {
-            RepeatSpec spec{*preview.bytes, *target, std::chrono::milliseconds(repeat.intervalMs),
-                            static_cast<std::uint64_t>(repeat.count), nullptr};
-            if (!preview.payload->isLiteral()) spec.payloadTemplate = preview.payload; // resolved at each send
+            RepeatSpec spec{*state.preview.bytes, *state.target, std::chrono::milliseconds(ui.repeatIntervalMs),
+                            static_cast<std::uint64_t>(ui.repeatCount), nullptr};
+            if (!state.preview.payload->isLiteral()) spec.payloadTemplate = state.preview.payload; // resolved at each send
             session.session()->startRepeat(std::move(spec));
-            repeat.running = true;
         }
         ImGui::EndDisabled();
-    } else if (ImGui::SmallButton("stop repeat") || !connected) {
-        if (session.session()) session.session()->stopRepeat();
-        repeat.running = false;
+    } else {
+        row.next(WrapRow::button("stop repeat"));
+        if (ImGui::SmallButton("stop repeat")) session.session()->stopRepeat();
     }
     UiProbe::mark("send/repeat");
+}
 
-    // History, file, saved payloads (F1..F9 send the first nine).
+/// History, file, saved payloads (F1..F9 send the first nine).
+void drawPayloadButtons(app::AppModel& model, app::SessionModel& session, const SendState& state, WrapRow& row) {
+    app::SendComposer& composer = session.composer();
+    app::SessionUiState& ui = session.ui();
     if (!composer.history().empty()) {
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(140);
+        row.next(em(width::Combo));
+        ImGui::SetNextItemWidth(em(width::Combo));
         if (ImGui::BeginCombo("##history", "history", ImGuiComboFlags_NoPreview)) {
             for (const auto& payload : composer.history())
                 if (ImGui::Selectable(previewText(payload).c_str())) composer.load(payload);
             ImGui::EndCombo();
         }
     }
-    ImGui::SameLine();
+    row.next(WrapRow::button("file..."));
     if (ImGui::SmallButton("file...")) ImGui::OpenPopup("##file");
     UiProbe::mark("file");
     if (ImGui::BeginPopup("##file")) {
-        std::string& path = s_filePaths[session.uiId()];
-        ImGui::SetNextItemWidth(360);
-        ImGui::InputText("file to send", &path);
+        ImGui::SetNextItemWidth(em(width::Path));
+        ImGui::InputText("file to send", &ui.sendFile.path);
         UiProbe::mark("file/path");
         const bool start = ImGui::Button("Send file");
         UiProbe::mark("file/send");
-        if (start && target) {
+        if (start && state.target) {
             // Started: the popup's work is done, and the pane shows the progress. Refused: the popup says why.
-            const std::string error = session.sendFile(path, *target);
-            s_fileMessages[session.uiId()] = error;
-            if (error.empty()) ImGui::CloseCurrentPopup();
+            ui.sendFile.message = session.sendFile(ui.sendFile.path, *state.target);
+            if (ui.sendFile.message.empty()) ImGui::CloseCurrentPopup();
         }
-        if (!s_fileMessages[session.uiId()].empty()) ImGui::TextUnformatted(s_fileMessages[session.uiId()].c_str());
+        if (!ui.sendFile.message.empty()) ImGui::TextUnformatted(ui.sendFile.message.c_str());
         ImGui::EndPopup();
     }
-    ImGui::SameLine();
+    row.next(WrapRow::button("save payload..."));
     if (ImGui::SmallButton("save payload...")) ImGui::OpenPopup("##savepayload");
     if (ImGui::BeginPopup("##savepayload")) {
-        std::string& name = s_payloadNames[session.uiId()];
-        ImGui::SetNextItemWidth(200);
-        ImGui::InputText("name", &name);
-        if (ImGui::Button("Save") && preview.payload && !name.empty()) {
-            model.payloads.push_back({name, *preview.payload, composer.hex}); // the template, not one resolution
+        ImGui::SetNextItemWidth(em(width::Field));
+        ImGui::InputText("name", &ui.payloadName);
+        if (ImGui::Button("Save") && state.preview.payload && !ui.payloadName.empty()) {
+            model.payloads.push_back({ui.payloadName, *state.preview.payload, composer.hex}); // the template, not one resolution
             ImGui::CloseCurrentPopup();
         }
         ImGui::EndPopup();
@@ -257,27 +255,54 @@ void drawSendPane(app::AppModel& model, app::SessionModel& session) {
     const std::size_t quick = std::min<std::size_t>(model.payloads.size(), 9);
     for (std::size_t i = 0; i < model.payloads.size(); ++i) {
         const auto& payload = model.payloads[i];
-        ImGui::SameLine();
         const std::string label = (i < quick ? "F" + std::to_string(i + 1) + " " : std::string()) + payload.name;
+        row.next(WrapRow::button(label.c_str()));
         ImGui::PushID(static_cast<int>(i));
         const bool key = i < quick && !ImGui::GetIO().WantTextInput && isFunctionKeyPressed(static_cast<int>(i));
-        if ((ImGui::SmallButton(label.c_str()) || key) && target && connected) {
+        if ((ImGui::SmallButton(label.c_str()) || key) && state.target && state.connected) {
             auto bytes = payload.payload.resolve(sendContext(session));
             composer.sendError = bytes ? std::string() : payload.name + ": " + bytes.error().describe();
-            if (bytes) session.send(std::move(bytes).value(), *target);
+            if (bytes) session.send(std::move(bytes).value(), *state.target);
         }
         ImGui::PopID();
     }
-    // A file being sent: its own line, so the row's buttons never push it out of sight.
-    if (const auto progress = session.fileProgress()) {
-        const float fraction = progress->total ? static_cast<float>(static_cast<double>(progress->sent) / static_cast<double>(progress->total)) : 0.0f;
-        ImGui::ProgressBar(fraction, ImVec2(12 * ImGui::GetFontSize(), 0), "");
-        ImGui::SameLine();
-        ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->sent).c_str(), formatByteCount(progress->total).c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton("stop")) session.cancelFileSend();
-        UiProbe::mark("file/stop");
-    }
+}
+
+/// A file being sent: its own line, so the row's buttons never push it out of sight.
+void drawFileProgress(app::SessionModel& session) {
+    const auto progress = session.fileProgress();
+    if (!progress) return;
+    const float fraction = progress->total ? static_cast<float>(static_cast<double>(progress->sent) / static_cast<double>(progress->total)) : 0.0f;
+    ImGui::ProgressBar(fraction, ImVec2(em(12), 0), "");
+    ImGui::SameLine();
+    ImGui::TextDisabled("file: %s of %s", formatByteCount(progress->sent).c_str(), formatByteCount(progress->total).c_str());
+    ImGui::SameLine();
+    if (ImGui::SmallButton("stop")) session.cancelFileSend();
+    UiProbe::mark("file/stop");
+}
+
+} // namespace
+
+void drawSendPane(app::AppModel& model, app::SessionModel& session) {
+    app::SendComposer& composer = session.composer();
+    ImGui::PushID("send");
+    drawEntryToolbar(session);
+
+    // The editor. Ctrl+Enter sends (plain Enter is a new line).
+    const bool submitted = ImGui::InputTextMultiline("##payload", &composer.text,
+                                                     ImVec2(-1, ImGui::GetTextLineHeight() * 3.5f),
+                                                     ImGuiInputTextFlags_EnterReturnsTrue);
+    UiProbe::mark("send/editor");
+
+    SendState state{composer.preview(), std::nullopt, {}, session.state() == SessionState::Open, false};
+    state.target = destination(session, state.targetError);
+    state.sendable = state.preview.bytes && state.target && state.connected &&
+                     (!state.preview.bytes->empty() || session.kind() == SessionKind::Udp);
+    drawSendButtonAndPreview(session, state, submitted);
+    WrapRow row; // repeat and payload controls: their own line(s), under the preview
+    drawRepeatControls(session, state, row);
+    drawPayloadButtons(model, session, state, row);
+    drawFileProgress(session);
     ImGui::PopID();
 }
 

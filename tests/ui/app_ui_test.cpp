@@ -82,7 +82,9 @@ TEST(AppUi, CreateServerAndClientConnectTypeTextAndHexAndSend) {
     ASSERT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; })) << client->lastError();
     ASSERT_TRUE(h.frameUntil([&] { return server->peers().size() == 1; }));
 
-    // Text with escapes, sent with the button.
+    // Text with escapes, sent with the button (the send pane is on the Traffic tab, the settings on their own).
+    EXPECT_FALSE(h.click("send/editor")) << "the settings tab shows the settings only";
+    ASSERT_TRUE(h.click("traffic"));
     ASSERT_TRUE(h.click("send/editor"));
     h.type("hello\\r\\n");
     ASSERT_TRUE(client->composer().preview().bytes.has_value());
@@ -308,6 +310,16 @@ TEST(AppUi, RepeatSendsOnTheWorkerTheNumberOfTimesAsked) {
     }));
     EXPECT_TRUE(h.frameUntil([&] { return client.traffic().txMessages >= 7u; }));
     EXPECT_EQ(client.traffic().txMessages, 7u);
+
+    // A counted repeat ends on its own: the button is "repeat" again (the worker's word, not a flag the pane kept),
+    // and one click starts another seven.
+    ASSERT_TRUE(h.frameUntil([&] { return !client.repeating(); }));
+    const std::string text = h.frameText();
+    EXPECT_EQ(text.find("stop repeat"), std::string::npos) << text;
+    ASSERT_TRUE(h.click("send/repeat"));
+    EXPECT_TRUE(h.frameUntil([&] { return client.repeating() || net.server->traffic().rxBytes > 28; }));
+    ASSERT_TRUE(h.frameUntil([&] { return net.server->traffic().rxBytes == 56; }));
+    EXPECT_TRUE(h.frameUntil([&] { return !client.repeating(); }));
 }
 
 TEST(AppUi, CaptureFromThePanelKeepsEveryByteAndClosingManySessionsIsQuick) {

@@ -13,6 +13,12 @@ UiHarness::UiHarness() : model([] {}), ui(model) {
     frame();
 }
 
+UiHarness::UiHarness(ImVec2 displaySize, const char* fontFile, float fontSize)
+    : context(displaySize, fontFile, fontSize), model([] {}), ui(model) {
+    ui::UiProbe::setEnabled(true);
+    frame();
+}
+
 UiHarness::~UiHarness() {
     model.sessions().clear();
     ui::UiProbe::setEnabled(false);
@@ -44,7 +50,9 @@ bool UiHarness::frameUntil(const std::function<bool()>& pred, std::chrono::milli
 }
 
 bool UiHarness::click(const std::string& name) {
-    // One frame first: a window that just appeared (a popup) measures itself in its first frame and moves after.
+    // Two frames first: a window that just appeared (a popup) measures itself in its first frame and moves after,
+    // and a new tab bar lays its tabs out at the end of its first frame.
+    frame();
     frame();
     ImVec2 min, max;
     if (!ui::UiProbe::find(name, min, max)) return false;

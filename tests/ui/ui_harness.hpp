@@ -16,6 +16,8 @@ namespace socketeer::test {
 class UiHarness {
 public:
     UiHarness();
+    /// A window of `displaySize` drawn with the font the app uses (fontFile at fontSize pixels).
+    UiHarness(ImVec2 displaySize, const char* fontFile, float fontSize);
     ~UiHarness();
 
     ui::HeadlessContext context; // first: the model's sessions and the UI go before the context

@@ -1,0 +1,25 @@
+// The panes of a session's panel, one file each. Each draws from the session's model and its SessionUiState and
+// turns clicks into model calls; none keeps state of its own between frames.
+#pragma once
+
+#include "app_model.hpp"
+#include "session_model.hpp"
+
+namespace socketeer::ui {
+
+/// The whole panel: status line and counters, then tabs (traffic, settings, generator).
+void drawSessionPanel(app::AppModel& model, app::SessionModel& session);
+/// History as text, hex or both, with its toolbar and filters, in `height` pixels.
+void drawReceivePane(app::SessionModel& session, float height);
+void drawSendPane(app::AppModel& model, app::SessionModel& session);
+void drawConnectionLog(app::SessionModel& session, float height);
+/// A server's clients, a UDP socket's peers: select one as the destination, kick a client.
+void drawPeerTable(app::SessionModel& session);
+/// The session's settings (they apply at the next open).
+void drawSettings(app::SessionModel& session);
+/// Capture to a file: the button and its popup, or the running capture and Stop.
+void drawCaptureControls(app::SessionModel& session);
+/// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.
+void drawGeneratorPane(app::SessionModel& session);
+
+} // namespace socketeer::ui
