@@ -70,6 +70,7 @@ std::size_t AppModel::drainAll() {
     std::size_t total = 0;
     for (auto& session : m_sessions) total += session->drain();
     if (m_pendingDemo.server != 0) continueDemo();
+    if (m_paths.poll()) ++total; // a dialog answered: its field changes
     return total;
 }
 

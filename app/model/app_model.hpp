@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "path_chooser.hpp"
 #include "session_model.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
 
@@ -40,12 +41,15 @@ public:
     /// Writes the workspace to path (an existing file only with `overwrite`) and remembers path: "" or why not.
     std::string saveWorkspace(const std::string& path, bool overwrite);
     std::vector<core::SavedPayload> payloads;
+    /// The desktop's file dialog for every path field (set by the app; tests set a fake; none: paths are typed).
+    PathChooser& paths() { return m_paths; }
     std::string workspacePath; ///< where it was loaded from / saved to ("" = never saved)
 
 private:
     std::string nextName(core::SessionKind kind, bool multicast) const;
 
     std::function<void()> m_wake;
+    PathChooser m_paths;
     std::vector<std::unique_ptr<SessionModel>> m_sessions;
     std::uint64_t m_nextUiId = 1;
     struct PendingDemo {

@@ -22,6 +22,7 @@
 #include "config_dir.hpp"
 #include "fonts.hpp"
 #include "screenshot.hpp"
+#include "system_file_dialogs.hpp"
 
 namespace {
 
@@ -32,10 +33,23 @@ struct Options {
     std::string screenshot;       ///< write a PNG of the window after `screenshotAfter`, then quit (smoke tests)
     double screenshotAfter = 2.0; ///< seconds
     bool demo = false;            ///< start the loopback demo at once
+    int width = 1280, height = 820; ///< the window's size before the monitor's scale
 };
 
+/// "900x600" → true and the two numbers; false for anything else.
+bool parseWindowSize(const std::string& text, int& width, int& height) {
+    int w = 0, h = 0;
+    char x = 0, extra = 0;
+    if (std::sscanf(text.c_str(), "%d%c%d%c", &w, &x, &h, &extra) != 3 || (x != 'x' && x != 'X')) return false;
+    if (w < 320 || h < 240 || w > 16384 || h > 16384) return false;
+    width = w;
+    height = h;
+    return true;
+}
+
 constexpr const char* UsageLine =
-    "usage: socketeer [--workspace FILE] [--demo] [--screenshot FILE.png [--screenshot-after SEC]] [--version] [--help]\n";
+    "usage: socketeer [--workspace FILE] [--demo] [--window-size WxH] [--screenshot FILE.png [--screenshot-after SEC]]\n"
+    "                 [--version] [--help]\n";
 
 int usage(const char* message) {
     std::fprintf(stderr, "socketeer: %s\n%s", message, UsageLine);
@@ -63,6 +77,7 @@ int main(int argc, char** argv) {
                         "engine for scripts.\n%s"
                         "  --workspace FILE        open the sessions and payloads saved in FILE\n"
                         "  --demo                  start the loopback demo (an echo server and a client)\n"
+                        "  --window-size WxH       the window's size (default 1280x820, scaled with the monitor)\n"
                         "  --screenshot FILE.png   write a PNG of the window after --screenshot-after SEC (default 2), "
                         "then quit\n"
                         "  --version               print the version\n",
@@ -71,6 +86,10 @@ int main(int argc, char** argv) {
         }
         if (arg == "--workspace" && i + 1 < argc) options.workspace = argv[++i];
         else if (arg == "--demo") options.demo = true;
+        else if (arg == "--window-size" && i + 1 < argc) {
+            if (!parseWindowSize(argv[++i], options.width, options.height))
+                return usage(("bad --window-size '" + std::string(argv[i]) + "': expected WIDTHxHEIGHT from 320x240, e.g. 900x600").c_str());
+        }
         else if (arg == "--screenshot" && i + 1 < argc) options.screenshot = argv[++i];
         else if (arg == "--screenshot-after" && i + 1 < argc) options.screenshotAfter = std::atof(argv[++i]);
         else return usage(("unknown argument '" + arg + "'").c_str());
@@ -87,7 +106,7 @@ int main(int argc, char** argv) {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
-    GLFWwindow* window = glfwCreateWindow(1280, 820, "Socketeer", nullptr, nullptr);
+    GLFWwindow* window = glfwCreateWindow(options.width, options.height, "Socketeer", nullptr, nullptr);
     if (!window) {
         std::fprintf(stderr, "socketeer: cannot create an OpenGL 3.3 window on this display\n");
         glfwTerminate();
@@ -111,6 +130,7 @@ int main(int argc, char** argv) {
     ImGui_ImplOpenGL3_Init("#version 330 core");
 
     app::AppModel model([] { glfwPostEmptyEvent(); }); // workers wake the loop; safe from any thread
+    model.paths().setService(platform::makeSystemFileDialogs({{}, {}, [] { glfwPostEmptyEvent(); }}));
     ui::AppUi ui(model);
     ui.configDir = configDir;
     const std::string lastWorkspace = configDir.empty() ? std::string() : configDir + "/last-workspace.json";
@@ -168,6 +188,7 @@ int main(int argc, char** argv) {
     // Remember the workspace for the next start, then close every session (workers join, captures flush).
     if (!lastWorkspace.empty() && options.screenshot.empty()) core::saveWorkspaceFile(lastWorkspace, model.toWorkspace(), true);
     model.sessions().clear();
+    model.paths().setService(nullptr); // an open dialog's thread ends before the window system does
     ImGui_ImplOpenGL3_Shutdown();
     ImGui_ImplGlfw_Shutdown();
     ImGui::DestroyContext();

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "layout.hpp"
 #include "panes.hpp"
 #include "style.hpp"
 #include "ui_probe.hpp"
@@ -71,12 +72,12 @@ void AppUi::drawSessionTree(float width) {
                                  {"+Client", SessionKind::TcpClient, false, "new-tcp-client"},
                                  {"+UDP", SessionKind::Udp, false, "new-udp"},
                                  {"+Group", SessionKind::Udp, true, "new-multicast"}};
+    WrapRow row; // two rows in a narrow tree rather than a button cut off
     for (const auto& button : buttons) {
+        row.next(WrapRow::button(button.label));
         if (ImGui::SmallButton(button.label)) m_model.addSession(button.kind, button.multicast);
         UiProbe::mark(button.probe);
-        ImGui::SameLine();
     }
-    ImGui::NewLine();
     ImGui::Separator();
 
     struct Group {
@@ -137,15 +138,28 @@ void AppUi::drawSessionTree(float width) {
         if (auto* session = m_model.find(duplicateId)) m_model.duplicate(*session);
     if (removeId != 0) m_model.remove(removeId);
     ImGui::EndChild();
+    UiProbe::mark("tree");
 }
 
 void AppUi::drawPathPopup() {
     if (m_pathAction != PathAction::None && !ImGui::IsPopupOpen("Workspace file")) ImGui::OpenPopup("Workspace file");
     if (!ImGui::BeginPopupModal("Workspace file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::TextUnformatted(m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:" : "Save workspace to:");
+    const bool open = m_pathAction == PathAction::OpenWorkspace;
+    if (auto chosen = m_model.paths().take("workspace")) m_pathInput = std::move(*chosen);
     ImGui::SetNextItemWidth(em(width::Path));
     const bool entered = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
     UiProbe::mark("path-input");
+    if (m_model.paths().available()) {
+        ImGui::SameLine();
+        ImGui::BeginDisabled(m_model.paths().busy());
+        if (ImGui::SmallButton(m_model.paths().waiting("workspace") ? "choosing..." : "browse..."))
+            m_model.paths().choose("workspace", {open ? app::FileDialogKind::Open : app::FileDialogKind::Save,
+                                                 open ? "Open a workspace" : "Save the workspace", m_pathInput});
+        ImGui::EndDisabled();
+        UiProbe::mark("path-browse");
+    }
+    if (!m_model.paths().lastError().empty()) ImGui::TextColored(colour::Error, "%s", m_model.paths().lastError().c_str());
     if (m_pathAction == PathAction::SaveWorkspace) {
         ImGui::Checkbox("replace an existing file", &m_replaceExisting);
         UiProbe::mark("path-replace");

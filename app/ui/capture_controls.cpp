@@ -2,6 +2,7 @@
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
+#include "layout.hpp"
 #include "panes.hpp"
 #include "style.hpp"
 #include "ui_probe.hpp"
@@ -10,7 +11,7 @@ namespace socketeer::ui {
 
 using namespace core;
 
-void drawCaptureControls(app::SessionModel& session) {
+void drawCaptureControls(app::AppModel& model, app::SessionModel& session) {
     if (session.capturing()) {
         if (ImGui::SmallButton("stop capture")) session.stopCapture();
         UiProbe::mark("capture/stop");
@@ -22,9 +23,8 @@ void drawCaptureControls(app::SessionModel& session) {
     UiProbe::mark("capture");
     if (!ImGui::BeginPopup("##capture")) return;
     app::SessionUiState& ui = session.ui();
-    ImGui::SetNextItemWidth(em(width::Path));
-    ImGui::InputText("file", &ui.capturePath);
-    UiProbe::mark("capture/path");
+    pathField(model.paths(), "capture/" + std::to_string(session.uiId()), "capture/path", "file", ui.capturePath,
+              app::FileDialogKind::Save, "Capture to");
     ImGui::Checkbox("timestamped records of both directions (else raw received bytes)", &ui.captureRecords);
     UiProbe::mark("capture/records");
     ImGui::Checkbox("replace an existing file", &ui.captureOverwrite);

@@ -12,7 +12,7 @@ namespace socketeer::ui {
 
 namespace {
 
-void drawLogToolbar(app::SessionModel& session) {
+void drawLogToolbar(app::AppModel& model, app::SessionModel& session) {
     app::ConnectionLog& log = session.log();
     app::FileTarget& save = session.ui().saveLog;
     WrapRow row;
@@ -24,9 +24,8 @@ void drawLogToolbar(app::SessionModel& session) {
     if (ImGui::SmallButton("save log...")) ImGui::OpenPopup("##savelog");
     UiProbe::mark("log/save");
     if (ImGui::BeginPopup("##savelog")) {
-        ImGui::SetNextItemWidth(em(width::Path));
-        ImGui::InputText("file", &save.path);
-        UiProbe::mark("log/save/path");
+        pathField(model.paths(), "log/" + std::to_string(session.uiId()), "log/save/path", "file", save.path,
+                  app::FileDialogKind::Save, "Save the connection log");
         ImGui::Checkbox("replace an existing file", &save.replaceExisting);
         if (ImGui::Button("Save")) session.saveLog(save);
         UiProbe::mark("log/save/ok");
@@ -45,8 +44,8 @@ void drawLogToolbar(app::SessionModel& session) {
 
 } // namespace
 
-void drawConnectionLog(app::SessionModel& session, float height) {
-    drawLogToolbar(session);
+void drawConnectionLog(app::AppModel& model, app::SessionModel& session, float height) {
+    drawLogToolbar(model, session);
     ImGui::BeginChild("##log", ImVec2(0, height), true);
     const auto& lines = session.log().lines();
     ImGuiListClipper clipper;

@@ -1,7 +1,12 @@
 // WrapRow and the splitter: plain ImGui, no internals, so they keep working from 1.86 to 1.91.
 #include "layout.hpp"
 
+#include <imgui_stdlib.h>
+
 #include <algorithm>
+
+#include "style.hpp"
+#include "ui_probe.hpp"
 
 namespace socketeer::ui {
 
@@ -43,6 +48,25 @@ bool horizontalSplitter(const char* id, float& share, float total, float minUppe
     const float upper = std::clamp(share * total + ImGui::GetIO().MouseDelta.y, minUpper, std::max(minUpper, total - minLower));
     share = upper / total;
     return true;
+}
+
+void pathField(app::PathChooser& chooser, const std::string& key, const std::string& probe, const char* label,
+               std::string& path, app::FileDialogKind kind, const char* title) {
+    if (auto chosen = chooser.take(key)) path = std::move(*chosen);
+    ImGui::PushID(key.c_str());
+    ImGui::SetNextItemWidth(em(width::Path));
+    ImGui::InputText(label, &path);
+    UiProbe::mark(probe);
+    if (chooser.available()) {
+        ImGui::SameLine();
+        const bool waiting = chooser.waiting(key);
+        ImGui::BeginDisabled(chooser.busy());
+        if (ImGui::SmallButton(waiting ? "choosing..." : "browse...")) chooser.choose(key, {kind, title, path});
+        ImGui::EndDisabled();
+        UiProbe::mark(probe + "/browse");
+    }
+    if (!chooser.lastError().empty() && !chooser.busy()) ImGui::TextColored(colour::Error, "%s", chooser.lastError().c_str());
+    ImGui::PopID();
 }
 
 } // namespace socketeer::ui

@@ -10,15 +10,15 @@ namespace socketeer::ui {
 /// The whole panel: status line and counters, then tabs (traffic, settings, generator).
 void drawSessionPanel(app::AppModel& model, app::SessionModel& session);
 /// History as text, hex or both, with its toolbar and filters, in `height` pixels.
-void drawReceivePane(app::SessionModel& session, float height);
+void drawReceivePane(app::AppModel& model, app::SessionModel& session, float height);
 void drawSendPane(app::AppModel& model, app::SessionModel& session);
-void drawConnectionLog(app::SessionModel& session, float height);
+void drawConnectionLog(app::AppModel& model, app::SessionModel& session, float height);
 /// A server's clients, a UDP socket's peers: select one as the destination, kick a client.
 void drawPeerTable(app::SessionModel& session);
 /// The session's settings (they apply at the next open).
 void drawSettings(app::SessionModel& session);
 /// Capture to a file: the button and its popup, or the running capture and Stop.
-void drawCaptureControls(app::SessionModel& session);
+void drawCaptureControls(app::AppModel& model, app::SessionModel& session);
 /// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.
 void drawGeneratorPane(app::SessionModel& session);
 

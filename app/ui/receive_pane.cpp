@@ -25,7 +25,7 @@ constexpr std::size_t MaxCopyBytes = 16u << 20;
 /// stutters. The pane shows at most the newest rows that fit well inside that (Save and Copy still take all).
 constexpr float MaxScrollPixels = float(1 << 23);
 
-void drawViewToolbar(app::SessionModel& session) {
+void drawViewToolbar(app::AppModel& model, app::SessionModel& session) {
     app::ReceiveView& view = session.receiveView();
     app::SessionUiState& ui = session.ui();
     WrapRow row;
@@ -67,9 +67,8 @@ void drawViewToolbar(app::SessionModel& session) {
     UiProbe::mark("receive/save");
     if (ImGui::BeginPopup("##save")) {
         app::FileTarget& save = ui.saveReceived;
-        ImGui::SetNextItemWidth(em(width::Path));
-        ImGui::InputText("file", &save.path);
-        UiProbe::mark("receive/save/path");
+        pathField(model.paths(), "received/" + std::to_string(session.uiId()), "receive/save/path", "file", save.path,
+                  app::FileDialogKind::Save, "Save what was received");
         ImGui::Checkbox("replace an existing file", &save.replaceExisting);
         if (ImGui::Button("Save as text")) session.saveReceived(save);
         UiProbe::mark("receive/save/ok");
@@ -100,7 +99,7 @@ void drawFilters(app::SessionModel& session) {
     ImGui::InputTextWithHint("##fpeer", "filter peer", &filter.peer);
     UiProbe::mark("filter/peer");
     int direction = static_cast<int>(filter.direction);
-    const char* directions[] = {"both directions", "received", "sent"};
+    const char* directions[] = {"RX and TX", "RX only", "TX only"};
     row.next(em(width::Filter));
     ImGui::SetNextItemWidth(em(width::Filter));
     ImGui::Combo("##fdir", &direction, directions, 3);
@@ -156,9 +155,9 @@ void drawRow(const app::ReceiveRow& row, const HistoryRecord& record, TextEncodi
 
 } // namespace
 
-void drawReceivePane(app::SessionModel& session, float height) {
+void drawReceivePane(app::AppModel& model, app::SessionModel& session, float height) {
     const float startY = ImGui::GetCursorPosY();
-    drawViewToolbar(session);
+    drawViewToolbar(model, session);
     drawFilters(session);
     app::ReceiveView& view = session.receiveView();
     view.sync(session.history());

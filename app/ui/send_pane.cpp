@@ -228,9 +228,8 @@ void drawPayloadButtons(app::AppModel& model, app::SessionModel& session, const 
     if (ImGui::SmallButton("file...")) ImGui::OpenPopup("##file");
     UiProbe::mark("file");
     if (ImGui::BeginPopup("##file")) {
-        ImGui::SetNextItemWidth(em(width::Path));
-        ImGui::InputText("file to send", &ui.sendFile.path);
-        UiProbe::mark("file/path");
+        pathField(model.paths(), "send-file/" + std::to_string(session.uiId()), "file/path", "file to send",
+                  ui.sendFile.path, app::FileDialogKind::Open, "Send a file");
         const bool start = ImGui::Button("Send file");
         UiProbe::mark("file/send");
         if (start && state.target) {

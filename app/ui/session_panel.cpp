@@ -43,7 +43,7 @@ void drawStatusLine(app::SessionModel& session) {
 
 /// Counters since reset and rates per second; framing, checksum and sequence figures once there is something to say
 /// (exact: the worker's own counters).
-void drawCounters(app::SessionModel& session) {
+void drawCounters(app::AppModel& model, app::SessionModel& session) {
     const TrafficSnapshot traffic = session.traffic();
     const auto& rates = session.rates();
     WrapRow row;
@@ -61,7 +61,7 @@ void drawCounters(app::SessionModel& session) {
     if (ImGui::SmallButton("reset counters")) session.resetCounters();
     UiProbe::mark("counters/reset");
     row.next(session.capturing() ? em(width::Path) : WrapRow::button("capture..."));
-    drawCaptureControls(session);
+    drawCaptureControls(model, session);
 
     if (Session* live = session.session()) {
         const SessionCounters& counters = live->counters();
@@ -106,13 +106,13 @@ void drawTrafficTab(app::AppModel& model, app::SessionModel& session) {
     const float minLog = line * 3;
     const float total = std::max(shared, minReceive + minLog);
     const float receive = std::clamp(ui.receiveShare * total, minReceive, std::max(minReceive, total - minLog));
-    drawReceivePane(session, receive);
+    drawReceivePane(model, session, receive);
     horizontalSplitter("##split", ui.receiveShare, total, minReceive, minLog);
     UiProbe::mark("splitter");
     const float sendTop = ImGui::GetCursorPosY();
     drawSendPane(model, session);
     ui.sendPaneHeight = ImGui::GetCursorPosY() - sendTop;
-    drawConnectionLog(session, std::max(minLog, total - receive));
+    drawConnectionLog(model, session, std::max(minLog, total - receive));
 }
 
 } // namespace
@@ -120,7 +120,7 @@ void drawTrafficTab(app::AppModel& model, app::SessionModel& session) {
 void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
     ImGui::PushID(static_cast<int>(session.uiId()));
     drawStatusLine(session);
-    drawCounters(session);
+    drawCounters(model, session);
     if (ImGui::BeginTabBar("##tabs")) {
         const bool traffic = ImGui::BeginTabItem("Traffic");
         UiProbe::mark("traffic");

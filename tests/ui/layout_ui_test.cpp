@@ -31,12 +31,17 @@ SessionSpec spec(SessionKind kind, bool multicast = false) {
     return s;
 }
 
-/// Every widget the last frame marked, outside the window: "name: right edge, bottom" for each.
+/// Every widget the last frame marked outside the window (or, for the session tree's buttons, outside the tree):
+/// "name: right edge, bottom" for each.
 std::string outsideTheWindow() {
     std::string out;
-    for (const auto& [name, rect] : ui::UiProbe::all())
-        if (rect.second.x > Laptop.x + 0.5f || rect.second.y > Laptop.y + 0.5f)
+    ImVec2 treeMin, treeMax;
+    const bool tree = ui::UiProbe::find("tree", treeMin, treeMax);
+    for (const auto& [name, rect] : ui::UiProbe::all()) {
+        const float right = tree && name.starts_with("new-") ? treeMax.x : Laptop.x;
+        if (rect.second.x > right + 0.5f || rect.second.y > Laptop.y + 0.5f)
             out += name + ": " + std::to_string(rect.second.x) + ", " + std::to_string(rect.second.y) + "\n";
+    }
     return out;
 }
 
