@@ -14,7 +14,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "app_model.hpp"
 #include "app_ui.hpp"
@@ -62,10 +64,9 @@ void onGlfwError(int code, const char* description) {
     std::fprintf(stderr, "socketeer: GLFW error %d: %s\n", code, description);
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    Options options;
+/// Reads the arguments into options. Returns the exit code when the program is done already (--help, --version,
+/// a bad argument), else nullopt.
+std::optional<int> parseArguments(int argc, char** argv, Options& options) {
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--version") {
@@ -94,12 +95,16 @@ int main(int argc, char** argv) {
         else if (arg == "--screenshot-after" && i + 1 < argc) options.screenshotAfter = std::atof(argv[++i]);
         else return usage(("unknown argument '" + arg + "'").c_str());
     }
+    return std::nullopt;
+}
 
+/// GLFW and an OpenGL 3.3 window, or nullptr after saying why in one line.
+GLFWwindow* openWindow(const Options& options) {
     glfwSetErrorCallback([](int, const char*) {}); // no display is reported below, in one line
     if (!glfwInit()) {
         std::fprintf(stderr, "socketeer: cannot open a window: no display found (set DISPLAY, or use socketeer-cli "
                              "for a headless session)\n");
-        return 1;
+        return nullptr;
     }
     glfwSetErrorCallback(onGlfwError);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
@@ -110,30 +115,31 @@ int main(int argc, char** argv) {
     if (!window) {
         std::fprintf(stderr, "socketeer: cannot create an OpenGL 3.3 window on this display\n");
         glfwTerminate();
-        return 1;
+        return nullptr;
     }
     glfwMakeContextCurrent(window);
     glfwSwapInterval(1);
+    return window;
+}
 
+/// ImGui on the window: dark style and fonts at the monitor's scale; its layout file in iniPath ("" = none; the
+/// string must outlive the context).
+void setUpImGui(GLFWwindow* window, const std::string& iniPath) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGuiIO& io = ImGui::GetIO();
-    const std::string configDir = platform::configDirectory();
-    const std::string iniPath = configDir.empty() ? std::string() : configDir + "/imgui.ini";
     io.IniFilename = iniPath.empty() ? nullptr : iniPath.c_str();
     float scale = 1.0f;
     glfwGetWindowContentScale(window, &scale, nullptr);
     ImGui::StyleColorsDark();
     ImGui::GetStyle().ScaleAllSizes(scale);
-    const std::string fontReport = platform::loadFonts(io, scale);
+    platform::loadFonts(io, scale);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
+}
 
-    app::AppModel model([] { glfwPostEmptyEvent(); }); // workers wake the loop; safe from any thread
-    model.paths().setService(platform::makeSystemFileDialogs({{}, {}, [] { glfwPostEmptyEvent(); }}));
-    ui::AppUi ui(model);
-    ui.configDir = configDir;
-    const std::string lastWorkspace = configDir.empty() ? std::string() : configDir + "/last-workspace.json";
+/// The workspace asked for, else the one open when the app last closed; a problem is shown in the first frame.
+void openStartWorkspace(app::AppModel& model, ui::AppUi& ui, const Options& options, const std::string& lastWorkspace) {
     const std::string startWorkspace = !options.workspace.empty() ? options.workspace : lastWorkspace;
     if (!startWorkspace.empty() && std::filesystem::exists(startWorkspace)) {
         auto loaded = core::loadWorkspaceFile(startWorkspace);
@@ -146,10 +152,26 @@ int main(int argc, char** argv) {
     } else if (!options.workspace.empty()) {
         ui.modalMessage = "cannot read workspace '" + options.workspace + "': no such file";
     }
-    (void)fontReport;
-    if (options.demo) model.addDemo();
+}
 
-    // The loop sleeps until an input or a worker's wake-up; it draws after each, and when a shown figure changed.
+/// One frame: the UI's widgets, rendered. Returns the framebuffer's size (for a screenshot).
+std::pair<int, int> drawFrame(GLFWwindow* window, ui::AppUi& ui) {
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGui::NewFrame();
+    ui.draw();
+    ImGui::Render();
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(window, &width, &height);
+    glViewport(0, 0, width, height);
+    glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    return {width, height};
+}
+
+/// The loop sleeps until an input or a worker's wake-up; it draws after each, and when a shown figure changed.
+void runFrameLoop(GLFWwindow* window, app::AppModel& model, ui::AppUi& ui, const Options& options) {
     using Clock = std::chrono::steady_clock;
     const auto started = Clock::now();
     app::FramePacer pacer;
@@ -163,18 +185,7 @@ int main(int argc, char** argv) {
         if (glfwGetWindowAttrib(window, GLFW_ICONIFIED)) continue;
         // Idle: nothing changed, nothing to draw (a screenshot run keeps frames coming until the picture is taken).
         if (!pacer.shouldDraw(woken, changes) && options.screenshot.empty()) continue;
-
-        ImGui_ImplOpenGL3_NewFrame();
-        ImGui_ImplGlfw_NewFrame();
-        ImGui::NewFrame();
-        ui.draw();
-        ImGui::Render();
-        int width = 0, height = 0;
-        glfwGetFramebufferSize(window, &width, &height);
-        glViewport(0, 0, width, height);
-        glClearColor(0.08f, 0.08f, 0.10f, 1.0f);
-        glClear(GL_COLOR_BUFFER_BIT);
-        ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+        const auto [width, height] = drawFrame(window, ui);
         if (!options.screenshot.empty() && !screenshotTaken &&
             Clock::now() - started >= std::chrono::duration<double>(options.screenshotAfter)) {
             const std::string error = platform::writeScreenshot(options.screenshot, width, height);
@@ -184,6 +195,28 @@ int main(int argc, char** argv) {
         }
         glfwSwapBuffers(window);
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options options;
+    if (const auto done = parseArguments(argc, argv, options)) return *done;
+    GLFWwindow* window = openWindow(options);
+    if (!window) return 1;
+    const std::string configDir = platform::configDirectory();
+    const std::string iniPath = configDir.empty() ? std::string() : configDir + "/imgui.ini";
+    setUpImGui(window, iniPath);
+
+    app::AppModel model([] { glfwPostEmptyEvent(); }); // workers wake the loop; safe from any thread
+    model.paths().setService(platform::makeSystemFileDialogs({{}, {}, [] { glfwPostEmptyEvent(); }}));
+    ui::AppUi ui(model);
+    ui.configDir = configDir;
+    const std::string lastWorkspace = configDir.empty() ? std::string() : configDir + "/last-workspace.json";
+    openStartWorkspace(model, ui, options, lastWorkspace);
+    if (options.demo) model.addDemo();
+
+    runFrameLoop(window, model, ui, options);
 
     // Remember the workspace for the next start, then close every session (workers join, captures flush).
     if (!lastWorkspace.empty() && options.screenshot.empty()) core::saveWorkspaceFile(lastWorkspace, model.toWorkspace(), true);

@@ -40,7 +40,10 @@ void AppUi::drawMenuBar() {
         UiProbe::mark("menu/save");
         if (ImGui::MenuItem("Save workspace as...")) {
             m_pathAction = PathAction::SaveWorkspace;
-            m_pathInput = m_model.workspacePath;
+            // Never saved: the same place Save proposes, not an empty path.
+            m_pathInput = !m_model.workspacePath.empty() ? m_model.workspacePath
+                          : configDir.empty()            ? "workspace.json"
+                                                         : configDir + "/workspace.json";
         }
         UiProbe::mark("menu/save-as");
         ImGui::Separator();

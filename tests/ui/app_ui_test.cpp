@@ -266,6 +266,22 @@ TEST(AppUi, WorkspaceRoundTripsThroughTheFileMenu) {
     std::filesystem::remove(path);
 }
 
+TEST(AppUi, SaveAsOnANeverSavedWorkspaceProposesTheConfigDirectory) {
+    const auto dir = std::filesystem::temp_directory_path() / ("socketeer-ui-saveas-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    UiHarness h;
+    h.ui.configDir = dir.string();
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    ASSERT_TRUE(h.click("menu/file"));
+    ASSERT_TRUE(h.click("menu/save-as"));
+    ASSERT_TRUE(h.click("path-ok")); // the proposed path, as it is
+    EXPECT_EQ(h.ui.modalMessage, "");
+    EXPECT_TRUE(std::filesystem::exists(dir / "workspace.json"));
+    EXPECT_EQ(h.model.workspacePath, (dir / "workspace.json").string());
+    EXPECT_FALSE(std::filesystem::exists(".tmp")) << "nothing is written next to the program";
+    std::filesystem::remove_all(dir);
+}
+
 TEST(AppUi, FunctionKeySendsASavedPayload) {
     UiHarness h;
     Network net = connect(h, 1);
