@@ -95,6 +95,8 @@ TEST(PayloadTemplate, ComputedFieldsAreMarkedForThePreview) {
 TEST(PayloadTemplate, ErrorsNameTheTokenAndItsColumn) {
     EXPECT_EQ(refusal("01 02 03 04 {crc99}"), "unknown checksum {crc99} (checksums: " + checksumNames() + ") at column 13");
     EXPECT_EQ(refusal("hello {name}", PayloadSyntax::Text), "unknown token {name} (write {{ for a literal brace) at column 7");
+    EXPECT_EQ(refusal("id {1}", PayloadSyntax::Text), "{1} is a rule's capture: only a rule's reply has captures at column 4");
+    EXPECT_EQ(refusal("{hex:2}", PayloadSyntax::Hex), "{hex:2} is a rule's capture: only a rule's reply has captures at column 1");
     EXPECT_EQ(refusal("01 {len:u24}"), "{len:u24}: 'u24' is not a field format (u8, u16be, u16le, u32be, u32le, u64be, u64le) at column 4");
     EXPECT_EQ(refusal("{rand:0}"), "{rand:0}: needs a number of random bytes from 1 to 65536 at column 1");
     EXPECT_EQ(refusal("01 {crc16/modbus"), "'{' without a closing '}' (write {{ for a literal brace) at column 4");

@@ -83,8 +83,18 @@ void defaultRandomBytes(std::span<std::uint8_t> bytes) {
 }
 
 /// One token's text (between the braces) as a part; the error says what is wrong with it.
-std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view token) {
+std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view token, TemplateTokens tokens) {
     PayloadTemplate::Part part;
+    // {1}…{9} and {hex:1}…{hex:9}: a rule's captures.
+    const bool hexCapture = token.size() == 5 && token.starts_with("hex:") && token[4] >= '1' && token[4] <= '9';
+    if ((token.size() == 1 && token[0] >= '1' && token[0] <= '9') || hexCapture) {
+        if (tokens != TemplateTokens::SendAndCaptures)
+            return "{" + std::string(token) + "} is a rule's capture: only a rule's reply has captures";
+        part.kind = Kind::Capture;
+        part.count = static_cast<std::size_t>(token.back() - '0');
+        part.asHexText = hexCapture;
+        return part;
+    }
     if (token == "begin") part.kind = Kind::Begin;
     else if (token == "unix") part.kind = Kind::UnixText;
     else if (token == "time") part.kind = Kind::Time;
@@ -122,7 +132,8 @@ std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view tok
 
 } // namespace
 
-Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyntax syntax, TextEncoding encoding) {
+Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyntax syntax, TextEncoding encoding,
+                                               TemplateTokens tokens) {
     PayloadTemplate result;
     result.m_source = std::string(text);
     result.m_syntax = syntax;
@@ -157,7 +168,7 @@ Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyn
         }
         const std::size_t close = text.find('}', i);
         if (close == std::string_view::npos) return makeParseError(at, "'{' without a closing '}' (write {{ for a literal brace)");
-        auto token = parseToken(text.substr(i + 1, close - i - 1));
+        auto token = parseToken(text.substr(i + 1, close - i - 1), tokens);
         if (auto* message = std::get_if<std::string>(&token)) return makeParseError(at, std::move(*message));
         Part part = std::get<Part>(std::move(token));
         part.line = at.line;
@@ -209,6 +220,7 @@ std::string PayloadTemplate::asText() const {
         case Kind::Time: text += "{time}"; break;
         case Kind::Peer: text += "{peer}"; break;
         case Kind::MessageNumber: text += "{n}"; break;
+        case Kind::Capture: text += (part.asHexText ? "{hex:" : "{") + std::to_string(part.count) + "}"; break;
         }
     }
     return text;
@@ -216,6 +228,13 @@ std::string PayloadTemplate::asText() const {
 
 bool PayloadTemplate::isLiteral() const {
     return std::all_of(m_parts.begin(), m_parts.end(), [](const Part& p) { return p.kind == Kind::Bytes; });
+}
+
+std::size_t PayloadTemplate::highestCapture() const {
+    std::size_t highest = 0;
+    for (const Part& part : m_parts)
+        if (part.kind == Kind::Capture) highest = std::max(highest, part.count);
+    return highest;
 }
 
 bool PayloadTemplate::usesCounter() const {
@@ -263,6 +282,16 @@ Parsed<Bytes> PayloadTemplate::resolve(const SendContext& context, std::vector<S
         case Kind::Time: appendText(formatClassicTime(context.time)); break;
         case Kind::Peer: appendText(context.peer); break;
         case Kind::MessageNumber: appendText(std::to_string(context.messageNumber)); break;
+        case Kind::Capture: {
+            if (part.count > context.captures.size())
+                return ParseError{part.line, part.column,
+                                  "{" + std::to_string(part.count) + "}: the match has " +
+                                      std::to_string(context.captures.size()) + " captures"};
+            const ByteView capture = context.captures[part.count - 1];
+            if (part.asHexText) appendText(formatHex(capture));
+            else out.insert(out.end(), capture.begin(), capture.end());
+            break;
+        }
         }
         if (computed && part.kind != Kind::Bytes && out.size() > start) computed->push_back({start, out.size() - start, part.kind});
     }

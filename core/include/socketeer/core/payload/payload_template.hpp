@@ -32,7 +32,12 @@ struct SendContext {
     std::function<std::uint64_t()> nextCounter;
     /// {rand:N}: random bytes (nullptr: a per-thread generator seeded from the OS).
     std::function<void(std::span<std::uint8_t>)> randomBytes;
+    /// {1}…{9}, {hex:1}…: a rule's captures from the message it matched (element 0 is capture 1).
+    std::vector<ByteView> captures;
 };
+
+/// Which tokens a template may hold beyond the send tokens: a rule's reply also has its matcher's captures.
+enum class TemplateTokens : std::uint8_t { Send, SendAndCaptures };
 
 /// A fixed-width binary field: {len:u16be}, {counter:u32le}, {unix:u32be}.
 struct FieldFormat {
@@ -57,12 +62,14 @@ public:
             Time,          ///< {time}: "Mon Nov 23 10:00:00 2026", local time
             Peer,          ///< {peer}: "ip:port"
             MessageNumber, ///< {n}
+            Capture,       ///< {1}…{9}: a rule's capture as its bytes; {hex:1}…{hex:9}: written as hex text
         };
         Kind kind = Kind::Bytes;
         Bytes bytes;                ///< Bytes
         ChecksumKind checksum{};    ///< Checksum
         FieldFormat field;          ///< Length, Counter, UnixBinary
-        std::size_t count = 0;      ///< Random
+        std::size_t count = 0;      ///< Random; Capture: its number (1…9)
+        bool asHexText = false;     ///< Capture: {hex:N}
         std::size_t line = 1, column = 1; ///< where the token is in the source, for resolve errors
         bool operator==(const Part&) const = default;
     };
@@ -70,7 +77,8 @@ public:
     /// Parses DATA. Errors name the problem and its place: "unknown token {crc99} at column 12 (tokens: ...)",
     /// "bad hex digit 'G' at column 5". "{{" is a literal '{'.
     static Parsed<PayloadTemplate> parse(std::string_view text, PayloadSyntax syntax,
-                                         TextEncoding encoding = TextEncoding::Utf8);
+                                         TextEncoding encoding = TextEncoding::Utf8,
+                                         TemplateTokens tokens = TemplateTokens::Send);
     /// A template of fixed bytes, without tokens.
     static PayloadTemplate literal(Bytes bytes);
     /// Adds fixed bytes at the end (a line ending after what the user typed).
@@ -98,6 +106,8 @@ public:
     [[nodiscard]] bool isLiteral() const;
     /// True when it holds {counter}: each resolve takes one step of the session's counter.
     [[nodiscard]] bool usesCounter() const;
+    /// The highest capture number it uses ({2} → 2; 0 for none).
+    [[nodiscard]] std::size_t highestCapture() const;
     [[nodiscard]] const std::vector<Part>& parts() const { return m_parts; }
     bool operator==(const PayloadTemplate&) const = default;
 

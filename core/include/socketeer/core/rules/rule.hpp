@@ -1,0 +1,73 @@
+// Rule: "MATCHER => ACTION[; ACTION]" — when a received message matches, answer like a device would. Parsed once,
+// with column-accurate errors; matched on the session's worker against every framed message. Regexes run on RE2
+// (linear time, Latin-1: any byte matches): every peer is treated as hostile, and no pattern can stall a worker.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "socketeer/core/bytes.hpp"
+#include "socketeer/core/parse_error.hpp"
+#include "socketeer/core/payload/payload_template.hpp"
+
+namespace re2 {
+class RE2;
+}
+
+namespace socketeer::core {
+
+enum class MatcherKind : std::uint8_t {
+    Exact,      ///< exact:DATA — the whole message
+    Prefix,     ///< prefix:DATA
+    Contains,   ///< contains:DATA
+    Suffix,     ///< suffix:DATA
+    HexPattern, ///< hex:01 03 ?? ?? 00 0a — the whole message, ?? any byte
+    Regex,      ///< regex:PATTERN — RE2 over the message's bytes, with numbered captures
+};
+
+struct Matcher {
+    MatcherKind kind = MatcherKind::Contains;
+    Bytes bytes;                           ///< the data (HexPattern: the bytes, any value where wildcard)
+    std::vector<bool> wildcard;            ///< HexPattern: ?? at this position
+    std::shared_ptr<const re2::RE2> regex; ///< Regex
+    /// Captures a match yields: a regex's groups, none for the others.
+    [[nodiscard]] std::size_t captureCount() const;
+};
+
+enum class ActionKind : std::uint8_t {
+    Reply,    ///< reply:DATA — payload tokens plus {1}…{9}, {hex:1}…
+    Delay,    ///< delay:MS — before the replies after it (a timer: the worker goes on meanwhile)
+    Close,    ///< close the connection (after the replies before it)
+    Ignore,   ///< neither reply nor fall through to the session's automatic reply
+    SetState, ///< state:NAME — rules marked when:NAME apply from now on
+    Continue, ///< the rules after this one are tried too
+};
+
+struct RuleAction {
+    ActionKind kind = ActionKind::Reply;
+    std::shared_ptr<const PayloadTemplate> reply; ///< Reply
+    std::chrono::milliseconds delay{0};           ///< Delay
+    std::string state;                            ///< SetState
+};
+
+struct Rule {
+    std::string source;  ///< as written, for the CLI, the app and workspaces
+    std::string when;    ///< applies only in this state ("" = in any)
+    Matcher matcher;
+    std::vector<RuleAction> actions;
+    [[nodiscard]] bool continues() const;
+};
+
+/// The longest delay a rule may ask for (ten minutes).
+inline constexpr std::chrono::milliseconds MaxRuleDelay{600'000};
+
+/// Parses "[when:STATE ]MATCHER => ACTION[; ACTION]". DATA in matchers and replies is written as `syntax` says
+/// (text with escapes, or hex with --hex). Errors name the problem and its column in `text`:
+/// "unknown matcher 'prefx' at column 1 (matchers: exact, prefix, contains, suffix, hex, regex)".
+Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding encoding = TextEncoding::Utf8);
+
+} // namespace socketeer::core
