@@ -10,6 +10,7 @@
 
 #include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/codec/hex_codec.hpp"
+#include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
 
 namespace socketeer::cli {
@@ -42,6 +43,7 @@ struct RawOptions {
     std::string port;
     bool echo = false;
     std::optional<std::string> reply, prefix, welcome;
+    std::vector<std::string> rules;
     bool relay = false;
     bool closeAfterReply = false;
     std::size_t maxClients = 0;
@@ -181,6 +183,26 @@ void addReplyOptions(CLI::App* command, RawOptions& raw, bool tcp) {
                       tcp ? "Close after replying (after the welcome when there is no other reply)" : "Ignored for UDP");
 }
 
+void addRuleOptions(CLI::App* command, RawOptions& raw) {
+    command->add_option("--rule", raw.rules,
+                        "Answer like a device: 'MATCHER => ACTION[; ACTION]' (repeatable, tried in order, the first match "
+                        "wins unless it says continue). Matchers: exact:, prefix:, contains:, suffix:DATA, hex:01 03 ?? .., "
+                        "regex:PATTERN (RE2, over bytes). Actions: reply:DATA (tokens and {1}..{9}, {hex:1}.. captures), "
+                        "delay:MS, close, ignore, state:NAME, continue; 'when:NAME MATCHER => ...' applies in state NAME")
+        ->take_all();
+}
+
+/// --rule TEXT...: each parsed as --hex says DATA is written; a bad one is named with its number and column.
+core::RuleSet rulesValue(const RawOptions& raw, core::TextEncoding encoding) {
+    std::vector<core::Rule> rules;
+    for (std::size_t i = 0; i < raw.rules.size(); ++i) {
+        auto rule = core::parseRule(raw.rules[i], raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
+        if (!rule) throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': " + rule.error().describe()};
+        rules.push_back(std::move(rule).value());
+    }
+    return core::RuleSet(std::move(rules));
+}
+
 void addDiscardOptions(CLI::App* command, RawOptions& raw) {
     command->add_flag("--discard", raw.discard, "Count what arrives, never print or store it; report the receive rate "
                                                 "(and loss of numbered datagrams) each --report-interval and at exit");
@@ -213,6 +235,7 @@ core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding) {
     if (raw.welcome) reply.welcome = dataValue(*raw.welcome, raw, encoding, "--welcome");
     reply.relay = raw.relay;
     reply.closeAfterReply = raw.closeAfterReply;
+    reply.rules = rulesValue(raw, encoding);
     if (reply.closeAfterReply && reply.mode == core::ReplyMode::None && reply.welcome.empty())
         throw UsageError{"--close-after-reply needs a reply: --echo, --reply, --prefix or --welcome"};
     return reply;
@@ -288,8 +311,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         buildBench(options, benchTcp, benchUdp, raw);
         return options;
     }
-    if (raw.discard && (raw.echo || raw.reply || raw.prefix || raw.welcome || raw.relay))
-        throw UsageError{"--discard never answers: it excludes --echo, --reply, --prefix, --welcome and --relay"};
+    if (raw.discard && (raw.echo || raw.reply || raw.prefix || raw.welcome || raw.relay || !raw.rules.empty()))
+        throw UsageError{"--discard never answers: it excludes --echo, --reply, --prefix, --welcome, --relay and --rule"};
     if (raw.discard && raw.capturePath.size())
         throw UsageError{"--discard stores nothing: it excludes --capture"};
     if (raw.discard && raw.check)
@@ -341,6 +364,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpClient.autoReconnect = raw.reconnect;
             spec.tcpClient.framing = framingValue(raw, true);
             spec.tcpClient.check = checkValue(raw);
+            spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding);
         } else {
             spec.kind = core::SessionKind::Udp;
             spec.udp.remoteHost = raw.host;
@@ -355,6 +379,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
                 spec.udp.bindAddress = "0.0.0.0";
             spec.udp.check = checkValue(raw);
+            spec.udp.autoReply.rules = rulesValue(raw, options.encoding);
             (void)framingValue(raw, false);
         }
         for (const auto& text : raw.sends) options.sends.push_back(sendValue(text, raw, options.encoding));
@@ -406,6 +431,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     tcpServer->add_option("--allow", raw.allow, "Accept only peers in CIDR (repeatable), e.g. 127.0.0.0/8")->take_all();
     tcpServer->add_option("--backlog", raw.backlog, "Listen backlog");
     addReplyOptions(tcpServer, raw, true);
+    addRuleOptions(tcpServer, raw);
     addDiscardOptions(tcpServer, raw);
     addOutputOptions(tcpServer, raw);
 
@@ -415,6 +441,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     tcpClient->add_option("--local-address", raw.localAddress, "Connect from this local address");
     tcpClient->add_option("--local-port", raw.localPort, "Connect from this local port");
     tcpClient->add_flag("--reconnect", raw.reconnect, "Reconnect with backoff when the connection fails or drops");
+    addRuleOptions(tcpClient, raw);
     addOutputOptions(tcpClient, raw);
 
     auto* udpServer = app.add_subcommand("udp-server", "Receive UDP datagrams (optionally from multicast groups)");
@@ -425,6 +452,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     udpServer->add_option("--ttl", raw.ttl, "TTL / hop limit of multicast replies");
     udpServer->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
     addReplyOptions(udpServer, raw, false);
+    addRuleOptions(udpServer, raw);
     addDiscardOptions(udpServer, raw);
     addOutputOptions(udpServer, raw);
 
@@ -436,6 +464,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     udpClient->add_option("--iface", raw.iface, "Outgoing interface for multicast destinations");
     udpClient->add_option("--ttl", raw.ttl, "TTL / hop limit for multicast destinations");
     udpClient->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
+    addRuleOptions(udpClient, raw);
     addOutputOptions(udpClient, raw);
 
     auto* run = app.add_subcommand("run", "Open every session of a workspace file and print their events");

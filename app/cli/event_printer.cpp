@@ -80,6 +80,7 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
                 j["hex"] = formatHex(bytes, '\0', false);
                 j["text"] = formatEscaped(bytes, encoding);
                 if (e.frame != FrameStatus::Unframed) j["frame"] = frameStatusName(e.frame);
+                if (e.rule >= 0) j["rule"] = e.rule + 1; // numbered as given: the first --rule is rule 1
                 if (e.check != CheckStatus::Unchecked) j["check"] = checkStatusName(e.check);
             } else if constexpr (std::is_same_v<T, EventClosed>) {
                 j["peer"] = e.peer.toString();

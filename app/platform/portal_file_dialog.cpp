@@ -2,10 +2,12 @@
 // sandbox), asked without blocking anyone but this thread. The Response signal is subscribed to before the call,
 // on the request path the portal will use, so a quick answer is not missed.
 #include <poll.h>
+#include <sys/stat.h>
 
 #include <sdbus-c++/sdbus-c++.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <filesystem>
 #include <map>
@@ -31,6 +33,29 @@ std::string requestPathFor(const std::string& uniqueName, const std::string& tok
     return std::string(PortalPath) + "/request/" + sender + "/" + token;
 }
 
+/// False when no session bus can be there: every unix:path= socket of the address is missing (no address at all
+/// means $XDG_RUNTIME_DIR/bus). Checked before sd-bus is asked, which keeps a bus object it could not start.
+bool sessionBusMayBeThere(const std::string& configured) {
+    std::string address = configured;
+    if (address.empty()) {
+        if (const char* fromEnv = std::getenv("DBUS_SESSION_BUS_ADDRESS")) address = fromEnv;
+        else if (const char* runtime = std::getenv("XDG_RUNTIME_DIR")) address = std::string("unix:path=") + runtime + "/bus";
+        else return false;
+    }
+    std::size_t from = 0;
+    while (from <= address.size()) {
+        const std::size_t end = std::min(address.find(';', from), address.size());
+        const std::string entry = address.substr(from, end - from);
+        const std::size_t path = entry.find("path=");
+        if (!entry.starts_with("unix:") || path == std::string::npos) return true; // abstract, tcp…: cannot tell
+        const std::string socketPath = entry.substr(path + 5, entry.find(',', path) - path - 5);
+        struct stat info {};
+        if (::stat(socketPath.c_str(), &info) == 0 && S_ISSOCK(info.st_mode)) return true;
+        from = end + 1;
+    }
+    return false;
+}
+
 std::map<std::string, sdbus::Variant> optionsFor(const app::FileDialogRequest& request, const std::string& token) {
     std::map<std::string, sdbus::Variant> options{{"handle_token", sdbus::Variant(token)}, {"modal", sdbus::Variant(true)}};
     if (request.suggested.empty()) return options;
@@ -51,6 +76,10 @@ std::map<std::string, sdbus::Variant> optionsFor(const app::FileDialogRequest& r
 BackendAnswer runPortalDialog(const app::FileDialogRequest& request, const std::string& busAddress,
                               const std::string& token, const std::atomic<bool>& cancel) {
     BackendAnswer out;
+    if (!sessionBusMayBeThere(busAddress)) {
+        out.unavailable = true;
+        return out;
+    }
     try {
         auto connection = busAddress.empty() ? sdbus::createSessionBusConnection()
                                              : sdbus::createSessionBusConnectionWithAddress(busAddress);

@@ -17,11 +17,13 @@
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
 #include "loopback.hpp"
+#include "raw_peer.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
 using namespace socketeer::core;
 using socketeer::test::EventLog;
+using socketeer::test::RawPeer;
 using namespace std::chrono_literals;
 
 namespace {
@@ -61,21 +63,6 @@ TcpServerConfig framedConfig(FrameSpec framing, ReplyMode mode = ReplyMode::None
     config.framing = std::move(framing);
     return config;
 }
-
-/// A plain socket peer, connected to port, that writes exactly the pieces it is given.
-struct RawPeer {
-    asio::io_context io;
-    asio::ip::tcp::socket socket{io};
-    explicit RawPeer(std::uint16_t port) { socket.connect({asio::ip::address_v4::loopback(), port}); }
-    void write(std::string_view bytes) { asio::write(socket, asio::buffer(bytes.data(), bytes.size())); }
-    /// The next n bytes, or what came of them within the deadline (a missing answer fails, never hangs).
-    std::string read(std::size_t n, std::chrono::milliseconds deadline = 5000ms) {
-        if (!test::eventually([&] { return socket.available() >= n; }, deadline)) n = socket.available();
-        std::string bytes(n, '\0');
-        asio::read(socket, asio::buffer(bytes));
-        return bytes;
-    }
-};
 
 TEST(FramedSession, ServerReportsLinesNotReadsAndThePartialRestAtClose) {
     FramedServer framed(framedConfig(frameSpec("line")));

@@ -6,6 +6,7 @@
 #include <asio/write.hpp>
 
 #include "net/net_error.hpp"
+#include "net/rule_responder.hpp"
 #include "socketeer/core/units_format.hpp"
 
 namespace socketeer::core {
@@ -177,7 +178,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
     finish(reason, ec, {});
 }
 
-bool TcpConnection::send(SharedBytes payload) {
+bool TcpConnection::send(SharedBytes payload, std::int32_t rule) {
     m_out->assertOwnerThread();
     const std::size_t size = payload ? payload->size() : 0;
     if (m_closed || m_closeWhenFlushed || m_sendShutdown || m_halfCloseWhenFlushed) {
@@ -197,13 +198,13 @@ bool TcpConnection::send(SharedBytes payload) {
         return false;
     }
     if (size == 0) return true;
-    enqueue(std::move(payload), nullptr);
+    enqueue(std::move(payload), nullptr, rule);
     return true;
 }
 
-void TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg) {
+void TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg, std::int32_t rule) {
     m_queuedBytes += payload->size();
-    m_queue.push_back({std::move(payload), leg});
+    m_queue.push_back({std::move(payload), leg, rule});
     writeQueued();
 }
 
@@ -334,7 +335,7 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
         m_queue.pop_front();
         const std::size_t size = written.bytes->size();
         m_queuedBytes -= size;
-        m_out->emitData(Direction::Tx, m_id, m_peer, std::move(written.bytes));
+        m_out->emitData(Direction::Tx, m_id, m_peer, std::move(written.bytes), written.rule);
         if (written.leg) written.leg->chunkWritten(size);
     }
     // A close waiting for the data measures the peer's silence, not the whole transfer: data went out, so it restarts.
@@ -408,7 +409,9 @@ void TcpConnection::finishGracefully() {
 }
 
 void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received) {
-    if (rule.mode == ReplyMode::None || !acceptsSends()) return;
+    if (!acceptsSends()) return;
+    if (answerByRules(rule.rules, received)) return;
+    if (rule.mode == ReplyMode::None) return;
     auto reply = buildReply(rule, received, replyContext(m_messagesReceived));
     if (!reply) {
         // Never sent cut short: the rule's template cannot hold this answer (a length that outgrew its field).
@@ -418,6 +421,33 @@ void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received)
     }
     send(std::make_shared<const Bytes>(std::move(reply).value()));
     if (rule.closeAfterReply) closeAfterWrites(CloseReason::Local);
+}
+
+bool TcpConnection::answerByRules(const RuleSet& rules, ByteView received) {
+    if (rules.empty()) return false;
+    const RulePlan plan = planRules(rules, received, m_ruleState, replyContext(m_messagesReceived), [this](const std::string& error) {
+        m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), error + " (to " + m_peer.toString() + ")");
+    });
+    if (!plan.matched) return false;
+    for (const RulePlan::Reply& reply : plan.replies) {
+        if (reply.after.count() == 0) send(reply.bytes, reply.rule);
+        else after(reply.after, [bytes = reply.bytes, rule = reply.rule](TcpConnection& c) { c.send(bytes, rule); });
+    }
+    if (plan.closeAfter) {
+        if (plan.closeAfter->count() == 0) closeAfterWrites(CloseReason::Local);
+        else after(*plan.closeAfter, [](TcpConnection& c) { c.closeAfterWrites(CloseReason::Local); });
+    }
+    return true;
+}
+
+void TcpConnection::after(std::chrono::milliseconds delay, std::function<void(TcpConnection&)> action) {
+    // A timer of its own per delayed action: the worker goes on meanwhile, and later messages are answered in turn.
+    auto timer = std::make_shared<asio::steady_timer>(m_socket.get_executor(), delay);
+    timer->async_wait([weak = weak_from_this(), timer, action = std::move(action)](std::error_code ec) {
+        auto self = weak.lock();
+        if (ec || !self || !self->acceptsSends()) return;
+        action(*self);
+    });
 }
 
 SendContext TcpConnection::replyContext(std::uint64_t messageNumber) const {

@@ -40,7 +40,8 @@ public:
     /// Registers in the peer table and starts reading.
     void start();
     /// Queues payload. Over the budget (or when closing) the send is rejected with an event and false is returned.
-    bool send(SharedBytes payload);
+    /// rule: the match rule whose reply this is (its sent event names it); -1 for any other send.
+    bool send(SharedBytes payload, std::int32_t rule = -1);
     /// Sends a streaming send's share after whatever streams are already attached: its chunks are read as the write
     /// queue drains (at most streamWindow() bytes of them queued). A closing connection ends the leg as failed.
     void attachStream(std::unique_ptr<StreamLeg> leg);
@@ -58,7 +59,8 @@ public:
     /// Closes now; pending writes are dropped. Emits the Closed event once.
     void close(CloseReason reason, std::string detail = {});
 
-    /// Queues the automatic reply to `received` (echo, fixed, prefixed) and closes after it if the rule says so.
+    /// Answers `received`: the first match rule that matches it (its replies after their delays, a close), else the
+    /// automatic reply (echo, fixed, prefixed), closing after it if asked.
     void replyAutomatically(const AutoReply& rule, ByteView received);
     /// Queues the rule's welcome, and closes after it when close-after-reply has no other reply to wait for.
     void sendWelcome(const AutoReply& rule);
@@ -105,7 +107,11 @@ private:
     void shutdownSend();
     void armFlushDeadline();
     void finish(CloseReason reason, const std::error_code& ec, std::string detail);
-    void enqueue(SharedBytes payload, StreamLeg* leg);
+    void enqueue(SharedBytes payload, StreamLeg* leg, std::int32_t rule = -1);
+    /// The match rules' answer to one message; false when no rule matched (the automatic reply answers then).
+    bool answerByRules(const RuleSet& rules, ByteView received);
+    /// Runs `action` after `delay` on this connection's worker, unless the connection has closed by then.
+    void after(std::chrono::milliseconds delay, std::function<void(TcpConnection&)> action);
     /// Goes on with a close or half-close that waited for the data, once nothing is left to send.
     void closeIfFlushed();
     /// Nothing queued and no stream still to be read: a close or half-close that waits for the data may go on.
@@ -125,7 +131,9 @@ private:
     struct QueuedWrite {
         SharedBytes bytes;
         StreamLeg* leg = nullptr; // the streaming send it belongs to, if any
+        std::int32_t rule = -1;   // the match rule whose reply it is, if any
     };
+    std::string m_ruleState; // the match rules' state on this connection (state:NAME, when:NAME)
     std::deque<QueuedWrite> m_queue;
     // The front one is being sent. A vector, not a deque: an empty std::deque allocates ~600 bytes, and most of a
     // server's 10,000 connections never stream anything.

@@ -20,6 +20,7 @@
 #include "net/asio_endpoint.hpp"
 #include "net/datagram_batch.hpp"
 #include "net/net_error.hpp"
+#include "net/rule_responder.hpp"
 #include "socketeer/core/stats/probe_header.hpp"
 #include "net/session_impl.hpp"
 #include "net/worker.hpp"
@@ -48,6 +49,7 @@ struct PendingDatagram {
     ConnectionId peerId = 0;
     SharedBytes payload;
     std::shared_ptr<StreamRecord> stream; // the streaming send it completes, if any
+    std::int32_t rule = -1;               // the match rule whose reply it is, if any
 };
 
 /// A datagram waiting for its destination's name to resolve.
@@ -134,6 +136,7 @@ public:
         m_peerIds.clear();
         m_peerEndpoints.clear();
         m_messagesFrom.clear();
+        m_ruleStates.clear();
         m_out->emit(EventClosed{0, m_local, CloseReason::Local, "closed UDP socket " + m_local.toString(), {}});
     }
 
@@ -330,11 +333,12 @@ private:
             m_lastSender = sender;
             // Reported first (queued; the front end wakes after the reply: QuietScope), then answered at once.
             m_out->emitData(Direction::Rx, id, peer, bytes);
-            if (m_autoReply.mode != ReplyMode::None) {
+            if (!m_autoReply.rules.empty() || m_autoReply.mode != ReplyMode::None) {
                 SendContext context;
                 context.peer = peer.toString();
                 context.messageNumber = ++m_messagesFrom[id];
                 context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
+                if (answerByRules(sender, id, *bytes, context) || m_autoReply.mode == ReplyMode::None) continue;
                 auto reply = buildReply(m_autoReply, *bytes, context);
                 if (reply) enqueue(sender, std::make_shared<const Bytes>(std::move(reply).value()));
                 else m_out->emitError(id, std::make_error_code(std::errc::invalid_argument),
@@ -394,6 +398,7 @@ private:
             if (auto mapped = m_peerIds.find(it->second); mapped != m_peerIds.end() && mapped->second == it->first)
                 m_peerIds.erase(mapped); // the endpoint may already have a newer id
             m_messagesFrom.erase(it->first);
+            m_ruleStates.erase(it->first);
             it = m_peerEndpoints.erase(it);
         }
     }
@@ -451,8 +456,31 @@ private:
 
     /// Queues one datagram. A streaming send's leg is counted here, unless it already was (`countLeg` false: it
     /// waited for a name), in which case a refusal ends that leg.
+    /// The match rules' answer to one datagram from `sender`; false when no rule matched. A UDP socket has no
+    /// connection to close: a rule's close does nothing here.
+    bool answerByRules(const udp::endpoint& sender, ConnectionId id, ByteView received, const SendContext& context) {
+        if (m_autoReply.rules.empty()) return false;
+        const RulePlan plan = planRules(m_autoReply.rules, received, m_ruleStates[id], context, [&](const std::string& error) {
+            m_out->emitError(id, std::make_error_code(std::errc::invalid_argument), error + " (to " + context.peer + ")");
+        });
+        for (const RulePlan::Reply& reply : plan.replies) {
+            if (reply.after.count() == 0) {
+                enqueue(sender, reply.bytes, nullptr, true, reply.rule);
+                continue;
+            }
+            // A timer of its own per delayed reply: the socket goes on receiving meanwhile.
+            auto timer = std::make_shared<asio::steady_timer>(m_socket.get_executor(), reply.after);
+            timer->async_wait([weak = std::weak_ptr<Impl>(shared()), timer, sender, reply, epoch = m_epoch](std::error_code ec) {
+                auto self = weak.lock();
+                if (ec || !self || self->m_epoch != epoch || !self->m_socket.is_open()) return;
+                self->enqueue(sender, reply.bytes, nullptr, true, reply.rule);
+            });
+        }
+        return plan.matched;
+    }
+
     void enqueue(udp::endpoint destination, SharedBytes payload, const std::shared_ptr<StreamRecord>& stream = nullptr,
-                 bool countLeg = true) {
+                 bool countLeg = true, std::int32_t rule = -1) {
         m_out->assertOwnerThread();
         const std::size_t size = payload->size();
         const auto refuse = [&](std::string reason) {
@@ -476,7 +504,7 @@ private:
         const ConnectionId id = peerIdFor(destination);
         m_queuedBytes += size;
         if (stream && countLeg) stream->addLeg(size);
-        m_queue.push_back({destination, id, std::move(payload), stream});
+        m_queue.push_back({destination, id, std::move(payload), stream, rule});
         sendQueued();
     }
 
@@ -517,7 +545,7 @@ private:
             m_out->emitError(sent.peerId, ec, message);
             if (sent.stream) sent.stream->legEnded(message);
         } else {
-            m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload));
+            m_out->emitData(Direction::Tx, sent.peerId, peer, std::move(sent.payload), sent.rule);
             if (sent.stream) {
                 sent.stream->addSent(size);
                 sent.stream->legEnded(std::nullopt);
@@ -545,6 +573,7 @@ private:
     std::map<udp::endpoint, ConnectionId> m_peerIds;
     std::map<ConnectionId, udp::endpoint> m_peerEndpoints;
     std::map<ConnectionId, std::uint64_t> m_messagesFrom;
+    std::map<ConnectionId, std::string> m_ruleStates; // the match rules' state per peer (state:NAME, when:NAME)
     std::map<std::string, udp::endpoint> m_resolved;
     std::map<std::string, std::vector<UnresolvedDatagram>> m_pendingResolves;
     std::map<std::string, std::chrono::steady_clock::time_point> m_failedResolves;

@@ -176,6 +176,7 @@ bool Rule::continues() const {
 Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding encoding) {
     Rule rule;
     rule.source = std::string(text);
+    rule.syntax = syntax;
     auto [begin, end] = trimmed(text, 0, text.size());
     if (begin == end) return at(0, "a rule is MATCHER => ACTION, and this one is empty");
 

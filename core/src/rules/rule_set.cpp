@@ -69,6 +69,11 @@ std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state) co
     return hits;
 }
 
+bool RuleSet::operator==(const RuleSet& other) const {
+    return std::equal(m_rules.begin(), m_rules.end(), other.m_rules.begin(), other.m_rules.end(),
+                      [](const Rule& a, const Rule& b) { return a.source == b.source && a.syntax == b.syntax; });
+}
+
 std::uint64_t RuleSet::hits(std::size_t index) const {
     return index < m_rules.size() ? m_hits[index].load(std::memory_order_relaxed) : 0;
 }

@@ -70,6 +70,7 @@ struct EventData {
     SharedBytes bytes;
     FrameStatus frame = FrameStatus::Unframed;
     CheckStatus check = CheckStatus::Unchecked;
+    std::int32_t rule = -1; ///< sent bytes that a match rule's reply made: the rule's index (0 = the first); else -1
 };
 
 /// A connection closed; id 0 means the session itself stopped (listener or socket closed).

@@ -7,6 +7,7 @@
 
 #include "socketeer/core/bytes.hpp"
 #include "socketeer/core/payload/payload_template.hpp"
+#include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/time_format.hpp"
 
 namespace socketeer::core {
@@ -28,9 +29,12 @@ struct AutoReply {
     PayloadTemplate welcome; ///< TCP servers: sent to each accepted client (empty = none)
     bool relay = false;      ///< TCP servers: each client's message goes to every other connected client
     bool closeAfterReply = false; ///< close once the reply is written; with no reply mode, right after the welcome
+    /// Match rules, tried first on every received message: the first that matches answers (the mode above answers
+    /// only messages no rule matched).
+    RuleSet rules;
 
     bool operator==(const AutoReply&) const = default;
-    [[nodiscard]] bool active() const { return mode != ReplyMode::None || !welcome.empty() || relay; }
+    [[nodiscard]] bool active() const { return mode != ReplyMode::None || !welcome.empty() || relay || !rules.empty(); }
 };
 
 /// The reply to one received message under `rule` (empty when the mode sends nothing), or why it cannot be made

@@ -56,6 +56,7 @@ struct RuleAction {
 
 struct Rule {
     std::string source;  ///< as written, for the CLI, the app and workspaces
+    PayloadSyntax syntax = PayloadSyntax::Text; ///< how its DATA is written (text with escapes, or hex)
     std::string when;    ///< applies only in this state ("" = in any)
     Matcher matcher;
     std::vector<RuleAction> actions;

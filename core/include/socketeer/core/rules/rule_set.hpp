@@ -32,6 +32,8 @@ public:
     [[nodiscard]] bool empty() const { return m_rules.empty(); }
     /// How many messages rule `index` matched so far (any thread).
     [[nodiscard]] std::uint64_t hits(std::size_t index) const;
+    /// The same rules (as written, in the same syntax): a session with equal rules need not be remade.
+    bool operator==(const RuleSet& other) const;
 
 private:
     std::vector<Rule> m_rules;
