@@ -215,6 +215,15 @@ TEST(WorkspaceDoc, TheDocumentedExampleLoadsAndItsModbusReadIsARealRequest) {
     const auto& read = workspace.value().payloads[0].payload;
     EXPECT_EQ(read.resolve(context).value(), (socketeer::core::Bytes{0, 1, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0A}));
     EXPECT_EQ(read.resolve(context).value(), (socketeer::core::Bytes{0, 2, 0, 0, 0, 6, 1, 3, 0, 0, 0, 0x0A}));
+    // Its rules: one in text, one in hex.
+    const auto& rules = workspace.value().sessions.at(0).tcpServer.autoReply.rules;
+    ASSERT_EQ(rules.rules().size(), 2u);
+    const socketeer::core::Bytes request{1, 3, 0, 0, 0, 2};
+    const auto hits = rules.match(request, {});
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].index, 1u);
+    EXPECT_EQ(hits[0].rule->actions.at(0).reply->resolve({}).value(),
+              (socketeer::core::Bytes{1, 3, 4, 0, 0x2a, 0, 0x2b, 0x9b, 0xe4})) << "a Modbus RTU reply with its CRC (low byte first)";
 }
 
 } // namespace

@@ -258,3 +258,26 @@ TEST(WorkspaceFile, AFailedReplaceRemovesItsTemporaryAndLeavesOtherFilesAlone) {
     EXPECT_EQ(text, "mine");
     EXPECT_EQ(dir.entries(), 2u);
 }
+
+TEST(WorkspaceRules, RulesRoundTripAsWrittenAndABadOneIsNamedWithItsIndexAndColumn) {
+    const std::string text = R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"tcp-server","name":"slave","port":0,"reply":{"mode":"echo","rules":[
+            "prefix:PING => reply:PONG\\n",
+            {"rule":"hex:01 03 ?? ?? 00 02 => reply:01 03 04 00 2a 00 2b {crc16/modbus}","hex":true}]}}]})";
+    auto loaded = parseWorkspace(text);
+    ASSERT_TRUE(loaded) << loaded.error().describe();
+    const RuleSet& rules = loaded.value().sessions.at(0).tcpServer.autoReply.rules;
+    ASSERT_EQ(rules.rules().size(), 2u);
+    EXPECT_EQ(rules.rules()[0].source, "prefix:PING => reply:PONG\\n");
+    EXPECT_EQ(rules.rules()[1].syntax, PayloadSyntax::Hex);
+    auto again = parseWorkspace(serializeWorkspace(loaded.value()));
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(again.value().sessions.at(0).tcpServer.autoReply.rules, rules) << "the same rules, in the same syntax";
+
+    const std::string bad = R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"udp","name":"u","port":0,"reply":{"rules":["exact:a => close","exact:b => clsoe"]}}]})";
+    auto refused = parseWorkspace(bad);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().describe(), "sessions[0].reply.rules[1]: unknown action 'clsoe' (actions: reply, delay, "
+                                          "close, ignore, state, continue) at column 12");
+}

@@ -13,6 +13,7 @@
 
 #include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/file_output.hpp"
+#include "socketeer/core/rules/rule_set.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -186,12 +187,43 @@ std::string_view replyModeKey(ReplyMode mode) {
     return "none";
 }
 
+/// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true}, ...]: a string's DATA is text with
+/// escapes; an object says how. A bad rule is refused with its index and the column of the problem.
+void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& out) {
+    if (in.failed() || !reply.contains("rules")) return;
+    const json& list = reply.at("rules");
+    const std::string where = Reader::join(path, "rules");
+    if (!list.is_array()) return (void)in.fail(where, "expected a list of rules");
+    constexpr std::size_t MaxRules = 1000;
+    if (list.size() > MaxRules) return (void)in.fail(where, "more than " + std::to_string(MaxRules) + " rules");
+    std::vector<Rule> rules;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string at = where + "[" + std::to_string(i) + "]";
+        std::string text;
+        bool hex = false;
+        if (list[i].is_string()) {
+            text = list[i].get<std::string>();
+        } else if (list[i].is_object()) {
+            if (!in.onlyKeys(list[i], at, {"rule", "hex"})) return;
+            in.string(list[i], at, "rule", text);
+            in.boolean(list[i], at, "hex", hex);
+            if (in.failed()) return;
+        } else {
+            return (void)in.fail(at, "expected a rule: a string, or {\"rule\": ..., \"hex\": true}");
+        }
+        auto rule = parseRule(text, hex ? PayloadSyntax::Hex : PayloadSyntax::Text);
+        if (!rule) return (void)in.fail(at, rule.error().describe());
+        rules.push_back(std::move(rule).value());
+    }
+    out = RuleSet(std::move(rules));
+}
+
 void readReply(Reader& in, const json& object, const std::string& path, AutoReply& out) {
     if (in.failed() || !object.contains("reply")) return;
     const json& reply = object.at("reply");
     const std::string where = Reader::join(path, "reply");
     if (!in.expectObject(reply, where) ||
-        !in.onlyKeys(reply, where, {"mode", "reply", "prefix", "welcome", "relay", "closeAfterReply"}))
+        !in.onlyKeys(reply, where, {"mode", "reply", "prefix", "welcome", "relay", "closeAfterReply", "rules"}))
         return;
     std::string mode = std::string(replyModeKey(out.mode));
     in.string(reply, where, "mode", mode);
@@ -205,6 +237,7 @@ void readReply(Reader& in, const json& object, const std::string& path, AutoRepl
     in.payloadTemplate(reply, where, "welcome", out.welcome);
     in.boolean(reply, where, "relay", out.relay);
     in.boolean(reply, where, "closeAfterReply", out.closeAfterReply);
+    readRules(in, reply, where, out.rules);
 }
 
 void readLimits(Reader& in, const json& object, const std::string& path, SessionLimits& out) {
@@ -341,12 +374,19 @@ std::string templateText(const PayloadTemplate& payload) {
 }
 
 json replyJson(const AutoReply& reply) {
-    return {{"mode", replyModeKey(reply.mode)},
-            {"reply", templateText(reply.reply)},
-            {"prefix", templateText(reply.prefix)},
-            {"welcome", templateText(reply.welcome)},
-            {"relay", reply.relay},
-            {"closeAfterReply", reply.closeAfterReply}};
+    json out{{"mode", replyModeKey(reply.mode)},
+             {"reply", templateText(reply.reply)},
+             {"prefix", templateText(reply.prefix)},
+             {"welcome", templateText(reply.welcome)},
+             {"relay", reply.relay},
+             {"closeAfterReply", reply.closeAfterReply}};
+    if (!reply.rules.empty()) {
+        json rules = json::array();
+        for (const Rule& rule : reply.rules.rules())
+            rules.push_back(rule.syntax == PayloadSyntax::Text ? json(rule.source) : json{{"rule", rule.source}, {"hex", true}});
+        out["rules"] = std::move(rules);
+    }
+    return out;
 }
 
 json limitsJson(const SessionLimits& limits) {
