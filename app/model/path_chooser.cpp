@@ -8,6 +8,8 @@ bool PathChooser::choose(const std::string& key, FileDialogRequest request) {
     if (!m_service->start(std::move(request))) return false;
     m_waitingKey = key;
     m_lastError.clear();
+    m_errorKey.clear();
+    m_droppedKey.clear();
     return true;
 }
 
@@ -22,12 +24,20 @@ bool PathChooser::poll() {
     auto answer = m_service->poll();
     if (!answer) return false;
     m_lastError = answer->error;
-    if (!answer->path.empty()) {
+    m_errorKey = m_waitingKey;
+    if (!answer->path.empty() && m_droppedKey != m_waitingKey) {
         m_answeredKey = m_waitingKey;
         m_answer = std::move(answer->path);
     }
     m_waitingKey.clear();
+    m_droppedKey.clear();
     return true;
+}
+
+void PathChooser::forget(const std::string& key) {
+    if (m_answeredKey == key) m_answeredKey.clear();
+    if (m_waitingKey == key) m_droppedKey = key;
+    if (m_errorKey == key) m_errorKey.clear();
 }
 
 } // namespace socketeer::app

@@ -23,8 +23,10 @@ public:
     [[nodiscard]] bool busy() const { return !m_waitingKey.empty(); }
     /// The path chosen for `key`, once; nullopt if none (yet, or the user cancelled).
     std::optional<std::string> take(const std::string& key);
-    /// Why the last dialog could not be shown ("" after a success).
-    [[nodiscard]] const std::string& lastError() const { return m_lastError; }
+    /// Why the last dialog `key` asked for could not be shown ("" for another field, or after a success).
+    [[nodiscard]] std::string errorFor(const std::string& key) const { return key == m_errorKey ? m_lastError : std::string(); }
+    /// The field is gone (its popup closed): an answer still to come, or not yet taken, is dropped.
+    void forget(const std::string& key);
     /// Collects the service's answer; true when one arrived (worth a redraw). Call each loop pass.
     bool poll();
 
@@ -34,6 +36,8 @@ private:
     std::string m_answeredKey;
     std::string m_answer;
     std::string m_lastError;
+    std::string m_errorKey;
+    std::string m_droppedKey; // the field that went away while its dialog was open: its answer is not kept
 };
 
 } // namespace socketeer::app

@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "socketeer/core/net/endpoint.hpp"
+#include "socketeer/core/net/local_interfaces.hpp"
 
 namespace socketeer::app {
 
@@ -45,6 +47,7 @@ struct SessionUiState {
 
     // Settings.
     std::string framingText; ///< the framing as typed (applied when it parses)
+    std::vector<core::LocalInterface> interfaces; ///< the machine's, as listed when an address list was opened
     TemplateDraft replyDraft, prefixDraft, welcomeDraft;
 
     // Send pane.

@@ -101,6 +101,7 @@ BackendAnswer runPortalDialog(const app::FileDialogRequest& request, const std::
         sdbus::ObjectPath handle;
         portal->callMethod(request.kind == app::FileDialogKind::Open ? "OpenFile" : "SaveFile")
             .onInterface(FileChooser)
+            .withTimeout(std::chrono::seconds(5)) // the call only opens the dialog: a portal that takes longer is not there
             .withArguments(std::string(), request.title, optionsFor(request, token))
             .storeResultsTo(handle);
         if (handle != requestPathFor(connection->getUniqueName(), token)) request_ = subscribe(handle);

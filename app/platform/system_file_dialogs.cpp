@@ -20,92 +20,98 @@ int hexValue(char c) {
     return -1;
 }
 
+/// What the dialog's thread and the service share. The thread owns a reference: on Windows it may outlive the
+/// service (a modal dialog cannot be closed from another thread, so it is left to end with the process).
+struct DialogState {
+    explicit DialogState(FileDialogOptions o) : options(std::move(o)) {}
+    const FileDialogOptions options;
+    std::mutex mutex;
+    bool running = false;                        // guarded by mutex
+    std::optional<app::FileDialogAnswer> answer; // guarded by mutex
+    std::string backend;                         // guarded by mutex
+    std::atomic<bool> cancel{false};
+    std::atomic<bool> noneFound{false};
+    std::size_t firstWay = 0;                    // the dialog thread's (one dialog at a time)
+    unsigned requests = 0;                       // the dialog thread's
+};
+
+/// One dialog, on its own thread: the ways in order, from the one that worked last.
+void runDialog(DialogState& state, const app::FileDialogRequest& request) {
+    std::string used;
+    app::FileDialogAnswer answer;
+#ifdef _WIN32
+    BackendAnswer result = runWindowsDialog(request);
+    used = "Windows";
+    answer = result.answer;
+    if (result.unavailable) state.noneFound = true;
+#else
+    const std::vector<std::string> ways{"desktop portal", "zenity", "kdialog"};
+    bool answered = false;
+    for (std::size_t i = state.firstWay; i < ways.size() && !answered && !state.cancel; ++i) {
+        const BackendAnswer result =
+            i == 0 ? runPortalDialog(request, state.options.busAddress, "socketeer" + std::to_string(++state.requests), state.cancel)
+                   : runCommandDialog(ways[i], request, state.options.searchPath, state.cancel);
+        if (result.unavailable) continue;
+        state.firstWay = i;
+        used = ways[i];
+        answer = result.answer;
+        answered = true;
+    }
+    if (!answered && !state.cancel) {
+        state.noneFound = true;
+        answer.error = "no file dialog on this desktop (no XDG desktop portal, zenity or kdialog): type the path";
+    }
+#endif
+    {
+        std::lock_guard lock(state.mutex);
+        if (!used.empty()) state.backend = used;
+        state.answer = std::move(answer);
+        state.running = false;
+    }
+    if (state.options.wake && !state.cancel) state.options.wake();
+}
+
 class SystemFileDialogs final : public app::FileDialogService {
 public:
-    explicit SystemFileDialogs(FileDialogOptions options) : m_options(std::move(options)) {}
+    explicit SystemFileDialogs(FileDialogOptions options) : m_state(std::make_shared<DialogState>(std::move(options))) {}
 
     ~SystemFileDialogs() override {
-        m_cancel = true;
+        m_state->cancel = true;
 #ifdef _WIN32
-        // A modal Windows dialog cannot be closed from another thread: it goes with the process.
-        if (m_thread.joinable()) m_thread.detach();
+        if (m_thread.joinable()) m_thread.detach(); // it holds its own reference to the state
 #else
-        if (m_thread.joinable()) m_thread.join(); // the portal and the child process both notice m_cancel
+        if (m_thread.joinable()) m_thread.join(); // the portal and the child process both notice the cancel
 #endif
     }
 
     bool start(app::FileDialogRequest request) override {
-        std::lock_guard lock(m_mutex);
-        if (m_running) return false;
+        std::lock_guard lock(m_state->mutex);
+        if (m_state->running) return false;
         if (m_thread.joinable()) m_thread.join(); // the last dialog's thread, already done
-        m_running = true;
-        m_answer.reset();
-        m_thread = std::thread([this, request = std::move(request)] { run(request); });
+        m_state->running = true;
+        m_state->answer.reset();
+        m_thread = std::thread([state = m_state, request = std::move(request)] { runDialog(*state, request); });
         return true;
     }
 
     std::optional<app::FileDialogAnswer> poll() override {
-        std::lock_guard lock(m_mutex);
-        if (!m_answer) return std::nullopt;
-        auto answer = std::move(m_answer);
-        m_answer.reset();
+        std::lock_guard lock(m_state->mutex);
+        if (!m_state->answer) return std::nullopt;
+        auto answer = std::move(m_state->answer);
+        m_state->answer.reset();
         return answer;
     }
 
     [[nodiscard]] std::string backendName() const override {
-        std::lock_guard lock(m_mutex);
-        return m_backend;
+        std::lock_guard lock(m_state->mutex);
+        return m_state->backend;
     }
 
-    [[nodiscard]] bool available() const override { return !m_noneFound; }
+    [[nodiscard]] bool available() const override { return !m_state->noneFound; }
 
 private:
-    void run(const app::FileDialogRequest& request) {
-        std::string used;
-        app::FileDialogAnswer answer;
-#ifdef _WIN32
-        BackendAnswer result = runWindowsDialog(request);
-        used = "Windows";
-        answer = result.answer;
-        if (result.unavailable) m_noneFound = true;
-#else
-        // From the way that worked last (or the first), on down the list.
-        const std::vector<std::string> ways{"desktop portal", "zenity", "kdialog"};
-        bool answered = false;
-        for (std::size_t i = m_firstWay; i < ways.size() && !answered && !m_cancel; ++i) {
-            const BackendAnswer result =
-                i == 0 ? runPortalDialog(request, m_options.busAddress, "socketeer" + std::to_string(++m_requests), m_cancel)
-                       : runCommandDialog(ways[i], request, m_options.searchPath, m_cancel);
-            if (result.unavailable) continue;
-            m_firstWay = i;
-            used = ways[i];
-            answer = result.answer;
-            answered = true;
-        }
-        if (!answered && !m_cancel) {
-            m_noneFound = true;
-            answer.error = "no file dialog on this desktop (no XDG desktop portal, zenity or kdialog): type the path";
-        }
-#endif
-        {
-            std::lock_guard lock(m_mutex);
-            if (!used.empty()) m_backend = used;
-            m_answer = std::move(answer);
-            m_running = false;
-        }
-        if (m_options.wake && !m_cancel) m_options.wake();
-    }
-
-    const FileDialogOptions m_options;
-    mutable std::mutex m_mutex;
+    std::shared_ptr<DialogState> m_state;
     std::thread m_thread;
-    bool m_running = false;                      // guarded by m_mutex
-    std::optional<app::FileDialogAnswer> m_answer; // guarded by m_mutex
-    std::string m_backend;                       // guarded by m_mutex
-    std::atomic<bool> m_cancel{false};
-    std::atomic<bool> m_noneFound{false};
-    std::size_t m_firstWay = 0;                  // the dialog thread's (one at a time)
-    unsigned m_requests = 0;                     // the dialog thread's
 };
 
 } // namespace

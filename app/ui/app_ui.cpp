@@ -149,20 +149,23 @@ void AppUi::drawPathPopup() {
     if (!ImGui::BeginPopupModal("Workspace file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
     ImGui::TextUnformatted(m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:" : "Save workspace to:");
     const bool open = m_pathAction == PathAction::OpenWorkspace;
-    if (auto chosen = m_model.paths().take("workspace")) m_pathInput = std::move(*chosen);
+    // One field per action: an answer meant for Open never lands in the next Save.
+    const std::string key = open ? "workspace/open" : "workspace/save";
+    app::PathChooser& paths = m_model.paths();
+    if (auto chosen = paths.take(key)) m_pathInput = std::move(*chosen);
     ImGui::SetNextItemWidth(em(width::Path));
     const bool entered = ImGui::InputText("##path", &m_pathInput, ImGuiInputTextFlags_EnterReturnsTrue);
     UiProbe::mark("path-input");
-    if (m_model.paths().available()) {
+    if (paths.available()) {
         ImGui::SameLine();
-        ImGui::BeginDisabled(m_model.paths().busy());
-        if (ImGui::SmallButton(m_model.paths().waiting("workspace") ? "choosing..." : "browse..."))
-            m_model.paths().choose("workspace", {open ? app::FileDialogKind::Open : app::FileDialogKind::Save,
-                                                 open ? "Open a workspace" : "Save the workspace", m_pathInput});
+        ImGui::BeginDisabled(paths.busy());
+        if (ImGui::SmallButton(paths.waiting(key) ? "choosing..." : "browse..."))
+            paths.choose(key, {open ? app::FileDialogKind::Open : app::FileDialogKind::Save,
+                               open ? "Open a workspace" : "Save the workspace", m_pathInput});
         ImGui::EndDisabled();
         UiProbe::mark("path-browse");
     }
-    if (!m_model.paths().lastError().empty()) ImGui::TextColored(colour::Error, "%s", m_model.paths().lastError().c_str());
+    if (const std::string error = paths.errorFor(key); !error.empty()) ImGui::TextColored(colour::Error, "%s", error.c_str());
     if (m_pathAction == PathAction::SaveWorkspace) {
         ImGui::Checkbox("replace an existing file", &m_replaceExisting);
         UiProbe::mark("path-replace");
@@ -171,6 +174,7 @@ void AppUi::drawPathPopup() {
     UiProbe::mark("path-ok");
     ImGui::SameLine();
     const bool cancel = ImGui::Button("Cancel");
+    UiProbe::mark("path-cancel");
     if (ok) {
         if (m_pathAction == PathAction::OpenWorkspace) {
             modalMessage = m_model.openWorkspace(m_pathInput);
@@ -181,6 +185,7 @@ void AppUi::drawPathPopup() {
         }
     }
     if (ok || cancel) {
+        paths.forget(key);
         m_pathAction = PathAction::None;
         m_replaceExisting = false;
         ImGui::CloseCurrentPopup();

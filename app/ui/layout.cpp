@@ -65,7 +65,7 @@ void pathField(app::PathChooser& chooser, const std::string& key, const std::str
         ImGui::EndDisabled();
         UiProbe::mark(probe + "/browse");
     }
-    if (!chooser.lastError().empty() && !chooser.busy()) ImGui::TextColored(colour::Error, "%s", chooser.lastError().c_str());
+    if (const std::string error = chooser.errorFor(key); !error.empty()) ImGui::TextColored(colour::Error, "%s", error.c_str());
     ImGui::PopID();
 }
 

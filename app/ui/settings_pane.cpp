@@ -29,15 +29,16 @@ enum class AddressChoice { Addresses, Ipv4Addresses, InterfaceNames };
 /// A field the user may type into, with the machine's own addresses (or interface names) one click away, as the
 /// system lists them when the list is opened. `emptyMeans` names what leaving it empty does.
 void addressField(const char* label, const std::string& probe, std::string& value, AddressChoice choice,
-                  const char* emptyMeans) {
+                  const char* emptyMeans, std::vector<LocalInterface>& interfaces) {
     ImGui::PushID(label);
     ImGui::SetNextItemWidth(em(width::Field));
     ImGui::InputTextWithHint("##value", emptyMeans, &value);
     UiProbe::mark(probe);
     ImGui::SameLine(0, 0);
     if (ImGui::BeginCombo("##choices", nullptr, ImGuiComboFlags_NoPreview | ImGuiComboFlags_PopupAlignLeft)) {
+        if (ImGui::IsWindowAppearing()) interfaces = listLocalInterfaces(); // once per opening, not per frame
         if (ImGui::Selectable(emptyMeans, value.empty())) value.clear();
-        for (const LocalInterface& interface : listLocalInterfaces()) {
+        for (const LocalInterface& interface : interfaces) {
             if (choice == AddressChoice::InterfaceNames) {
                 const std::string shown = interface.label == interface.name ? interface.name
                                                                             : interface.label + " (" + interface.name + ")";
@@ -157,7 +158,7 @@ void drawTcpClientSettings(app::SessionModel& session, TcpClientConfig& c) {
     ImGui::SameLine();
     inputPort("port", c.port);
     UiProbe::mark("settings/port");
-    addressField("local address", "settings/local-address", c.localAddress, AddressChoice::Addresses, "any");
+    addressField("local address", "settings/local-address", c.localAddress, AddressChoice::Addresses, "any", session.ui().interfaces);
     ImGui::SameLine();
     inputPort("local port", c.localPort);
     int timeout = static_cast<int>(c.connectTimeout.count());
@@ -170,7 +171,7 @@ void drawTcpClientSettings(app::SessionModel& session, TcpClientConfig& c) {
 }
 
 void drawTcpServerSettings(app::SessionModel& session, TcpServerConfig& c) {
-    addressField("bind address", "settings/bind", c.bindAddress, AddressChoice::Addresses, "all (IPv4 + IPv6)");
+    addressField("bind address", "settings/bind", c.bindAddress, AddressChoice::Addresses, "all (IPv4 + IPv6)", session.ui().interfaces);
     ipVersionCombo(c.bindAddress);
     inputPort("port (0 = any free)", c.port);
     UiProbe::mark("settings/port");
@@ -185,7 +186,7 @@ void drawTcpServerSettings(app::SessionModel& session, TcpServerConfig& c) {
 }
 
 void drawUdpSettings(app::SessionModel& session, UdpSocketConfig& c) {
-    addressField("bind address", "settings/bind", c.bindAddress, AddressChoice::Addresses, "any");
+    addressField("bind address", "settings/bind", c.bindAddress, AddressChoice::Addresses, "any", session.ui().interfaces);
     ipVersionCombo(c.bindAddress);
     ImGui::SameLine();
     inputPort("local port", c.port);
@@ -202,7 +203,8 @@ void drawUdpSettings(app::SessionModel& session, UdpSocketConfig& c) {
         // IPv4 joins on an interface's address, IPv6 on an interface's name (core/net/udp_socket.cpp).
         const bool ipv6Group = group.find(':') != std::string::npos;
         addressField("interface", "settings/interface", c.multicast.interfaceName,
-                     ipv6Group ? AddressChoice::InterfaceNames : AddressChoice::Ipv4Addresses, "the default");
+                     ipv6Group ? AddressChoice::InterfaceNames : AddressChoice::Ipv4Addresses, "the default",
+                     session.ui().interfaces);
         ImGui::SetNextItemWidth(em(width::Number));
         ImGui::InputInt("TTL / hops", &c.multicast.hops, 0);
         ImGui::SameLine();

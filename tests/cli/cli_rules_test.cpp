@@ -120,3 +120,30 @@ TEST(CliRules, ABadRuleIsRefusedWithItsNumberAndColumn) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(CliRules, ADelayedAnswerStillPendingDoesNotHoldUpTheStop) {
+    Server server(tcpServer({"--frame", "line", "--rule", "prefix:later => delay:600000; reply:never\\n",
+                             "--rule", "prefix:now => reply:ok\\n"}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    RawPeer peer(server.port);
+    peer.write("later\nnow\n");
+    EXPECT_EQ(peer.read(3), "ok\n"); // read after "later": its ten-minute answer is scheduled by now
+    // The worker's loop would wait for that timer (Worker::stop gives up after 500 ms): closing cancels it.
+    const auto start = std::chrono::steady_clock::now();
+    server.process.signal(SIGTERM);
+    EXPECT_EQ(server.process.wait(10s), 0);
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 400ms) << "a pending delay: held up the stop";
+}
+
+TEST(CliRules, AReplyAndACloseDueTogetherLeaveInTheirOrder) {
+    Server server(tcpServer({"--frame", "line", "--rule", "prefix:bye => delay:50; reply:one\\n; reply:two\\n; close"}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    RawPeer peer(server.port);
+    peer.write("bye\n");
+    EXPECT_EQ(peer.read(8), "one\ntwo\n");
+    EXPECT_TRUE(peer.closedByPeer());
+}
+
+} // namespace

@@ -176,3 +176,18 @@ TEST(RuleSets, IgnoreIsAMatchThatDoesNothing) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(RuleErrors, AnEmptyActionListATrailingSemicolonAndActionsAfterCloseAreRefused) {
+    EXPECT_EQ(errorOf("exact:a => "), "an action is missing here (actions: reply, delay, close, ignore, state, continue) at column 12")
+        << "a rule with no action would swallow what it matches";
+    EXPECT_EQ(errorOf("exact:a =>  x"), "unknown action 'x' (actions: reply, delay, close, ignore, state, continue) at column 13");
+    EXPECT_EQ(errorOf("exact:a => reply:x;"), "a ';' with no action after it (a reply that ends in ';' writes it \\x3b, or 3b in hex) at column 19");
+    EXPECT_EQ(errorOf("exact:a => close; reply:b"), "close ends the rule's actions: put what it should still do before it at column 19");
+    const Rule closed = rule("exact:a => reply:x; closed");
+    ASSERT_EQ(closed.actions.size(), 1u) << "'closed' is not the action close: it stays in the reply's text";
+    EXPECT_EQ(closed.actions[0].reply->resolve({}).value(), bytes("x; closed"));
+}
+
+} // namespace

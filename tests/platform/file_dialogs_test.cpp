@@ -84,7 +84,7 @@ TEST(PortalFileDialog, OpenAndSaveGoThroughTheDesktopPortalWithoutBlockingTheCal
     EXPECT_EQ(answer->error, "");
     EXPECT_EQ(answer->path, "/home/user/My Workspace.json");
     EXPECT_GT(passes, 3) << "the caller kept polling while the dialog was open (it answers after 100 ms)";
-    EXPECT_EQ(wakes.load(), 1);
+    EXPECT_TRUE(test::eventually([&] { return wakes.load() == 1; })) << "the dialog woke the loop once";
     EXPECT_EQ(dialogs->backendName(), "desktop portal");
     EXPECT_TRUE(fake.portal->waitForStdout(R"("method": "OpenFile", "title": "Open a workspace")"));
 

@@ -105,7 +105,28 @@ TEST(FileDialogUi, WithoutADialogThePathIsTypedAndAFailureIsShown) {
     ImVec2 min, max;
     EXPECT_FALSE(ui::UiProbe::find("path-browse", min, max)) << "no dialog: no button";
     EXPECT_TRUE(ui::UiProbe::find("path-input", min, max)) << "the typed path stays";
-    EXPECT_EQ(h.model.paths().lastError(), "no file dialog on this desktop (no XDG desktop portal, zenity or kdialog): type the path");
+    EXPECT_EQ(h.model.paths().errorFor("workspace/open"),
+              "no file dialog on this desktop (no XDG desktop portal, zenity or kdialog): type the path");
+    EXPECT_EQ(h.model.paths().errorFor("capture/1"), "") << "the error is the field's that asked, not every field's";
+}
+
+TEST(FileDialogUi, AnAnswerForAClosedPopupIsDroppedNotPutInTheNextOne) {
+    UiHarness h;
+    auto dialog = useFakeDialogs(h);
+    ASSERT_TRUE(h.click("menu/file"));
+    ASSERT_TRUE(h.click("menu/open"));
+    ASSERT_TRUE(h.click("path-browse"));
+    h.pressKey(ImGuiKey_Escape); // the modal stays; Cancel closes it
+    ImVec2 min, max;
+    for (int i = 0; i < 3 && !ui::UiProbe::find("path-cancel", min, max); ++i) h.frame();
+    ASSERT_TRUE(h.click("path-cancel"));
+    dialog->pending = app::FileDialogAnswer{"/tmp/late-answer.json", ""};
+    h.frame();
+    h.frame();
+    ASSERT_TRUE(h.click("menu/file"));
+    ASSERT_TRUE(h.click("menu/open"));
+    ASSERT_TRUE(h.click("path-ok"));
+    EXPECT_EQ(h.ui.modalMessage.find("late-answer"), std::string::npos) << h.ui.modalMessage;
 }
 
 } // namespace

@@ -23,6 +23,8 @@ std::vector<Finding> mutableStatics(const std::filesystem::path& file) {
     static const std::regex staticKeyword(R"(\bstatic\b(?!_cast|_assert))");
     static const std::regex constant(R"(\bstatic\s+(constexpr|const)\b)");
     static const std::regex function(R"(\bstatic\s+[\w:<>,\s\*&]+?\s+[\*&]?\w+\s*\()");
+    // "static std::string path("x");" is a variable however it looks: a literal where parameters would be.
+    static const std::regex initialised(R"(\bstatic\s+[\w:<>,\s\*&]+?\s+[\*&]?\w+\s*\(\s*["'0-9{])");
     static const std::regex fileScopeVariable(R"(^[\w:<>,\s\*&]+\bs_\w+\s*(=|;|\{))");
     std::vector<Finding> found;
     std::ifstream in(file);
@@ -30,7 +32,7 @@ std::vector<Finding> mutableStatics(const std::filesystem::path& file) {
     for (int number = 1; std::getline(in, line); ++number) {
         const std::string code = line.substr(0, line.find("//"));
         const bool badStatic = std::regex_search(code, staticKeyword) && !std::regex_search(code, constant) &&
-                               !std::regex_search(code, function);
+                               (!std::regex_search(code, function) || std::regex_search(code, initialised));
         if (badStatic || std::regex_search(code, fileScopeVariable))
             found.push_back({file.filename().string(), number, line});
     }
@@ -62,13 +64,15 @@ TEST(UiSources, TheCheckFindsTheStaticsItLooksFor) {
     std::ofstream(file) << "std::map<std::uint64_t, PaneState> s_panes;\n"
                            "void f() {\n    static std::string path;\n    static bool records = true;\n"
                            "    auto n = static_cast<int>(x);\n    static constexpr int Max = 3;\n}\n"
-                           "struct A { static float button(const char* label); };\n";
+                           "struct A { static float button(const char* label); };\n"
+                           "void g() { static std::string p(\"x\"); }\n";
     const auto found = mutableStatics(file);
     std::filesystem::remove_all(dir);
-    ASSERT_EQ(found.size(), 3u);
+    ASSERT_EQ(found.size(), 4u);
     EXPECT_EQ(found[0].line, 1);
     EXPECT_EQ(found[1].line, 3);
     EXPECT_EQ(found[2].line, 4);
+    EXPECT_EQ(found[3].line, 9) << "a static initialised with parentheses is a variable too";
 }
 
 } // namespace

@@ -38,4 +38,32 @@ RulePlan planRules(const RuleSet& rules, ByteView message, std::string& state, c
     return plan;
 }
 
+std::vector<RuleStep> stepsOf(const RulePlan& plan) {
+    std::vector<RuleStep> steps;
+    for (const RulePlan::Reply& reply : plan.replies) { // in order of their delays: they only add up
+        if (steps.empty() || steps.back().after != reply.after) steps.push_back({reply.after, {}, false});
+        steps.back().replies.push_back(reply);
+    }
+    if (plan.closeAfter) { // close is a rule's last action: it is due with the last replies, or after them
+        if (steps.empty() || steps.back().after != *plan.closeAfter) steps.push_back({*plan.closeAfter, {}, false});
+        steps.back().close = true;
+    }
+    return steps;
+}
+
+bool DelayedRuleSteps::schedule(std::chrono::milliseconds delay, std::weak_ptr<void> owner, std::function<void()> step) {
+    if (m_timers.size() >= MaxPending) return false;
+    m_timers.emplace_back(m_executor, delay);
+    const auto at = std::prev(m_timers.end());
+    at->async_wait([this, at, owner = std::move(owner), step = std::move(step)](std::error_code ec) {
+        // Cancelled (closed, or the owner went away): nothing here may be touched any more.
+        if (ec) return;
+        const auto alive = owner.lock();
+        if (!alive) return;
+        m_timers.erase(at);
+        step();
+    });
+    return true;
+}
+
 } // namespace socketeer::core

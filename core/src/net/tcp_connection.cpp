@@ -429,25 +429,25 @@ bool TcpConnection::answerByRules(const RuleSet& rules, ByteView received) {
         m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), error + " (to " + m_peer.toString() + ")");
     });
     if (!plan.matched) return false;
-    for (const RulePlan::Reply& reply : plan.replies) {
-        if (reply.after.count() == 0) send(reply.bytes, reply.rule);
-        else after(reply.after, [bytes = reply.bytes, rule = reply.rule](TcpConnection& c) { c.send(bytes, rule); });
-    }
-    if (plan.closeAfter) {
-        if (plan.closeAfter->count() == 0) closeAfterWrites(CloseReason::Local);
-        else after(*plan.closeAfter, [](TcpConnection& c) { c.closeAfterWrites(CloseReason::Local); });
+    for (RuleStep& step : stepsOf(plan)) {
+        if (step.after.count() == 0) {
+            runRuleStep(step);
+            continue;
+        }
+        if (!m_ruleSteps) m_ruleSteps.emplace(m_socket.get_executor());
+        const std::int32_t rule = step.replies.empty() ? -1 : step.replies.front().rule;
+        if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, step] { runRuleStep(step); }))
+            m_out->emitError(m_id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                             "rule " + std::to_string(rule + 1) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
+                                 " delayed answers to " + m_peer.toString() + " wait already: this one is dropped");
     }
     return true;
 }
 
-void TcpConnection::after(std::chrono::milliseconds delay, std::function<void(TcpConnection&)> action) {
-    // A timer of its own per delayed action: the worker goes on meanwhile, and later messages are answered in turn.
-    auto timer = std::make_shared<asio::steady_timer>(m_socket.get_executor(), delay);
-    timer->async_wait([weak = weak_from_this(), timer, action = std::move(action)](std::error_code ec) {
-        auto self = weak.lock();
-        if (ec || !self || !self->acceptsSends()) return;
-        action(*self);
-    });
+void TcpConnection::runRuleStep(const RuleStep& step) {
+    if (!acceptsSends()) return;
+    for (const RulePlan::Reply& reply : step.replies) send(reply.bytes, reply.rule);
+    if (step.close) closeAfterWrites(CloseReason::Local);
 }
 
 SendContext TcpConnection::replyContext(std::uint64_t messageNumber) const {
@@ -486,6 +486,7 @@ void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::s
     std::error_code ignored;
     m_socket.close(ignored);
     if (m_lingerTimer) m_lingerTimer->cancel();
+    if (m_ruleSteps) m_ruleSteps->cancelAll(); // delayed rule answers go with the connection
     finishFraming();
     m_queue.clear();
     m_queuedBytes = 0;

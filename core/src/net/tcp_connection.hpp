@@ -12,6 +12,7 @@
 #include "net/send_stream.hpp"
 #include "socketeer/core/framing/framer.hpp"
 #include "net/session_impl.hpp"
+#include "net/rule_responder.hpp"
 #include "net/session_output.hpp"
 
 namespace socketeer::core {
@@ -110,8 +111,8 @@ private:
     void enqueue(SharedBytes payload, StreamLeg* leg, std::int32_t rule = -1);
     /// The match rules' answer to one message; false when no rule matched (the automatic reply answers then).
     bool answerByRules(const RuleSet& rules, ByteView received);
-    /// Runs `action` after `delay` on this connection's worker, unless the connection has closed by then.
-    void after(std::chrono::milliseconds delay, std::function<void(TcpConnection&)> action);
+    /// One step of a rule plan: its replies, then the close if it is due.
+    void runRuleStep(const RuleStep& step);
     /// Goes on with a close or half-close that waited for the data, once nothing is left to send.
     void closeIfFlushed();
     /// Nothing queued and no stream still to be read: a close or half-close that waits for the data may go on.
@@ -134,6 +135,7 @@ private:
         std::int32_t rule = -1;   // the match rule whose reply it is, if any
     };
     std::string m_ruleState; // the match rules' state on this connection (state:NAME, when:NAME)
+    std::optional<DelayedRuleSteps> m_ruleSteps; // made at the first delayed step
     std::deque<QueuedWrite> m_queue;
     // The front one is being sent. A vector, not a deque: an empty std::deque allocates ~600 bytes, and most of a
     // server's 10,000 connections never stream anything.

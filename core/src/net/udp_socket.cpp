@@ -137,6 +137,7 @@ public:
         m_peerEndpoints.clear();
         m_messagesFrom.clear();
         m_ruleStates.clear();
+        if (m_ruleSteps) m_ruleSteps->cancelAll(); // delayed rule answers go with the socket
         m_out->emit(EventClosed{0, m_local, CloseReason::Local, "closed UDP socket " + m_local.toString(), {}});
     }
 
@@ -454,8 +455,6 @@ private:
                    });
     }
 
-    /// Queues one datagram. A streaming send's leg is counted here, unless it already was (`countLeg` false: it
-    /// waited for a name), in which case a refusal ends that leg.
     /// The match rules' answer to one datagram from `sender`; false when no rule matched. A UDP socket has no
     /// connection to close: a rule's close does nothing here.
     bool answerByRules(const udp::endpoint& sender, ConnectionId id, ByteView received, const SendContext& context) {
@@ -463,22 +462,28 @@ private:
         const RulePlan plan = planRules(m_autoReply.rules, received, m_ruleStates[id], context, [&](const std::string& error) {
             m_out->emitError(id, std::make_error_code(std::errc::invalid_argument), error + " (to " + context.peer + ")");
         });
-        for (const RulePlan::Reply& reply : plan.replies) {
-            if (reply.after.count() == 0) {
-                enqueue(sender, reply.bytes, nullptr, true, reply.rule);
+        for (const RuleStep& step : stepsOf(plan)) { // a UDP socket has no connection to close: close does nothing
+            if (step.after.count() == 0) {
+                for (const RulePlan::Reply& reply : step.replies) enqueue(sender, reply.bytes, nullptr, true, reply.rule);
                 continue;
             }
-            // A timer of its own per delayed reply: the socket goes on receiving meanwhile.
-            auto timer = std::make_shared<asio::steady_timer>(m_socket.get_executor(), reply.after);
-            timer->async_wait([weak = std::weak_ptr<Impl>(shared()), timer, sender, reply, epoch = m_epoch](std::error_code ec) {
-                auto self = weak.lock();
-                if (ec || !self || self->m_epoch != epoch || !self->m_socket.is_open()) return;
-                self->enqueue(sender, reply.bytes, nullptr, true, reply.rule);
+            if (step.replies.empty()) continue;
+            if (!m_ruleSteps) m_ruleSteps.emplace(m_socket.get_executor());
+            const bool scheduled = m_ruleSteps->schedule(step.after, std::weak_ptr<Impl>(shared()), [this, sender, step] {
+                if (!m_socket.is_open()) return;
+                for (const RulePlan::Reply& reply : step.replies) enqueue(sender, reply.bytes, nullptr, true, reply.rule);
             });
+            if (!scheduled)
+                m_out->emitError(id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                                 "rule " + std::to_string(step.replies.front().rule + 1) + ": " +
+                                     std::to_string(DelayedRuleSteps::MaxPending) + " delayed answers wait already: this one to " +
+                                     context.peer + " is dropped");
         }
         return plan.matched;
     }
 
+    /// Queues one datagram. A streaming send's leg is counted here, unless it already was (`countLeg` false: it
+    /// waited for a name), in which case a refusal ends that leg.
     void enqueue(udp::endpoint destination, SharedBytes payload, const std::shared_ptr<StreamRecord>& stream = nullptr,
                  bool countLeg = true, std::int32_t rule = -1) {
         m_out->assertOwnerThread();
@@ -574,6 +579,7 @@ private:
     std::map<ConnectionId, udp::endpoint> m_peerEndpoints;
     std::map<ConnectionId, std::uint64_t> m_messagesFrom;
     std::map<ConnectionId, std::string> m_ruleStates; // the match rules' state per peer (state:NAME, when:NAME)
+    std::optional<DelayedRuleSteps> m_ruleSteps;       // made at the first delayed answer
     std::map<std::string, udp::endpoint> m_resolved;
     std::map<std::string, std::vector<UnresolvedDatagram>> m_pendingResolves;
     std::map<std::string, std::chrono::steady_clock::time_point> m_failedResolves;

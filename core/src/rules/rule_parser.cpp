@@ -108,9 +108,13 @@ Parsed<Matcher> parseMatcher(std::string_view text, std::size_t offset, PayloadS
     return matcher;
 }
 
+/// The text begins with an action: "reply:", "delay:", "state:", or a bare word action then its end or a blank.
 bool startsAnAction(std::string_view text) {
-    for (std::string_view name : {"reply:", "delay:", "state:", "close", "ignore", "continue"})
+    for (std::string_view name : {"reply:", "delay:", "state:"})
         if (text.starts_with(name)) return true;
+    for (std::string_view name : {"close", "ignore", "continue"})
+        if (text.starts_with(name) && (text.size() == name.size() || std::isspace(static_cast<unsigned char>(text[name.size()]))))
+            return true;
     return false;
 }
 
@@ -198,6 +202,7 @@ Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding
 
     // Actions, split at each ';' that an action's name follows (a ';' inside a reply's text stays in it).
     std::size_t from = arrow + Arrow.size();
+    if (from > end) return at(arrow + Arrow.size(), "an action is missing here (" + std::string(ActionNames) + ")");
     while (from <= end) {
         std::size_t split = from;
         for (;;) {
@@ -212,11 +217,14 @@ Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding
         }
         const auto [first, last] = trimmed(text, from, split);
         if (first == last) return at(first, "an action is missing here (" + std::string(ActionNames) + ")");
+        if (!rule.actions.empty() && rule.actions.back().kind == ActionKind::Close)
+            return at(first, "close ends the rule's actions: put what it should still do before it");
         auto action = parseAction(text.substr(first, last - first), first, rule.matcher, syntax, encoding);
         if (!action) return action.error();
         rule.actions.push_back(std::move(action).value());
         from = split + 1;
     }
+    if (text[end - 1] == ';') return at(end - 1, "a ';' with no action after it (a reply that ends in ';' writes it \\x3b, or 3b in hex)");
     const auto has = [&rule](ActionKind kind) {
         return std::any_of(rule.actions.begin(), rule.actions.end(), [kind](const RuleAction& a) { return a.kind == kind; });
     };
