@@ -193,11 +193,14 @@ void addRuleOptions(CLI::App* command, RawOptions& raw) {
 }
 
 /// --rule TEXT...: each parsed as --hex says DATA is written; a bad one is named with its number and column.
-core::RuleSet rulesValue(const RawOptions& raw, core::TextEncoding encoding) {
+core::RuleSet rulesValue(const RawOptions& raw, core::TextEncoding encoding, bool udp) {
     std::vector<core::Rule> rules;
     for (std::size_t i = 0; i < raw.rules.size(); ++i) {
         auto rule = core::parseRule(raw.rules[i], raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
         if (!rule) throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': " + rule.error().describe()};
+        if (udp && rule.value().closeColumn() != std::string::npos)
+            throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': close at column " +
+                             std::to_string(rule.value().closeColumn() + 1) + ": a UDP socket has no connection to close"};
         rules.push_back(std::move(rule).value());
     }
     return core::RuleSet(std::move(rules));
@@ -219,7 +222,7 @@ void addSendOptions(CLI::App* command, RawOptions& raw) {
                                               "(TCP default 2000, ends early when the peer closes; UDP default 0)");
 }
 
-core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding) {
+core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding, bool udp) {
     const int modes = int(raw.echo) + int(raw.reply.has_value()) + int(raw.prefix.has_value());
     if (modes > 1) throw UsageError{"--echo, --reply and --prefix exclude each other (--prefix already echoes)"};
     core::AutoReply reply;
@@ -235,7 +238,7 @@ core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding) {
     if (raw.welcome) reply.welcome = dataValue(*raw.welcome, raw, encoding, "--welcome");
     reply.relay = raw.relay;
     reply.closeAfterReply = raw.closeAfterReply;
-    reply.rules = rulesValue(raw, encoding);
+    reply.rules = rulesValue(raw, encoding, udp);
     if (reply.closeAfterReply && reply.mode == core::ReplyMode::None && reply.welcome.empty())
         throw UsageError{"--close-after-reply needs a reply: --echo, --reply, --prefix or --welcome"};
     return reply;
@@ -331,7 +334,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             if (!block) throw UsageError{"--allow '" + text + "': " + block.error().message};
             spec.tcpServer.allowList.push_back(block.value());
         }
-        spec.tcpServer.autoReply = replyFrom(raw, options.encoding);
+        spec.tcpServer.autoReply = replyFrom(raw, options.encoding, false);
         spec.tcpServer.discard = raw.discard;
         spec.tcpServer.framing = framingValue(raw, true);
         spec.tcpServer.check = checkValue(raw);
@@ -345,7 +348,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         spec.udp.multicast.hops = raw.ttl;
         spec.udp.multicast.loopback = !raw.noLoop;
         if (!raw.groups.empty() && raw.bind.empty()) spec.udp.reuseAddress = true;
-        spec.udp.autoReply = replyFrom(raw, options.encoding);
+        spec.udp.autoReply = replyFrom(raw, options.encoding, true);
         spec.udp.discard = raw.discard;
         spec.udp.check = checkValue(raw);
         (void)framingValue(raw, false);
@@ -364,7 +367,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpClient.autoReconnect = raw.reconnect;
             spec.tcpClient.framing = framingValue(raw, true);
             spec.tcpClient.check = checkValue(raw);
-            spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding);
+            spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding, false);
         } else {
             spec.kind = core::SessionKind::Udp;
             spec.udp.remoteHost = raw.host;
@@ -379,7 +382,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
                 spec.udp.bindAddress = "0.0.0.0";
             spec.udp.check = checkValue(raw);
-            spec.udp.autoReply.rules = rulesValue(raw, options.encoding);
+            spec.udp.autoReply.rules = rulesValue(raw, options.encoding, true);
             (void)framingValue(raw, false);
         }
         for (const auto& text : raw.sends) options.sends.push_back(sendValue(text, raw, options.encoding));

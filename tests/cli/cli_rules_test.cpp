@@ -114,6 +114,11 @@ TEST(CliRules, ABadRuleIsRefusedWithItsNumberAndColumn) {
                            "state, continue) at column 13"),
               std::string::npos)
         << bad.err;
+    const auto udp = runProcess(cli({"udp-server", "--port", "0", "--rule", "exact:a => reply:b; close"}));
+    EXPECT_EQ(udp.code, 2);
+    EXPECT_NE(udp.err.find("--rule 1 'exact:a => reply:b; close': close at column 21: a UDP socket has no connection to close"),
+              std::string::npos)
+        << udp.err;
     const auto discard = runProcess(cli({"tcp-server", "--port", "0", "--discard", "--rule", "prefix:a => close"}));
     EXPECT_EQ(discard.code, 2);
     EXPECT_NE(discard.err.find("--discard never answers"), std::string::npos) << discard.err;

@@ -275,9 +275,13 @@ TEST(WorkspaceRules, RulesRoundTripAsWrittenAndABadOneIsNamedWithItsIndexAndColu
     EXPECT_EQ(again.value().sessions.at(0).tcpServer.autoReply.rules, rules) << "the same rules, in the same syntax";
 
     const std::string bad = R"({"format":"socketeer-workspace","version":1,"sessions":[
-        {"kind":"udp","name":"u","port":0,"reply":{"rules":["exact:a => close","exact:b => clsoe"]}}]})";
+        {"kind":"tcp-client","name":"c","port":9,"reply":{"rules":["exact:a => close","exact:b => clsoe"]}}]})";
     auto refused = parseWorkspace(bad);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().describe(), "sessions[0].reply.rules[1]: unknown action 'clsoe' (actions: reply, delay, "
                                           "close, ignore, state, continue) at column 12");
+    auto udp = parseWorkspace(R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"udp","name":"u","port":0,"reply":{"rules":["exact:a => reply:b; close"]}}]})");
+    ASSERT_FALSE(udp);
+    EXPECT_EQ(udp.error().describe(), "sessions[0].reply.rules[0]: close at column 21: a UDP socket has no connection to close");
 }

@@ -173,6 +173,13 @@ std::size_t Matcher::captureCount() const {
 #endif
 }
 
+std::size_t Rule::closeColumn() const {
+    const bool closes = std::any_of(actions.begin(), actions.end(), [](const RuleAction& a) { return a.kind == ActionKind::Close; });
+    if (!closes) return std::string::npos;
+    const std::size_t at = source.rfind("close");
+    return at == std::string::npos ? 0 : at;
+}
+
 bool Rule::continues() const {
     return std::any_of(actions.begin(), actions.end(), [](const RuleAction& a) { return a.kind == ActionKind::Continue; });
 }

@@ -189,7 +189,7 @@ std::string_view replyModeKey(ReplyMode mode) {
 
 /// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true}, ...]: a string's DATA is text with
 /// escapes; an object says how. A bad rule is refused with its index and the column of the problem.
-void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& out) {
+void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& out, bool udp) {
     if (in.failed() || !reply.contains("rules")) return;
     const json& list = reply.at("rules");
     const std::string where = Reader::join(path, "rules");
@@ -213,12 +213,15 @@ void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& 
         }
         auto rule = parseRule(text, hex ? PayloadSyntax::Hex : PayloadSyntax::Text);
         if (!rule) return (void)in.fail(at, rule.error().describe());
+        if (udp && rule.value().closeColumn() != std::string::npos)
+            return (void)in.fail(at, "close at column " + std::to_string(rule.value().closeColumn() + 1) +
+                                         ": a UDP socket has no connection to close");
         rules.push_back(std::move(rule).value());
     }
     out = RuleSet(std::move(rules));
 }
 
-void readReply(Reader& in, const json& object, const std::string& path, AutoReply& out) {
+void readReply(Reader& in, const json& object, const std::string& path, AutoReply& out, bool udp = false) {
     if (in.failed() || !object.contains("reply")) return;
     const json& reply = object.at("reply");
     const std::string where = Reader::join(path, "reply");
@@ -237,7 +240,7 @@ void readReply(Reader& in, const json& object, const std::string& path, AutoRepl
     in.payloadTemplate(reply, where, "welcome", out.welcome);
     in.boolean(reply, where, "relay", out.relay);
     in.boolean(reply, where, "closeAfterReply", out.closeAfterReply);
-    readRules(in, reply, where, out.rules);
+    readRules(in, reply, where, out.rules, udp);
 }
 
 void readLimits(Reader& in, const json& object, const std::string& path, SessionLimits& out) {
@@ -359,7 +362,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
                 in.boolean(multicast, where, "loopback", c.multicast.loopback);
             }
         }
-        readReply(in, object, path, c.autoReply);
+        readReply(in, object, path, c.autoReply, true);
         readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
     } else if (!in.failed()) {

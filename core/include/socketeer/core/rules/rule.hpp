@@ -61,6 +61,8 @@ struct Rule {
     Matcher matcher;
     std::vector<RuleAction> actions;
     [[nodiscard]] bool continues() const;
+    /// Where its close action begins in `source` (0-based), or npos: a UDP socket has no connection to close.
+    [[nodiscard]] std::size_t closeColumn() const;
 };
 
 /// The longest delay a rule may ask for (ten minutes).
