@@ -170,10 +170,11 @@ TEST(NoFileDialog, TheAnswerSaysSoAndTheDialogIsNoLongerOffered) {
 
 TEST(CommandFileDialog, ClosingWhileADialogIsOpenEndsItPromptly) {
     TempDir dir;
-    dir.script("zenity", "sleep 30\n");
+    const auto running = dir.path / "running";
+    dir.script("zenity", "touch \"" + running.string() + "\"\nsleep 30\n");
     auto dialogs = platform::makeSystemFileDialogs({"unix:path=" + (dir.path / "no-bus").string(), dir.path.string(), {}});
     ASSERT_TRUE(dialogs->start({app::FileDialogKind::Open, "Open", ""}));
-    std::this_thread::sleep_for(std::chrono::milliseconds(100)); // the child is running (bounded: one short wait)
+    ASSERT_TRUE(test::eventually([&] { return std::filesystem::exists(running); })) << "the dialog never started";
     const auto start = std::chrono::steady_clock::now();
     dialogs.reset();
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
