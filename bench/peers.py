@@ -307,6 +307,36 @@ def socketeer_rtt(udp, dur):
             "lost": int(s.get("probes_lost", 0)), "mean": float(r.get("mean_us", 0))}
 
 
+# The match rules' price: 19 rules that do not match a probe, then one that echoes it through a capture.
+RULES_OF_THE_BENCH = ["prefix:no-match-%d => reply:x" % i for i in range(19)] + ["regex:(?s)^(.*)$ => reply:{1}"]
+
+
+def _rules_server_argv(shown=False):
+    words = (show("sk_tcp_echo").split() if shown else argv("sk_tcp_echo"))
+    words = [w for w in words if w != "--echo"]
+    for rule in RULES_OF_THE_BENCH:
+        words += ["--rule", shlex.quote(rule) if shown else rule]
+    return words
+
+
+def socketeer_rtt_rules(dur):
+    """bench rtt against a tcp-server answering by its 20th match rule (the same probe echoed)."""
+    server, port = procs.start_announcing("sk-rules", _rules_server_argv(), stdout="null")
+    try:
+        cl = procs.run("sk-rtt", argv("sk_rtt_tcp", port=port, dur=dur), timeout=dur + 15)
+    finally:
+        server.stop()
+    s = procs.summary_of(cl.out())
+    if cl.rc != 0 or s is None or "rtt" not in s:
+        raise TrialError("bench rtt exit %s: %s" % (cl.rc, cl.tail()))
+    r = s["rtt"]
+    return {"p50": float(r["p50_us"]), "p99": float(r["p99_us"]), "count": int(r["count"])}
+
+
+def socketeer_rtt_rules_cmds(dur):
+    return [" ".join(_rules_server_argv(shown=True)) + " >/dev/null", show("sk_rtt_tcp", dur=dur)]
+
+
 def socketeer_rtt_cmds(udp, dur):
     return [show("sk_udp_echo" if udp else "sk_tcp_echo") + " >/dev/null",
             show("sk_rtt_udp" if udp else "sk_rtt_tcp", dur=dur)]
