@@ -291,12 +291,11 @@ def iperf3_udp_cmds(size, bits, dur):
 
 
 # ===== 3. Round trip ==========================================================================
-def socketeer_rtt(udp, dur):
-    server, port = procs.start_announcing("sk-echo", argv("sk_udp_echo" if udp else "sk_tcp_echo"),
-                                          stdout="null")
+def _rtt_against(server_argv, client_key, dur):
+    """`bench rtt` (client_key) against a server started from server_argv: its p50, p99, count and losses."""
+    server, port = procs.start_announcing("sk-echo", server_argv, stdout="null")
     try:
-        cl = procs.run("sk-rtt", argv("sk_rtt_udp" if udp else "sk_rtt_tcp", port=port, dur=dur),
-                       timeout=dur + 15)
+        cl = procs.run("sk-rtt", argv(client_key, port=port, dur=dur), timeout=dur + 15)
     finally:
         server.stop()
     s = procs.summary_of(cl.out())
@@ -305,6 +304,10 @@ def socketeer_rtt(udp, dur):
     r = s["rtt"]
     return {"p50": float(r["p50_us"]), "p99": float(r["p99_us"]), "count": int(r["count"]),
             "lost": int(s.get("probes_lost", 0)), "mean": float(r.get("mean_us", 0))}
+
+
+def socketeer_rtt(udp, dur):
+    return _rtt_against(argv("sk_udp_echo" if udp else "sk_tcp_echo"), "sk_rtt_udp" if udp else "sk_rtt_tcp", dur)
 
 
 # The match rules' price: 19 rules that do not match a probe, then one that echoes it through a capture.
@@ -321,16 +324,7 @@ def _rules_server_argv(shown=False):
 
 def socketeer_rtt_rules(dur):
     """bench rtt against a tcp-server answering by its 20th match rule (the same probe echoed)."""
-    server, port = procs.start_announcing("sk-rules", _rules_server_argv(), stdout="null")
-    try:
-        cl = procs.run("sk-rtt", argv("sk_rtt_tcp", port=port, dur=dur), timeout=dur + 15)
-    finally:
-        server.stop()
-    s = procs.summary_of(cl.out())
-    if cl.rc != 0 or s is None or "rtt" not in s:
-        raise TrialError("bench rtt exit %s: %s" % (cl.rc, cl.tail()))
-    r = s["rtt"]
-    return {"p50": float(r["p50_us"]), "p99": float(r["p99_us"]), "count": int(r["count"])}
+    return _rtt_against(_rules_server_argv(), "sk_rtt_tcp", dur)
 
 
 def socketeer_rtt_rules_cmds(dur):
