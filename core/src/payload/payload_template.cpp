@@ -3,6 +3,7 @@
 #include "socketeer/core/payload/payload_template.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <optional>
 #include <random>
@@ -88,11 +89,25 @@ std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view tok
     // {1}…{9} and {hex:1}…{hex:9}: a rule's captures.
     const bool hexCapture = token.size() == 5 && token.starts_with("hex:") && token[4] >= '1' && token[4] <= '9';
     if ((token.size() == 1 && token[0] >= '1' && token[0] <= '9') || hexCapture) {
-        if (tokens != TemplateTokens::SendAndCaptures)
+        if (tokens == TemplateTokens::Send)
             return "{" + std::string(token) + "} is a rule's capture: only a rule's reply has captures";
         part.kind = Kind::Capture;
         part.count = static_cast<std::size_t>(token.back() - '0');
         part.asHexText = hexCapture;
+        return part;
+    }
+    // {var:NAME} and {hex:NAME}: a sequence's variables.
+    const bool variable = token.starts_with("var:") || (token.starts_with("hex:") && token.size() > 4);
+    if (variable) {
+        const std::string_view name = token.substr(4);
+        if (tokens != TemplateTokens::SendCapturesAndVariables)
+            return "{" + std::string(token) + "} is a sequence's variable: only a sequence's steps have variables";
+        if (!isVariableName(name))
+            return "{" + std::string(token) + "}: '" + std::string(name) +
+                   "' is not a variable name (a letter or '_', then letters, digits, '_', '-', '.')";
+        part.kind = Kind::Variable;
+        part.name = std::string(name);
+        part.asHexText = token.starts_with("hex:");
         return part;
     }
     if (token == "begin") part.kind = Kind::Begin;
@@ -131,6 +146,13 @@ std::variant<PayloadTemplate::Part, std::string> parseToken(std::string_view tok
 }
 
 } // namespace
+
+bool isVariableName(std::string_view name) {
+    if (name.empty() || !(std::isalpha(static_cast<unsigned char>(name[0])) || name[0] == '_')) return false;
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+    });
+}
 
 Parsed<PayloadTemplate> PayloadTemplate::parse(std::string_view text, PayloadSyntax syntax, TextEncoding encoding,
                                                TemplateTokens tokens) {
@@ -221,6 +243,7 @@ std::string PayloadTemplate::asText() const {
         case Kind::Peer: text += "{peer}"; break;
         case Kind::MessageNumber: text += "{n}"; break;
         case Kind::Capture: text += (part.asHexText ? "{hex:" : "{") + std::to_string(part.count) + "}"; break;
+        case Kind::Variable: text += (part.asHexText ? "{hex:" : "{var:") + part.name + "}"; break;
         }
     }
     return text;
@@ -290,6 +313,19 @@ Parsed<Bytes> PayloadTemplate::resolve(const SendContext& context, std::vector<S
             const ByteView capture = context.captures[part.count - 1];
             if (part.asHexText) appendText(formatHex(capture));
             else out.insert(out.end(), capture.begin(), capture.end());
+            break;
+        }
+        case Kind::Variable: {
+            const Bytes* value = nullptr;
+            if (context.variables)
+                if (const auto found = context.variables->find(part.name); found != context.variables->end())
+                    value = &found->second;
+            if (!value)
+                return ParseError{part.line, part.column,
+                                  "{" + std::string(part.asHexText ? "hex:" : "var:") + part.name + "}: no variable '" +
+                                      part.name + "' is set (set NAME DATA sets one)"};
+            if (part.asHexText) appendText(formatHex(*value));
+            else out.insert(out.end(), value->begin(), value->end());
             break;
         }
         }

@@ -165,6 +165,10 @@ std::pair<std::size_t, std::size_t> trimmed(std::string_view text, std::size_t f
 
 } // namespace
 
+Parsed<Matcher> parseMatcher(std::string_view text, PayloadSyntax syntax, TextEncoding encoding) {
+    return parseMatcher(text, 0, syntax, encoding);
+}
+
 std::size_t Matcher::captureCount() const {
 #ifdef SOCKETEER_HAVE_RE2
     return kind == MatcherKind::Regex && regex ? static_cast<std::size_t>(regex->NumberOfCapturingGroups()) : 0;

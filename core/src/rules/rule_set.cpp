@@ -1,4 +1,4 @@
-// RuleSet::match: each matcher in time linear in the message (memcmp, a Boyer-Moore-Horspool search, RE2).
+// matchMessage and RuleSet::match: each matcher in time linear in the message (memcmp, a Boyer-Moore-Horspool search, RE2).
 #include "socketeer/core/rules/rule_set.hpp"
 
 #ifdef SOCKETEER_HAVE_RE2
@@ -10,10 +10,7 @@
 
 namespace socketeer::core {
 
-namespace {
-
-/// Whether `matcher` matches `message`; a regex's groups go to `captures`.
-bool matches(const Matcher& matcher, ByteView message, std::vector<ByteView>& captures) {
+bool matchMessage(const Matcher& matcher, ByteView message, std::vector<ByteView>& captures) {
     const ByteView data = matcher.bytes;
     switch (matcher.kind) {
     case MatcherKind::Exact: return std::equal(message.begin(), message.end(), data.begin(), data.end());
@@ -49,8 +46,6 @@ bool matches(const Matcher& matcher, ByteView message, std::vector<ByteView>& ca
     return false;
 }
 
-} // namespace
-
 RuleSet::RuleSet(std::vector<Rule> rules)
     : m_rules(std::move(rules)), m_hits(new std::atomic<std::uint64_t>[m_rules.size()]()) {}
 
@@ -61,7 +56,7 @@ std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state) co
         const Rule& rule = m_rules[i];
         if (!rule.when.empty() && rule.when != state) continue;
         captures.clear();
-        if (!matches(rule.matcher, message, captures)) continue;
+        if (!matchMessage(rule.matcher, message, captures)) continue;
         m_hits[i].fetch_add(1, std::memory_order_relaxed);
         hits.push_back({i, &rule, captures});
         if (!rule.continues()) break;

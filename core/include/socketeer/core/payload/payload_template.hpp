@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
@@ -34,10 +35,13 @@ struct SendContext {
     std::function<void(std::span<std::uint8_t>)> randomBytes;
     /// {1}…{9}, {hex:1}…: a rule's captures from the message it matched (element 0 is capture 1).
     std::vector<ByteView> captures;
+    /// {var:NAME}, {hex:NAME}: a sequence's variables (nullptr: none).
+    const std::map<std::string, Bytes, std::less<>>* variables = nullptr;
 };
 
-/// Which tokens a template may hold beyond the send tokens: a rule's reply also has its matcher's captures.
-enum class TemplateTokens : std::uint8_t { Send, SendAndCaptures };
+/// Which tokens a template may hold beyond the send tokens: a rule's reply also has its matcher's captures; a
+/// sequence's step has the captures of its last expect and its variables.
+enum class TemplateTokens : std::uint8_t { Send, SendAndCaptures, SendCapturesAndVariables };
 
 /// A fixed-width binary field: {len:u16be}, {counter:u32le}, {unix:u32be}.
 struct FieldFormat {
@@ -63,13 +67,15 @@ public:
             Peer,          ///< {peer}: "ip:port"
             MessageNumber, ///< {n}
             Capture,       ///< {1}…{9}: a rule's capture as its bytes; {hex:1}…{hex:9}: written as hex text
+            Variable,      ///< {var:NAME}: a sequence's variable as its bytes; {hex:NAME}: written as hex text
         };
         Kind kind = Kind::Bytes;
         Bytes bytes;                ///< Bytes
         ChecksumKind checksum{};    ///< Checksum
         FieldFormat field;          ///< Length, Counter, UnixBinary
         std::size_t count = 0;      ///< Random; Capture: its number (1…9)
-        bool asHexText = false;     ///< Capture: {hex:N}
+        bool asHexText = false;     ///< Capture: {hex:N}; Variable: {hex:NAME}
+        std::string name;           ///< Variable
         std::size_t line = 1, column = 1; ///< where the token is in the source, for resolve errors
         bool operator==(const Part&) const = default;
     };
@@ -117,10 +123,14 @@ private:
     PayloadSyntax m_syntax = PayloadSyntax::Text;
 };
 
+/// A sequence variable's name: a letter or '_', then letters, digits, '_', '-', '.'.
+[[nodiscard]] bool isVariableName(std::string_view name);
+
 /// Every token, for help texts and the "unknown token" message.
 inline constexpr std::string_view PayloadTokenSyntax =
     "{crc16/modbus} {crc16/xmodem} {crc16/kermit} {crc16/ibm-3740} {crc32/iso-hdlc} {crc32/iscsi} {crc8/smbus} "
     "{xor8} {sum8} {lrc8} {begin} {len:FMT} {counter:FMT} {unix} {unix:FMT} {rand:N} {time} {peer} {n} {{ "
+    "(rules' replies and sequences: {1}…{9} {hex:1}…; sequences: {var:NAME} {hex:NAME}) "
     "(FMT: u8 u16be u16le u32be u32le u64be u64le)";
 
 } // namespace socketeer::core

@@ -68,6 +68,14 @@ struct Rule {
 /// The longest delay a rule may ask for (ten minutes).
 inline constexpr std::chrono::milliseconds MaxRuleDelay{600'000};
 
+/// Parses "KIND:DATA" (a rule's matcher, a sequence's expect), DATA written as `syntax` says. Errors name the
+/// problem and its column in `text`.
+Parsed<Matcher> parseMatcher(std::string_view text, PayloadSyntax syntax, TextEncoding encoding = TextEncoding::Utf8);
+
+/// Whether `matcher` matches `message`, in time linear in the message; a regex's groups go to `captures` (capture 1
+/// first, views into message; a group that took no part is empty).
+bool matchMessage(const Matcher& matcher, ByteView message, std::vector<ByteView>& captures);
+
 /// Parses "[when:STATE ]MATCHER => ACTION[; ACTION]". DATA in matchers and replies is written as `syntax` says
 /// (text with escapes, or hex with --hex). Errors name the problem and its column in `text`:
 /// "unknown matcher 'prefx' at column 1 (matchers: exact, prefix, contains, suffix, hex, regex)".
