@@ -285,3 +285,68 @@ TEST(WorkspaceRules, RulesRoundTripAsWrittenAndABadOneIsNamedWithItsIndexAndColu
     ASSERT_FALSE(udp);
     EXPECT_EQ(udp.error().describe(), "sessions[0].reply.rules[0]: close at column 21: a UDP socket has no connection to close");
 }
+
+namespace socketeer::core {
+namespace {
+
+std::string withSequences(const std::string& sequences) {
+    return R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"tcp-client","name":"plc","host":"127.0.0.1","port":502},{"kind":"udp","name":"sensor 2","port":0}],
+        "sequences":)" + sequences + "}";
+}
+
+TEST(WorkspaceSequences, RoundTripAsWrittenWithTheSyntaxOfEachStep) {
+    auto loaded = parseWorkspace(withSequences(R"([
+        {"name":"poll","hotkey":"Ctrl+F2","steps":["send plc PING\\r\\n",
+            {"step":"expect plc hex:01 03 ?? within 500","hex":true}, "repeat 2 {", "  send \"sensor 2\" x", "}"]},
+        {"name":"all hex","hex":true,"steps":["send plc 01 02 {crc16/modbus}"]}])"));
+    ASSERT_TRUE(loaded) << loaded.error().describe();
+    const auto& sequences = loaded.value().sequences;
+    ASSERT_EQ(sequences.size(), 2u);
+    EXPECT_EQ(sequences[0].name, "poll");
+    EXPECT_EQ(sequences[0].hotkey, "Ctrl+F2");
+    ASSERT_EQ(sequences[0].steps.size(), 5u);
+    EXPECT_EQ(sequences[0].steps[0].syntax, PayloadSyntax::Text);
+    EXPECT_EQ(sequences[0].steps[1].syntax, PayloadSyntax::Hex);
+    EXPECT_EQ(sequences[0].steps[3].session, "sensor 2");
+    EXPECT_EQ(sequences[1].steps[0].syntax, PayloadSyntax::Hex);
+    const std::string saved = serializeWorkspace(loaded.value());
+    auto again = parseWorkspace(saved);
+    ASSERT_TRUE(again) << again.error().describe();
+    ASSERT_EQ(again.value().sequences.size(), 2u);
+    EXPECT_EQ(again.value().sequences[0].lines(), sequences[0].lines());
+    EXPECT_EQ(again.value().sequences[1].lines(), sequences[1].lines());
+    EXPECT_EQ(again.value().sequences[0].hotkey, "Ctrl+F2");
+    EXPECT_NE(saved.find(R"("hex": true,)"), std::string::npos) << "the all-hex sequence says so once";
+
+    Workspace none = loaded.value();
+    none.sequences.clear();
+    EXPECT_EQ(serializeWorkspace(none).find("sequences"), std::string::npos)
+        << "no sequences, no key: older Socketeers still read the file";
+}
+
+TEST(WorkspaceSequences, BadSequencesAreRefusedNamingTheSequenceTheStepAndTheColumn) {
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":["send plc x","expect plc prefx:OK within 5"]}])")),
+              "sequences[0] (a): step 2: unknown matcher 'prefx' (matchers: exact, prefix, contains, suffix, hex, regex) at column 12");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":["send pcl x"]}])")),
+              "sequences[0] (a): step 1: no session named 'pcl' (sessions: plc, sensor 2)");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":[]},{"name":"a","steps":[]}])")),
+              "sequences[1].name: another sequence is named 'a'");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","hotkey":"F5","steps":[]}])")),
+              "sequences[0].hotkey: 'F5' is not Ctrl+F1 ... Ctrl+F12");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","hotkey":"Ctrl+F5","steps":[]},{"name":"b","hotkey":"Ctrl+F5","steps":[]}])")),
+              "sequences[1].hotkey: Ctrl+F5 already runs sequence 'a'");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":[5]}])")),
+              "sequences[0].steps[0]: expected a step: \"TEXT\" or {\"step\": \"TEXT\", \"hex\": true}");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":[{"hex":true}]}])")),
+              "sequences[0].steps[0]: a step object needs \"step\": its text");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","steps":["log a\nb"]}])")),
+              "sequences[0] (a): step 1: a step is one line (a line break in it) at column 6");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"","steps":[]}])")), "sequences[0].name: a sequence needs a name");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a"}])")), "sequences[0].steps: missing (a list of steps, one per line)");
+    EXPECT_EQ(refusal(withSequences(R"([{"name":"a","step":[]}])")),
+              "sequences[0].step: unknown key (a typo, or a file from a newer Socketeer?)");
+}
+
+} // namespace
+} // namespace socketeer::core

@@ -14,6 +14,8 @@
 #include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/file_output.hpp"
 #include "socketeer/core/rules/rule_set.hpp"
+#include "workspace/workspace_reader.hpp"
+#include "workspace/workspace_sequences.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -62,116 +64,6 @@ ParseError positionedError(std::string_view text, std::size_t byteOffset, std::s
     return ParseError{line, column == 1 ? 1 : column - 1, std::move(message)};
 }
 
-/// Reads typed fields out of JSON objects; the first problem is kept with its path, later reads become no-ops.
-class Reader {
-public:
-    explicit Reader(const WorkspaceLimits& limits) : m_limits(limits) {}
-
-    [[nodiscard]] bool failed() const { return m_error.has_value(); }
-    [[nodiscard]] const ParseError& error() const { return *m_error; }
-
-    bool fail(const std::string& path, const std::string& message) {
-        if (!m_error) m_error = ParseError{0, 0, (path.empty() ? std::string() : path + ": ") + message};
-        return false;
-    }
-
-    bool expectObject(const json& value, const std::string& path) {
-        return value.is_object() || fail(path, "expected an object");
-    }
-
-    bool onlyKeys(const json& object, const std::string& path, std::initializer_list<std::string_view> allowed) {
-        for (const auto& [key, value] : object.items()) {
-            bool known = false;
-            for (auto name : allowed) known = known || key == name;
-            if (!known) return fail(join(path, key), "unknown key (a typo, or a file from a newer Socketeer?)");
-        }
-        return !failed();
-    }
-
-    void string(const json& object, const std::string& path, const char* key, std::string& out) {
-        if (failed() || !object.contains(key)) return;
-        const json& value = object.at(key);
-        if (!value.is_string()) return (void)fail(join(path, key), "expected a string");
-        const auto& text = value.get_ref<const std::string&>();
-        if (text.size() > m_limits.maxStringBytes)
-            return (void)fail(join(path, key), "string of " + std::to_string(text.size()) + " bytes is longer than the " +
-                                                   std::to_string(m_limits.maxStringBytes) + " allowed");
-        out = text;
-    }
-
-    void boolean(const json& object, const std::string& path, const char* key, bool& out) {
-        if (failed() || !object.contains(key)) return;
-        const json& value = object.at(key);
-        if (!value.is_boolean()) return (void)fail(join(path, key), "expected true or false");
-        out = value.get<bool>();
-    }
-
-    template <class T>
-    void number(const json& object, const std::string& path, const char* key, T& out, std::uint64_t min, std::uint64_t max) {
-        if (failed() || !object.contains(key)) return;
-        const json& value = object.at(key);
-        const std::string where = join(path, key);
-        if (value.is_number_integer() && value.get<std::int64_t>() < 0)
-            return (void)fail(where, std::to_string(value.get<std::int64_t>()) + " is negative (allowed " + range(min, max) + ")");
-        if (!value.is_number_unsigned()) return (void)fail(where, "expected a whole number (allowed " + range(min, max) + ")");
-        const auto n = value.get<std::uint64_t>();
-        if (n < min || n > max) return (void)fail(where, std::to_string(n) + " is out of range (" + range(min, max) + ")");
-        out = static_cast<T>(n);
-    }
-
-    void milliseconds(const json& object, const std::string& path, const char* key, std::chrono::milliseconds& out,
-                      std::uint64_t min, std::uint64_t max) {
-        std::uint64_t value = static_cast<std::uint64_t>(out.count());
-        number(object, path, key, value, min, max);
-        out = std::chrono::milliseconds(value);
-    }
-
-    /// Payload bytes are stored as text with escapes (formatEscaped), which round-trips any bytes exactly.
-    void bytes(const json& object, const std::string& path, const char* key, Bytes& out) {
-        std::string text;
-        if (failed() || !object.contains(key)) return;
-        string(object, path, key, text);
-        if (failed()) return;
-        auto parsed = parseEscaped(text);
-        if (!parsed) return (void)fail(join(path, key), parsed.error().describe());
-        out = std::move(parsed).value();
-    }
-
-    /// A payload template: text with escapes and tokens ({crc16/modbus}, {counter:u16be}, {time}...), kept as written.
-    void payloadTemplate(const json& object, const std::string& path, const char* key, PayloadTemplate& out) {
-        std::string text;
-        if (failed() || !object.contains(key)) return;
-        string(object, path, key, text);
-        if (failed()) return;
-        auto parsed = PayloadTemplate::parse(text, PayloadSyntax::Text);
-        if (!parsed) return (void)fail(join(path, key), parsed.error().describe());
-        out = std::move(parsed).value();
-    }
-
-    void stringList(const json& object, const std::string& path, const char* key, std::vector<std::string>& out) {
-        if (failed() || !object.contains(key)) return;
-        const json& value = object.at(key);
-        const std::string where = join(path, key);
-        if (!value.is_array()) return (void)fail(where, "expected a list of strings");
-        if (value.size() > m_limits.maxSessions) return (void)fail(where, "more than " + std::to_string(m_limits.maxSessions) + " entries");
-        out.clear();
-        for (std::size_t i = 0; i < value.size(); ++i) {
-            if (!value[i].is_string()) return (void)fail(where + "[" + std::to_string(i) + "]", "expected a string");
-            out.push_back(value[i].get<std::string>());
-        }
-    }
-
-    static std::string join(const std::string& path, std::string_view key) {
-        return path.empty() ? std::string(key) : path + "." + std::string(key);
-    }
-
-private:
-    static std::string range(std::uint64_t min, std::uint64_t max) { return std::to_string(min) + "-" + std::to_string(max); }
-
-    const WorkspaceLimits& m_limits;
-    std::optional<ParseError> m_error;
-};
-
 constexpr std::uint64_t MaxPort = 65535;
 constexpr std::uint64_t MinBudget = 4096;
 constexpr std::uint64_t MaxBudget = 1ull << 30;
@@ -189,10 +81,10 @@ std::string_view replyModeKey(ReplyMode mode) {
 
 /// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true}, ...]: a string's DATA is text with
 /// escapes; an object says how. A bad rule is refused with its index and the column of the problem.
-void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& out, bool udp) {
+void readRules(WorkspaceReader& in, const json& reply, const std::string& path, RuleSet& out, bool udp) {
     if (in.failed() || !reply.contains("rules")) return;
     const json& list = reply.at("rules");
-    const std::string where = Reader::join(path, "rules");
+    const std::string where = WorkspaceReader::join(path, "rules");
     if (!list.is_array()) return (void)in.fail(where, "expected a list of rules");
     constexpr std::size_t MaxRules = 1000;
     if (list.size() > MaxRules) return (void)in.fail(where, "more than " + std::to_string(MaxRules) + " rules");
@@ -221,10 +113,10 @@ void readRules(Reader& in, const json& reply, const std::string& path, RuleSet& 
     out = RuleSet(std::move(rules));
 }
 
-void readReply(Reader& in, const json& object, const std::string& path, AutoReply& out, bool udp = false) {
+void readReply(WorkspaceReader& in, const json& object, const std::string& path, AutoReply& out, bool udp = false) {
     if (in.failed() || !object.contains("reply")) return;
     const json& reply = object.at("reply");
-    const std::string where = Reader::join(path, "reply");
+    const std::string where = WorkspaceReader::join(path, "reply");
     if (!in.expectObject(reply, where) ||
         !in.onlyKeys(reply, where, {"mode", "reply", "prefix", "welcome", "relay", "closeAfterReply", "rules"}))
         return;
@@ -234,7 +126,7 @@ void readReply(Reader& in, const json& object, const std::string& path, AutoRepl
     else if (mode == "echo") out.mode = ReplyMode::Echo;
     else if (mode == "fixed") out.mode = ReplyMode::Fixed;
     else if (mode == "prefixed-echo") out.mode = ReplyMode::PrefixedEcho;
-    else in.fail(Reader::join(where, "mode"), "'" + mode + "' is not one of none, echo, fixed, prefixed-echo");
+    else in.fail(WorkspaceReader::join(where, "mode"), "'" + mode + "' is not one of none, echo, fixed, prefixed-echo");
     in.payloadTemplate(reply, where, "reply", out.reply);
     in.payloadTemplate(reply, where, "prefix", out.prefix);
     in.payloadTemplate(reply, where, "welcome", out.welcome);
@@ -243,20 +135,20 @@ void readReply(Reader& in, const json& object, const std::string& path, AutoRepl
     readRules(in, reply, where, out.rules, udp);
 }
 
-void readLimits(Reader& in, const json& object, const std::string& path, SessionLimits& out) {
+void readLimits(WorkspaceReader& in, const json& object, const std::string& path, SessionLimits& out) {
     if (in.failed() || !object.contains("limits")) return;
     const json& limits = object.at("limits");
-    const std::string where = Reader::join(path, "limits");
+    const std::string where = WorkspaceReader::join(path, "limits");
     if (!in.expectObject(limits, where) || !in.onlyKeys(limits, where, {"sendBudgetBytes", "eventQueueBytes"})) return;
     in.number(limits, where, "sendBudgetBytes", out.sendBudgetBytes, MinBudget, MaxBudget);
     in.number(limits, where, "eventQueueBytes", out.eventQueue.byteBudget, MinBudget, MaxBudget);
 }
 
 /// "framing": {"frame": "len:2be@4", "maxFrame": 1048576} — the frame text as --frame spells it.
-void readFraming(Reader& in, const json& object, const std::string& path, FrameSpec& out) {
+void readFraming(WorkspaceReader& in, const json& object, const std::string& path, FrameSpec& out) {
     if (in.failed() || !object.contains("framing")) return;
     const json& framing = object.at("framing");
-    const std::string where = Reader::join(path, "framing");
+    const std::string where = WorkspaceReader::join(path, "framing");
     if (!in.expectObject(framing, where) || !in.onlyKeys(framing, where, {"frame", "maxFrame"})) return;
     std::string text = frameSpecText(out);
     std::size_t maxFrame = out.maxFrame;
@@ -264,20 +156,20 @@ void readFraming(Reader& in, const json& object, const std::string& path, FrameS
     in.number(framing, where, "maxFrame", maxFrame, 1, MaxFrameBytesLimit);
     if (in.failed()) return;
     auto parsed = parseFrameSpec(text, maxFrame);
-    if (!parsed) return (void)in.fail(Reader::join(where, "frame"), parsed.error().describe());
+    if (!parsed) return (void)in.fail(WorkspaceReader::join(where, "frame"), parsed.error().describe());
     out = std::move(parsed).value();
 }
 
 /// "check": "crc16/modbus" — the checksum every received message must end in ("" = none).
-void readCheck(Reader& in, const json& object, const std::string& path, std::optional<ChecksumKind>& out,
+void readCheck(WorkspaceReader& in, const json& object, const std::string& path, std::optional<ChecksumKind>& out,
                bool discard = false) {
     if (in.failed() || !object.contains("check")) return;
     std::string name;
     in.string(object, path, "check", name);
     if (in.failed() || name.empty()) return (void)(out = std::nullopt);
     out = checksumNamed(name);
-    if (!out) in.fail(Reader::join(path, "check"), "'" + name + "' is not a checksum (" + checksumNames() + ")");
-    else if (discard) in.fail(Reader::join(path, "check"), "a discarding session checks nothing it receives");
+    if (!out) in.fail(WorkspaceReader::join(path, "check"), "'" + name + "' is not a checksum (" + checksumNames() + ")");
+    else if (discard) in.fail(WorkspaceReader::join(path, "check"), "a discarding session checks nothing it receives");
 }
 
 std::string checkJson(const std::optional<ChecksumKind>& check) {
@@ -286,7 +178,7 @@ std::string checkJson(const std::optional<ChecksumKind>& check) {
 
 json framingJson(const FrameSpec& framing) { return {{"frame", frameSpecText(framing)}, {"maxFrame", framing.maxFrame}}; }
 
-void readSession(Reader& in, const json& object, const std::string& path, SessionSpec& spec) {
+void readSession(WorkspaceReader& in, const json& object, const std::string& path, SessionSpec& spec) {
     if (!in.expectObject(object, path)) return;
     std::string kind;
     if (!object.contains("kind")) return (void)in.fail(path, "missing \"kind\" (tcp-client, tcp-server or udp)");
@@ -313,7 +205,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         readFraming(in, object, path, c.framing);
         readCheck(in, object, path, c.check);
         readLimits(in, object, path, c.limits);
-        if (!in.failed() && c.host.empty()) in.fail(Reader::join(path, "host"), "a TCP client needs a host");
+        if (!in.failed() && c.host.empty()) in.fail(WorkspaceReader::join(path, "host"), "a TCP client needs a host");
     } else if (kind == "tcp-server") {
         spec.kind = SessionKind::TcpServer;
         auto& c = spec.tcpServer;
@@ -330,7 +222,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         in.stringList(object, path, "allow", allow);
         for (std::size_t i = 0; i < allow.size() && !in.failed(); ++i) {
             auto block = Cidr::parse(allow[i]);
-            if (!block) in.fail(Reader::join(path, "allow") + "[" + std::to_string(i) + "]", block.error().message);
+            if (!block) in.fail(WorkspaceReader::join(path, "allow") + "[" + std::to_string(i) + "]", block.error().message);
             else c.allowList.push_back(block.value());
         }
         readReply(in, object, path, c.autoReply);
@@ -354,7 +246,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         in.boolean(object, path, "discard", c.discard);
         if (!in.failed() && object.contains("multicast")) {
             const json& multicast = object.at("multicast");
-            const std::string where = Reader::join(path, "multicast");
+            const std::string where = WorkspaceReader::join(path, "multicast");
             if (in.expectObject(multicast, where) && in.onlyKeys(multicast, where, {"groups", "interface", "hops", "loopback"})) {
                 in.stringList(multicast, where, "groups", c.multicast.groups);
                 in.string(multicast, where, "interface", c.multicast.interfaceName);
@@ -366,7 +258,7 @@ void readSession(Reader& in, const json& object, const std::string& path, Sessio
         readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
     } else if (!in.failed()) {
-        in.fail(Reader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
+        in.fail(WorkspaceReader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
     }
 }
 
@@ -484,9 +376,9 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
         if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
         return ParseError{0, 0, "invalid JSON: " + message};
     }
-    Reader in(limits);
+    WorkspaceReader in(limits);
     if (!root.is_object()) return ParseError{0, 0, "a workspace is a JSON object"};
-    if (!in.onlyKeys(root, "", {"format", "version", "sessions", "payloads", "frontEnd"})) return in.error();
+    if (!in.onlyKeys(root, "", {"format", "version", "sessions", "payloads", "sequences", "frontEnd"})) return in.error();
     std::string format;
     in.string(root, "", "format", format);
     if (!in.failed() && format != FormatTag)
@@ -527,6 +419,7 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
             workspace.payloads.push_back(std::move(payload));
         }
     }
+    readSequences(in, root, workspace);
     if (!in.failed() && root.contains("frontEnd")) {
         const json& frontEnd = root.at("frontEnd");
         if (!frontEnd.is_object()) in.fail("frontEnd", "expected an object");
@@ -548,6 +441,8 @@ std::string serializeWorkspace(const Workspace& workspace) {
                  {"sessions", sessions},
                  {"payloads", payloads},
                  {"frontEnd", frontEndJson(workspace.frontEnd)}};
+    // Only when there are some: a workspace without sequences stays readable by a Socketeer that has none.
+    if (!workspace.sequences.empty()) root["sequences"] = sequencesJson(workspace.sequences);
     return root.dump(2) + "\n";
 }
 

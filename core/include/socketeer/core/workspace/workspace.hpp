@@ -9,6 +9,7 @@
 
 #include "socketeer/core/net/session_spec.hpp"
 #include "socketeer/core/parse_error.hpp"
+#include "socketeer/core/sequence/sequence.hpp"
 
 namespace socketeer::core {
 
@@ -29,6 +30,8 @@ struct Workspace {
     static constexpr int CurrentVersion = 1;
     std::vector<SessionSpec> sessions;
     std::vector<SavedPayload> payloads;
+    /// Scripted exchanges across the sessions (their steps name sessions by name).
+    std::vector<Sequence> sequences;
     FrontEndState frontEnd;
 };
 
@@ -38,6 +41,7 @@ struct WorkspaceLimits {
     std::size_t maxDepth = 32;
     std::size_t maxSessions = 1000;
     std::size_t maxPayloads = 1000;
+    std::size_t maxSequences = 1000;
     std::size_t maxStringBytes = 256u << 10;
 };
 
