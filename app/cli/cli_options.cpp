@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,8 @@ struct RawOptions {
     bool broadcast = false;
     // run
     std::string workspace;
+    std::string sequence;
+    std::string junit;
     // discard-mode servers and bench
     bool discard = false;
     double reportInterval = 1.0;
@@ -397,8 +400,26 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
                              "(\"framing\", \"check\")"};
         auto workspace = core::loadWorkspaceFile(raw.workspace);
         if (!workspace) throw UsageError{workspace.error().describe()};
-        for (auto& session : workspace.value().sessions)
-            if (session.openOnLoad) options.sessions.push_back(session);
+        if (!raw.junit.empty() && raw.sequence.empty()) throw UsageError{"--junit reports a --sequence: name one"};
+        if (!raw.sequence.empty()) {
+            const auto& sequences = workspace.value().sequences;
+            const auto found = std::find_if(sequences.begin(), sequences.end(),
+                                            [&](const core::Sequence& s) { return s.name == raw.sequence; });
+            if (found == sequences.end()) {
+                std::string names;
+                for (const auto& s : sequences) names += (names.empty() ? "" : ", ") + s.name;
+                throw UsageError{raw.workspace + ": no sequence named '" + raw.sequence + "' (sequences: " +
+                                 (names.empty() ? "none" : names) + ")"};
+            }
+            options.sequence = std::make_shared<const core::Sequence>(*found);
+            options.junitPath = raw.junit;
+        }
+        // The sessions marked to open on load, and every session the sequence uses.
+        for (auto& session : workspace.value().sessions) {
+            const bool used = options.sequence && std::any_of(options.sequence->steps.begin(), options.sequence->steps.end(),
+                                                              [&](const core::SequenceStep& step) { return step.session == session.name; });
+            if (session.openOnLoad || used) options.sessions.push_back(session);
+        }
         if (options.sessions.empty()) throw UsageError{raw.workspace + ": no session to open"};
         return options;
     }
@@ -422,7 +443,8 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
                  "{crc32/iscsi} {crc8/smbus} {xor8} {sum8} {lrc8}; fields: {len:FMT} (the bytes after it),\n"
                  "{counter:FMT} (one step per send), {unix}, {unix:FMT}, {rand:N}, {time}, {peer}, {n}; FMT is u8, u16be,\n"
                  "u16le, u32be, u32le, u64be or u64le; {{ is a literal brace.\n"
-                 "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count.",
+                 "Exit codes: 0 done, 1 network error, 2 bad usage or input, 3 --timeout reached before --count (or\n"
+                 "before the sequence ended), 4 a sequence's expect failed.",
                  "socketeer-cli"};
     app.set_version_flag("--version", "socketeer-cli " + versionText());
     app.require_subcommand(1);
@@ -472,6 +494,9 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
 
     auto* run = app.add_subcommand("run", "Open every session of a workspace file and print their events");
     run->add_option("WORKSPACE", raw.workspace, "Workspace file (JSON, as saved by the desktop app)")->required();
+    run->add_option("--sequence", raw.sequence, "Play the workspace's sequence NAME once its sessions are open; "
+                                                "exit 0 when every step passed, 4 when an expect failed");
+    run->add_option("--junit", raw.junit, "With --sequence: write a JUnit XML report to FILE (one test case per step)");
     addOutputOptions(run, raw);
 
     auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");

@@ -12,6 +12,7 @@
 #include "socketeer/core/codec/text_encoding.hpp"
 #include "socketeer/core/net/session_spec.hpp"
 #include "socketeer/core/payload/payload_template.hpp"
+#include "socketeer/core/sequence/sequence.hpp"
 
 namespace socketeer::cli {
 
@@ -22,6 +23,7 @@ enum ExitCode : int {
     ExitNetworkError = 1,
     ExitUsage = 2,
     ExitTimeout = 3,
+    ExitExpectFailed = 4, ///< `run --sequence`: an expect found no match in time
 };
 
 /// One --send: bytes from the command line, a template resolved at each send (DATA with tokens such as
@@ -40,6 +42,9 @@ struct CliOptions {
 
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.
     std::vector<core::SessionSpec> sessions;
+    /// `run --sequence NAME`: the sequence to play once the sessions are open, and where its JUnit report goes.
+    std::shared_ptr<const core::Sequence> sequence;
+    std::string junitPath;
 
     std::vector<SendItem> sends;    ///< --send payloads, in order (clients)
     std::uint64_t repeat = 1;       ///< how many times the --send list goes out

@@ -14,6 +14,7 @@
 #include "bench_runner.hpp"
 #include "console_text.hpp"
 #include "event_printer.hpp"
+#include "sequence_player.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
 #include "stop_signal.hpp"
 
@@ -125,6 +126,16 @@ public:
             });
             m_sessions.push_back(std::move(running));
         }
+        if (m_options.sequence) {
+            if (!m_options.junitPath.empty()) {
+                if (const std::string error = checkReportPath(m_options.junitPath); !error.empty()) {
+                    m_printer.errorLine("socketeer-cli: " + error);
+                    return ExitUsage;
+                }
+            }
+            m_player = std::make_unique<SequencePlayer>(*m_options.sequence, m_options, m_printer);
+            for (auto& running : m_sessions) m_player->addSession(running.name, *running.session);
+        }
         if (m_options.capture) {
             const std::string error = m_sessions.front().session->startCapture(*m_options.capture);
             if (!error.empty()) {
@@ -141,7 +152,7 @@ public:
         for (auto& running : m_sessions) running.session->open();
         const bool client = m_options.command == CliOptions::Command::TcpClient ||
                             m_options.command == CliOptions::Command::UdpClient;
-        const int code = client ? runClient() : runServers();
+        const int code = client ? runClient() : m_player ? runSequence() : runServers();
         finish();
         return code;
     }
@@ -170,6 +181,7 @@ private:
 
     void handle(RunningSession& running, const SessionEvent& event) {
         const SessionKind kind = running.kind;
+        if (m_player) m_player->onEvent(running.name, event);
         if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx) {
             // --count N prints exactly N data events, even if more arrive before the sessions close.
             if (m_options.count && m_rxEvents >= *m_options.count) return;
@@ -277,6 +289,36 @@ private:
         }
         waitUntil([&] { return countReached(); });
         return finalCode();
+    }
+
+    /// `run --sequence`: once every session is open (clients connected), play the sequence to its end; its outcome
+    /// is the exit code.
+    int runSequence() {
+        const std::size_t total = m_sessions.size();
+        waitUntil([&] { return m_opened + m_failed >= total; });
+        int code = ExitDone;
+        if (m_opened < total) {
+            code = m_failed > 0 ? ExitNetworkError : ExitTimeout;
+            m_printer.errorLine("socketeer-cli: sequence '" + m_options.sequence->name + "' did not start: " +
+                                (m_failed > 0 ? std::to_string(m_failed) + " of its sessions could not open"
+                                              : std::string("stopped while its sessions were opening")));
+        } else {
+            m_player->start(Clock::now());
+            for (;;) {
+                const auto wake = m_player->advance(Clock::now());
+                if (m_player->finished()) break;
+                waitUntil([&] { return m_player->takeWake(); }, wake);
+                if (stopped()) break;
+            }
+            code = m_player->finish(Clock::now(), !stopRequested() && Clock::now() >= m_deadline);
+        }
+        if (!m_options.junitPath.empty()) {
+            if (const std::string error = m_player->writeJunit(m_options.junitPath, Clock::now()); !error.empty()) {
+                m_printer.errorLine("socketeer-cli: " + error);
+                if (code == ExitDone) code = ExitUsage;
+            }
+        }
+        return code;
     }
 
     static bool isDiscarding(const SessionSpec& spec) {
@@ -437,6 +479,7 @@ private:
     EventPrinter m_printer;
     std::shared_ptr<Inbox> m_inbox;
     std::vector<RunningSession> m_sessions;
+    std::unique_ptr<SequencePlayer> m_player; // run --sequence
     bool m_finished = false;
     // What the sessions' events said so far (this thread only).
     std::uint64_t m_rxEvents = 0;
