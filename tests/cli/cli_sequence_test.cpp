@@ -11,6 +11,7 @@
 
 #include "cli_command.hpp"
 #include "process.hpp"
+#include "socketeer/core/workspace/workspace.hpp"
 
 using socketeer::test::cli;
 using socketeer::test::jsonLines;
@@ -190,6 +191,61 @@ TEST_F(CliSequence, NetworkErrorsExitOneAndUsageErrorsTwo) {
     const auto unwritable = runProcess(cli({"run", file, "--sequence", "push", "--junit", path("no/such/dir/r.xml")}), "", 60s);
     EXPECT_EQ(unwritable.code, 2);
     EXPECT_NE(unwritable.err.find("cannot write the JUnit report"), std::string::npos) << unwritable.err;
+}
+
+/// The JSON blocks of docs/WORKSPACE.md: the example (the first) and the schema (the one after "## JSON schema").
+std::pair<std::string, std::string> documentedExampleAndSchema() {
+    std::ifstream in(std::string(SOCKETEER_TESTS_DIR) + "/../docs/WORKSPACE.md");
+    const std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto block = [&](std::size_t from) {
+        const std::size_t start = doc.find("```json\n", from);
+        if (start == std::string::npos) return std::string();
+        return doc.substr(start + 8, doc.find("```", start + 8) - start - 8);
+    };
+    const std::size_t schemaHeading = doc.find("## JSON schema");
+    return {block(0), schemaHeading == std::string::npos ? std::string() : block(schemaHeading)};
+}
+
+TEST_F(CliSequence, TheDocumentedSchemaAcceptsTheExampleAndWhatSocketeerWritesAndRefusesBadSteps) {
+    const auto [example, schema] = documentedExampleAndSchema();
+    ASSERT_FALSE(example.empty());
+    ASSERT_FALSE(schema.empty()) << "docs/WORKSPACE.md has no JSON schema";
+    const std::string schemaFile = path("schema.json");
+    std::ofstream(schemaFile) << schema;
+    const std::string exampleFile = path("example.json");
+    std::ofstream(exampleFile) << example;
+    auto loaded = socketeer::core::parseWorkspace(example);
+    ASSERT_TRUE(loaded) << loaded.error().describe();
+    ASSERT_EQ(loaded.value().sequences.size(), 2u);
+    const std::string writtenFile = path("written.json");
+    std::ofstream(writtenFile) << socketeer::core::serializeWorkspace(loaded.value());
+    auto withStep = [&](const std::string& name, const std::string& step) {
+        nlohmann::json j = nlohmann::json::parse(example);
+        j["sequences"][1]["steps"].push_back(step);
+        const std::string file = path(name + ".json");
+        std::ofstream(file) << j.dump();
+        return file;
+    };
+    const std::vector<std::string> bad{withStep("misspelt", "sned Echo x"), withStep("no-within", "expect Echo prefix:x"),
+                                       withStep("two-lines", "log a\nb"), withStep("repeat-zero", "repeat 0 {")};
+    nlohmann::json badHotkey = nlohmann::json::parse(example);
+    badHotkey["sequences"][0]["hotkey"] = "F1";
+    std::ofstream(path("hotkey.json")) << badHotkey.dump();
+    const std::string script = R"(
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+validator = jsonschema.Draft202012Validator(schema)
+for name in sys.argv[2:]:
+    errors = list(validator.iter_errors(json.load(open(name))))
+    print(name.rsplit('/', 1)[-1] + ' ' + ('valid' if not errors else 'invalid'))
+)";
+    const auto result = runProcess({"/usr/bin/python3", "-c", script, schemaFile, exampleFile, writtenFile, bad[0], bad[1],
+                                    bad[2], bad[3], path("hotkey.json")},
+                                   "", 60s);
+    ASSERT_EQ(result.code, 0) << result.err;
+    EXPECT_EQ(result.out, "example.json valid\nwritten.json valid\nmisspelt.json invalid\nno-within.json invalid\n"
+                          "two-lines.json invalid\nrepeat-zero.json invalid\nhotkey.json invalid\n");
 }
 
 } // namespace
