@@ -295,6 +295,24 @@ std::string withSequences(const std::string& sequences) {
         "sequences":)" + sequences + "}";
 }
 
+TEST(WorkspaceRules, ADisabledRuleKeepsItsPlaceMatchesNothingAndRoundTrips) {
+    auto loaded = parseWorkspace(R"({"format":"socketeer-workspace","version":1,"sessions":[
+        {"kind":"tcp-server","name":"s","port":0,"reply":{"rules":[{"rule":"prefix:a => reply:1","enabled":false},
+                                                                  "prefix:a => reply:2"]}}]})");
+    ASSERT_TRUE(loaded) << loaded.error().describe();
+    const RuleSet& rules = loaded.value().sessions.at(0).tcpServer.autoReply.rules;
+    ASSERT_EQ(rules.rules().size(), 2u);
+    EXPECT_FALSE(rules.rules()[0].enabled);
+    const auto hits = rules.match(toBytes("abc"), {});
+    ASSERT_EQ(hits.size(), 1u);
+    EXPECT_EQ(hits[0].index, 1u) << "the disabled rule keeps number 1 and the second one answers";
+    const std::string saved = serializeWorkspace(loaded.value());
+    EXPECT_NE(saved.find(R"("enabled": false)"), std::string::npos) << saved;
+    auto again = parseWorkspace(saved);
+    ASSERT_TRUE(again) << again.error().describe();
+    EXPECT_EQ(again.value().sessions.at(0).tcpServer.autoReply.rules, rules);
+}
+
 TEST(WorkspaceSequences, RoundTripAsWrittenWithTheSyntaxOfEachStep) {
     auto loaded = parseWorkspace(withSequences(R"([
         {"name":"poll","hotkey":"Ctrl+F2","steps":["send plc PING\\r\\n",

@@ -54,7 +54,7 @@ std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state) co
     std::vector<ByteView> captures;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         const Rule& rule = m_rules[i];
-        if (!rule.when.empty() && rule.when != state) continue;
+        if (!rule.enabled || (!rule.when.empty() && rule.when != state)) continue;
         captures.clear();
         if (!matchMessage(rule.matcher, message, captures)) continue;
         m_hits[i].fetch_add(1, std::memory_order_relaxed);
@@ -66,7 +66,9 @@ std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state) co
 
 bool RuleSet::operator==(const RuleSet& other) const {
     return std::equal(m_rules.begin(), m_rules.end(), other.m_rules.begin(), other.m_rules.end(),
-                      [](const Rule& a, const Rule& b) { return a.source == b.source && a.syntax == b.syntax; });
+                      [](const Rule& a, const Rule& b) {
+                          return a.source == b.source && a.syntax == b.syntax && a.enabled == b.enabled;
+                      });
 }
 
 std::uint64_t RuleSet::hits(std::size_t index) const {

@@ -79,7 +79,7 @@ std::string_view replyModeKey(ReplyMode mode) {
     return "none";
 }
 
-/// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true}, ...]: a string's DATA is text with
+/// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true, "enabled": false}, ...]: a string's DATA is text with
 /// escapes; an object says how. A bad rule is refused with its index and the column of the problem.
 void readRules(WorkspaceReader& in, const json& reply, const std::string& path, RuleSet& out, bool udp) {
     if (in.failed() || !reply.contains("rules")) return;
@@ -93,12 +93,14 @@ void readRules(WorkspaceReader& in, const json& reply, const std::string& path, 
         const std::string at = where + "[" + std::to_string(i) + "]";
         std::string text;
         bool hex = false;
+        bool enabled = true;
         if (list[i].is_string()) {
             text = list[i].get<std::string>();
         } else if (list[i].is_object()) {
-            if (!in.onlyKeys(list[i], at, {"rule", "hex"})) return;
+            if (!in.onlyKeys(list[i], at, {"rule", "hex", "enabled"})) return;
             in.string(list[i], at, "rule", text);
             in.boolean(list[i], at, "hex", hex);
+            in.boolean(list[i], at, "enabled", enabled);
             if (in.failed()) return;
         } else {
             return (void)in.fail(at, "expected a rule: a string, or {\"rule\": ..., \"hex\": true}");
@@ -108,6 +110,7 @@ void readRules(WorkspaceReader& in, const json& reply, const std::string& path, 
         if (udp && rule.value().closeColumn() != std::string::npos)
             return (void)in.fail(at, "close at column " + std::to_string(rule.value().closeColumn() + 1) +
                                          ": a UDP socket has no connection to close");
+        rule.value().enabled = enabled;
         rules.push_back(std::move(rule).value());
     }
     out = RuleSet(std::move(rules));
@@ -277,8 +280,16 @@ json replyJson(const AutoReply& reply) {
              {"closeAfterReply", reply.closeAfterReply}};
     if (!reply.rules.empty()) {
         json rules = json::array();
-        for (const Rule& rule : reply.rules.rules())
-            rules.push_back(rule.syntax == PayloadSyntax::Text ? json(rule.source) : json{{"rule", rule.source}, {"hex", true}});
+        for (const Rule& rule : reply.rules.rules()) {
+            if (rule.syntax == PayloadSyntax::Text && rule.enabled) {
+                rules.push_back(rule.source);
+                continue;
+            }
+            json object{{"rule", rule.source}};
+            if (rule.syntax == PayloadSyntax::Hex) object["hex"] = true;
+            if (!rule.enabled) object["enabled"] = false;
+            rules.push_back(std::move(object));
+        }
         out["rules"] = std::move(rules);
     }
     return out;

@@ -58,6 +58,7 @@ struct Rule {
     std::string source;  ///< as written, for the CLI, the app and workspaces
     PayloadSyntax syntax = PayloadSyntax::Text; ///< how its DATA is written (text with escapes, or hex)
     std::string when;    ///< applies only in this state ("" = in any)
+    bool enabled = true; ///< a disabled rule keeps its place (and number) but matches nothing
     Matcher matcher;
     std::vector<RuleAction> actions;
     [[nodiscard]] bool continues() const;
