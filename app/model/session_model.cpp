@@ -2,6 +2,7 @@
 #include "session_model.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "history_export.hpp"
 #include "socketeer/core/file_output.hpp"
@@ -14,6 +15,17 @@ using namespace core;
 
 namespace {
 
+const AutoReply& autoReplyOf(const SessionSpec& spec) {
+    switch (spec.kind) {
+    case SessionKind::TcpClient: return spec.tcpClient.autoReply;
+    case SessionKind::TcpServer: return spec.tcpServer.autoReply;
+    case SessionKind::Udp: break;
+    }
+    return spec.udp.autoReply;
+}
+
+AutoReply& autoReplyOf(SessionSpec& spec) { return const_cast<AutoReply&>(autoReplyOf(std::as_const(spec))); }
+
 TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
     return {a.rxBytes - b.rxBytes, a.rxMessages - b.rxMessages, a.txBytes - b.txBytes, a.txMessages - b.txMessages};
 }
@@ -21,7 +33,13 @@ TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
 } // namespace
 
 SessionModel::SessionModel(std::uint64_t uiId, SessionSpec spec, std::function<void()> wake)
-    : m_uiId(uiId), m_spec(std::move(spec)), m_wake(std::move(wake)) {}
+    : m_uiId(uiId), m_spec(std::move(spec)), m_ruleTable(autoReplyOf(m_spec).rules, m_spec.kind == SessionKind::Udp),
+      m_wake(std::move(wake)) {}
+
+const RuleSet* SessionModel::liveRules() const {
+    if (!m_session) return nullptr;
+    return &autoReplyOf(m_openedWith).rules;
+}
 
 SessionModel::~SessionModel() = default;
 
@@ -73,6 +91,7 @@ std::size_t SessionModel::drain() {
     m_batch.clear();
     const std::size_t count = m_session->events().drain(m_batch);
     for (const SessionEvent& event : m_batch) {
+        if (m_observer) m_observer(event);
         if (m_history.append(event)) continue;
         noteStreamEvent(event);
         if (std::holds_alternative<EventStreamProgress>(event.body)) continue; // shown as the file's progress

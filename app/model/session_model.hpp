@@ -12,6 +12,7 @@
 #include "connection_log.hpp"
 #include "generator_control.hpp"
 #include "receive_view.hpp"
+#include "rule_table.hpp"
 #include "send_composer.hpp"
 #include "session_ui_state.hpp"
 #include "socketeer/core/history/session_history.hpp"
@@ -81,6 +82,12 @@ public:
     /// Loss and jitter of numbered datagrams this UDP session received (a generator's); refreshed by drain().
     [[nodiscard]] const std::optional<core::SequenceStats>& sequenceStats() const { return m_sequence; }
     SendComposer& composer() { return m_composer; }
+    /// The match rules as the Rules tab edits them (they are the settings' rules: they apply at the next open).
+    RuleTable& ruleTable() { return m_ruleTable; }
+    /// The rules the live session runs (its hit counters count for these), nullptr before the first open.
+    [[nodiscard]] const core::RuleSet* liveRules() const;
+    /// Every event drained from now on is shown to `observer` first (a running sequence); nullptr ends it.
+    void setEventObserver(std::function<void(const core::SessionEvent&)> observer) { m_observer = std::move(observer); }
 
     /// Counters since the last reset (the core's counters are never reset; this keeps a baseline).
     [[nodiscard]] core::TrafficSnapshot traffic() const;
@@ -116,6 +123,8 @@ private:
     const std::uint64_t m_uiId;
     core::SessionSpec m_spec;
     SessionUiState m_ui;
+    RuleTable m_ruleTable;
+    std::function<void(const core::SessionEvent&)> m_observer;
     std::function<void()> m_wake;
     std::unique_ptr<core::Session> m_session;
     core::SessionSpec m_openedWith; // the spec the live session was made from, to know when to remake it

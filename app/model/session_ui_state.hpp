@@ -9,6 +9,7 @@
 
 #include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/net/local_interfaces.hpp"
+#include "rule_table.hpp"
 
 namespace socketeer::app {
 
@@ -49,6 +50,11 @@ struct SessionUiState {
     std::string framingText; ///< the framing as typed (applied when it parses)
     std::vector<core::LocalInterface> interfaces; ///< the machine's, as listed when an address list was opened
     TemplateDraft replyDraft, prefixDraft, welcomeDraft;
+
+    // Rules tab: the message to test the rules against, and what the test said.
+    std::string ruleTestText;
+    bool ruleTestHex = false;
+    RuleTestResult ruleTest;
 
     // Send pane.
     std::uint64_t sendsFromPane = 0; ///< {n} of a send from the send pane

@@ -17,6 +17,8 @@ void drawConnectionLog(app::AppModel& model, app::SessionModel& session, float h
 void drawPeerTable(app::SessionModel& session);
 /// The session's settings (they apply at the next open).
 void drawSettings(app::SessionModel& session);
+/// The session's match rules: an ordered table with live hit counters, and a dry run of a pasted message.
+void drawRuleTable(app::SessionModel& session);
 /// Capture to a file: the button and its popup, or the running capture and Stop.
 void drawCaptureControls(app::AppModel& model, app::SessionModel& session);
 /// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.

@@ -1,5 +1,5 @@
 // The session panel: name, Open/Close and status, counters; then tabs — the traffic (peers, receive pane, send pane
-// and connection log, with a splitter), the settings, and the generator — so settings never eat the receive pane.
+// and connection log, with a splitter), the settings, the match rules, and the generator — so settings never eat the receive pane.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -133,6 +133,14 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
         if (settings) {
             ImGui::BeginChild("##settings", ImVec2(0, 0), false);
             drawSettings(session);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
+        }
+        const bool rules = ImGui::BeginTabItem("Rules");
+        UiProbe::mark("rules");
+        if (rules) {
+            ImGui::BeginChild("##rules", ImVec2(0, 0), false);
+            drawRuleTable(session);
             ImGui::EndChild();
             ImGui::EndTabItem();
         }

@@ -74,6 +74,14 @@ TEST(NarrowWindow, EveryControlOfEverySessionKindFitsAndTheReceivePaneKeepsItsRo
         ASSERT_TRUE(h.click("traffic"));
         h.frame();
         EXPECT_EQ(heightOf("receive"), before);
+
+        // The rules table: two rows (one with an error under it) and the dry run, all inside.
+        session.ruleTable().add("prefix:PING => reply:PONG\\n; continue");
+        session.ruleTable().add("regex:(unclosed => reply:x");
+        ASSERT_TRUE(h.click("rules"));
+        h.frame();
+        EXPECT_EQ(outsideTheWindow(), "");
+        ASSERT_TRUE(h.click("traffic"));
     }
 }
 
