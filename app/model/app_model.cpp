@@ -7,7 +7,28 @@ namespace socketeer::app {
 
 using namespace core;
 
-AppModel::AppModel(std::function<void()> wake) : m_wake(std::move(wake)) {}
+AppModel::AppModel(std::function<void()> wake)
+    : m_wake(std::move(wake)), m_sequences([this](const std::string& name) { return findByName(name); },
+                                           [this] {
+                                               std::vector<std::string> names;
+                                               for (const auto& session : m_sessions) names.push_back(session->name());
+                                               return names;
+                                           }) {}
+
+SessionModel* AppModel::findByName(const std::string& name) {
+    for (auto& session : m_sessions)
+        if (session->name() == name) return session.get();
+    return nullptr;
+}
+
+double AppModel::secondsToNextDeadline(double otherwise) const {
+    if (!m_sequences.anyPlaying()) return otherwise;
+    otherwise = std::min(otherwise, 0.1); // a playing sequence's elapsed time is shown ten times a second
+    const auto due = m_sequences.nextDeadline();
+    if (due == SequenceBook::Clock::time_point::max()) return otherwise;
+    const double seconds = std::chrono::duration<double>(due - SequenceBook::Clock::now()).count();
+    return std::clamp(seconds, 0.0, otherwise);
+}
 
 std::string AppModel::nextName(SessionKind kind, bool multicast) const {
     const std::string base = multicast ? "Multicast Group"
@@ -22,8 +43,11 @@ std::string AppModel::nextName(SessionKind kind, bool multicast) const {
 
 SessionModel& AppModel::addSession(SessionSpec spec) {
     m_sessions.push_back(std::make_unique<SessionModel>(m_nextUiId++, std::move(spec), m_wake));
-    selected = m_sessions.back()->uiId();
-    return *m_sessions.back();
+    SessionModel& session = *m_sessions.back();
+    // A playing sequence sees every message of every session, in the order they were drained.
+    session.setEventObserver([this, &session](const SessionEvent& event) { m_sequences.onEvent(session.name(), event); });
+    selected = session.uiId();
+    return session;
 }
 
 SessionModel& AppModel::addSession(SessionKind kind, bool multicast) {
@@ -69,6 +93,8 @@ SessionModel* AppModel::find(std::uint64_t uiId) {
 std::size_t AppModel::drainAll() {
     std::size_t total = 0;
     for (auto& session : m_sessions) total += session->drain();
+    // A step ended, or one is playing (its elapsed time moves): redraw.
+    if (m_sequences.advance(SequenceBook::Clock::now()) || m_sequences.anyPlaying()) ++total;
     if (m_pendingDemo.server != 0) continueDemo();
     if (m_paths.poll()) ++total; // a dialog answered: its field changes
     return total;
@@ -123,6 +149,7 @@ Workspace AppModel::toWorkspace() const {
         workspace.sessions.push_back(std::move(spec));
     }
     workspace.payloads = payloads;
+    (void)m_sequences.collect(workspace.sequences); // saveWorkspace refuses when one does not parse
     for (std::size_t i = 0; i < m_sessions.size(); ++i)
         if (m_sessions[i]->uiId() == selected) workspace.frontEnd.selectedSession = i;
     return workspace;
@@ -136,6 +163,7 @@ void AppModel::loadWorkspace(const Workspace& workspace) {
         if (spec.openOnLoad) session.open();
     }
     payloads = workspace.payloads;
+    m_sequences.load(workspace.sequences);
     // The session that was in front when the workspace was saved comes back in front.
     const std::size_t front = workspace.frontEnd.selectedSession.value_or(0);
     if (!m_sessions.empty()) selected = m_sessions[std::min(front, m_sessions.size() - 1)]->uiId();
@@ -150,6 +178,8 @@ std::string AppModel::openWorkspace(const std::string& path) {
 }
 
 std::string AppModel::saveWorkspace(const std::string& path, bool overwrite) {
+    std::vector<Sequence> sequences;
+    if (std::string error = m_sequences.collect(sequences); !error.empty()) return "not saved: " + error;
     std::string error = core::saveWorkspaceFile(path, toWorkspace(), overwrite);
     if (error.empty()) workspacePath = path;
     return error;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "path_chooser.hpp"
+#include "sequence_book.hpp"
 #include "session_model.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
 
@@ -33,17 +34,26 @@ public:
     /// The loopback demo for a first start: an echo server and a client connected to it.
     void addDemo();
 
+    /// The sessions, payloads and every sequence that parses.
     core::Workspace toWorkspace() const;
     /// Replaces all sessions by the workspace's; opens those marked openOnLoad.
     void loadWorkspace(const core::Workspace& workspace);
     /// Reads a workspace file and replaces the sessions by its own: "" or why not (nothing changes then).
     std::string openWorkspace(const std::string& path);
-    /// Writes the workspace to path (an existing file only with `overwrite`) and remembers path: "" or why not.
+    /// Writes the workspace to path (an existing file only with `overwrite`) and remembers path: "" or why not (a
+    /// sequence that does not parse is never dropped: the save is refused, naming it).
     std::string saveWorkspace(const std::string& path, bool overwrite);
     std::vector<core::SavedPayload> payloads;
     /// The desktop's file dialog for every path field (set by the app; tests set a fake; none: paths are typed).
     PathChooser& paths() { return m_paths; }
     std::string workspacePath; ///< where it was loaded from / saved to ("" = never saved)
+    /// The workspace's sequences: edited, played, fed by every session's events.
+    SequenceBook& sequences() { return m_sequences; }
+    /// The first session of that name (sequences name sessions), or nullptr.
+    SessionModel* findByName(const std::string& name);
+    /// How long the loop may sleep: `otherwise`, but while a sequence plays at most 0.1 s and never past its next
+    /// delay or expect deadline.
+    [[nodiscard]] double secondsToNextDeadline(double otherwise) const;
 
 private:
     std::string nextName(core::SessionKind kind, bool multicast) const;
@@ -51,6 +61,7 @@ private:
     std::function<void()> m_wake;
     PathChooser m_paths;
     std::vector<std::unique_ptr<SessionModel>> m_sessions;
+    SequenceBook m_sequences;
     std::uint64_t m_nextUiId = 1;
     struct PendingDemo {
         std::uint64_t server = 0;

@@ -177,7 +177,7 @@ void runFrameLoop(GLFWwindow* window, app::AppModel& model, ui::AppUi& ui, const
     app::FramePacer pacer;
     bool screenshotTaken = false;
     while (!glfwWindowShouldClose(window) && !ui.quitRequested()) {
-        const double timeout = options.screenshot.empty() ? pacer.waitSeconds() : 1.0 / 60.0;
+        const double timeout = options.screenshot.empty() ? model.secondsToNextDeadline(pacer.waitSeconds()) : 1.0 / 60.0;
         const auto before = Clock::now();
         glfwWaitEventsTimeout(timeout);
         const bool woken = Clock::now() - before < std::chrono::duration<double>(timeout * 0.9);

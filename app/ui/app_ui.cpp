@@ -1,4 +1,4 @@
-// AppUi: menu bar, session tree, the selected session's panel, workspace open/save.
+// AppUi: menu bar, session tree, the selected session's panel (or the sequences), workspace open/save, hotkeys.
 #include "app_ui.hpp"
 
 #include <imgui.h>
@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "imgui_compat.hpp"
 #include "layout.hpp"
 #include "panes.hpp"
 #include "style.hpp"
@@ -111,7 +112,10 @@ void AppUi::drawSessionTree(float width) {
             const bool expanded = ImGui::TreeNodeEx("##node", flags, "%s", session->name().c_str());
             if (open) ImGui::PopStyleColor();
             UiProbe::mark("tree/" + session->name());
-            if (ImGui::IsItemClicked()) m_model.selected = session->uiId();
+            if (ImGui::IsItemClicked()) {
+                m_model.selected = session->uiId();
+                m_showSequences = false;
+            }
             if (ImGui::BeginPopupContextItem("##context")) {
                 if (ImGui::MenuItem("Duplicate")) duplicateId = session->uiId();
                 if (ImGui::MenuItem(open ? "Close" : "Open")) open ? session->close() : session->open();
@@ -127,6 +131,7 @@ void AppUi::drawSessionTree(float width) {
                         ImGui::PushID(static_cast<int>(client.id));
                         if (ImGui::Selectable(clientLabel.c_str(), selected)) {
                             m_model.selected = session->uiId();
+                            m_showSequences = false;
                             session->ui().selectedPeer = client.id;
                         }
                         ImGui::PopID();
@@ -137,6 +142,11 @@ void AppUi::drawSessionTree(float width) {
         }
         ImGui::TreePop();
     }
+    ImGui::Separator();
+    // The workspace's sequences: one entry, the panel lists them.
+    const std::string sequences = "Sequences (" + std::to_string(m_model.sequences().entries().size()) + ")";
+    if (ImGui::Selectable(sequences.c_str(), m_showSequences)) m_showSequences = true;
+    UiProbe::mark("tree/sequences");
     if (duplicateId != 0)
         if (auto* session = m_model.find(duplicateId)) m_model.duplicate(*session);
     if (removeId != 0) m_model.remove(removeId);
@@ -193,6 +203,19 @@ void AppUi::drawPathPopup() {
     ImGui::EndPopup();
 }
 
+/// Ctrl+F1 … Ctrl+F12 play the sequence bound to them, wherever the focus is, and bring the Sequences panel up.
+void AppUi::runHotkeys() {
+    if (!ImGui::GetIO().KeyCtrl) return;
+    for (int n = 1; n <= 12; ++n) {
+        if (!isFunctionKeyPressed(n - 1)) continue;
+        const auto index = m_model.sequences().withHotkey(n);
+        if (!index) continue;
+        m_showSequences = true;
+        m_sequencePanel.selected = *index;
+        m_sequencePanel.message = m_model.sequences().run(*index, core::SequenceClock::now());
+    }
+}
+
 void AppUi::draw() {
     const ImGuiIO& io = ImGui::GetIO();
     ImGui::SetNextWindowPos(ImVec2(0, 0));
@@ -206,7 +229,10 @@ void AppUi::draw() {
     drawSessionTree(treeWidth);
     ImGui::SameLine();
     ImGui::BeginChild("##panel", ImVec2(0, 0), false);
-    if (auto* session = m_model.find(m_model.selected)) {
+    runHotkeys();
+    if (m_showSequences) {
+        drawSequencePanel(m_model, m_sequencePanel);
+    } else if (auto* session = m_model.find(m_model.selected)) {
         drawSessionPanel(m_model, *session);
     } else {
         ImGui::TextUnformatted("No session yet. Create one with the buttons on the left, or start the demo:");

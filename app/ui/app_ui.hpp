@@ -5,6 +5,7 @@
 #include <string>
 
 #include "app_model.hpp"
+#include "panes.hpp"
 
 namespace socketeer::ui {
 
@@ -31,6 +32,9 @@ private:
     enum class PathAction { None, OpenWorkspace, SaveWorkspace } m_pathAction = PathAction::None;
     std::string m_pathInput;
     bool m_replaceExisting = false; ///< Save As: consent to replace an existing file
+    bool m_showSequences = false;   ///< the panel shows the sequences instead of the selected session
+    SequencePanelState m_sequencePanel;
+    void runHotkeys();
 };
 
 } // namespace socketeer::ui

@@ -5,6 +5,8 @@
 #include "app_model.hpp"
 #include "session_model.hpp"
 
+#include <string>
+
 namespace socketeer::ui {
 
 /// The whole panel: status line and counters, then tabs (traffic, settings, generator).
@@ -19,6 +21,13 @@ void drawPeerTable(app::SessionModel& session);
 void drawSettings(app::SessionModel& session);
 /// The session's match rules: an ordered table with live hit counters, and a dry run of a pasted message.
 void drawRuleTable(app::SessionModel& session);
+/// What the Sequences panel remembers between frames (owned by AppUi).
+struct SequencePanelState {
+    std::size_t selected = 0; ///< the sequence shown
+    std::string message;      ///< why the last command did not happen ("Ctrl+F2 already runs 'poll'")
+};
+/// The workspace's sequences: pick, edit, play / step / stop, each step's status and time, the log.
+void drawSequencePanel(app::AppModel& model, SequencePanelState& state);
 /// Capture to a file: the button and its popup, or the running capture and Stop.
 void drawCaptureControls(app::AppModel& model, app::SessionModel& session);
 /// TCP clients and UDP sockets: the traffic generator aimed at the session's remote.

@@ -257,7 +257,8 @@ void drawPayloadButtons(app::AppModel& model, app::SessionModel& session, const 
         const std::string label = (i < quick ? "F" + std::to_string(i + 1) + " " : std::string()) + payload.name;
         row.next(WrapRow::button(label.c_str()));
         ImGui::PushID(static_cast<int>(i));
-        const bool key = i < quick && !ImGui::GetIO().WantTextInput && isFunctionKeyPressed(static_cast<int>(i));
+        // Ctrl+F1… run sequences: a payload's key is F1… alone.
+        const bool key = i < quick && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl && isFunctionKeyPressed(static_cast<int>(i));
         if ((ImGui::SmallButton(label.c_str()) || key) && state.target && state.connected) {
             auto bytes = payload.payload.resolve(sendContext(session));
             composer.sendError = bytes ? std::string() : payload.name + ": " + bytes.error().describe();

@@ -85,6 +85,20 @@ TEST(NarrowWindow, EveryControlOfEverySessionKindFitsAndTheReceivePaneKeepsItsRo
     }
 }
 
+TEST(NarrowWindow, TheSequencesPanelFitsWithItsStepsAndLog) {
+    UiHarness h(Laptop, AppFont, 15.0f);
+    h.model.addSession(spec(SessionKind::TcpServer));
+    const std::size_t index = h.model.sequences().add();
+    h.model.sequences().setScript(index, "delay 1\nrepeat 2 {\n  log a fairly long line of text to log, twice over\n}");
+    ASSERT_EQ(h.model.sequences().setHotkey(index, "Ctrl+F12"), "");
+    ASSERT_TRUE(h.click("tree/sequences"));
+    ASSERT_TRUE(h.click("sequences/run"));
+    ASSERT_TRUE(h.frameUntil([&] { return h.model.sequences().entries()[0]->runner->finished(); }));
+    h.frame();
+    EXPECT_EQ(outsideTheWindow(), "");
+    EXPECT_GE(heightOf("sequences/steps"), 4 * ImGui::GetTextLineHeightWithSpacing());
+}
+
 TEST(NarrowWindow, TheSplitterGivesTheReceivePaneMoreRowsAndTheLogKeepsSome) {
     UiHarness h(Laptop, AppFont, 15.0f);
     app::SessionModel& session = h.model.addSession(spec(SessionKind::TcpServer));

@@ -112,15 +112,20 @@ void UiHarness::pressKey(ImGuiKey key, bool ctrl) {
     frame();
 }
 
-void UiHarness::pressFunctionKey(int n) {
+void UiHarness::pressFunctionKey(int n, bool ctrl) {
+    ImGuiIO& io = ImGui::GetIO();
 #if IMGUI_VERSION_NUM < 18700
+    io.KeyCtrl = ctrl;
     setKeyDown(290 + n, true); // the GLFW key code the 1.86 backend would use
     frame();
     setKeyDown(290 + n, false);
+    io.KeyCtrl = false;
 #else
+    io.AddKeyEvent(ImGuiMod_Ctrl, ctrl);
     setKeyDown(ImGuiKey_F1 + n, true);
     frame();
     setKeyDown(ImGuiKey_F1 + n, false);
+    io.AddKeyEvent(ImGuiMod_Ctrl, false);
 #endif
     frame();
 }

@@ -37,7 +37,8 @@ public:
     void type(const std::string& text);
     /// A key with optional Ctrl, pressed and released over two frames.
     void pressKey(ImGuiKey key, bool ctrl = false);
-    void pressFunctionKey(int n);
+    /// F1 + n (n = 0..11), with Ctrl when asked.
+    void pressFunctionKey(int n, bool ctrl = false);
 
 private:
     void setKeyDown(int index, bool down);
