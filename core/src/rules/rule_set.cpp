@@ -26,6 +26,7 @@ bool matchMessage(const Matcher& matcher, ByteView message, std::vector<ByteView
         return true;
     case MatcherKind::Regex: {
 #ifndef SOCKETEER_HAVE_RE2
+        (void)captures;
         return false; // never parsed without RE2
 #else
         const re2::RE2& regex = *matcher.regex;
