@@ -417,7 +417,10 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         // The sessions marked to open on load, and every session the sequence uses.
         for (auto& session : workspace.value().sessions) {
             const bool used = options.sequence && std::any_of(options.sequence->steps.begin(), options.sequence->steps.end(),
-                                                              [&](const core::SequenceStep& step) { return step.session == session.name; });
+                                                              [&](const core::SequenceStep& step) {
+                                                                  return (step.kind == core::StepKind::Send || step.kind == core::StepKind::Expect) &&
+                                                                         step.session == session.name;
+                                                              });
             if (session.openOnLoad || used) options.sessions.push_back(session);
         }
         if (options.sessions.empty()) throw UsageError{raw.workspace + ": no session to open"};

@@ -299,9 +299,10 @@ private:
         int code = ExitDone;
         if (m_opened < total) {
             code = m_failed > 0 ? ExitNetworkError : ExitTimeout;
-            m_printer.errorLine("socketeer-cli: sequence '" + m_options.sequence->name + "' did not start: " +
-                                (m_failed > 0 ? std::to_string(m_failed) + " of its sessions could not open"
-                                              : std::string("stopped while its sessions were opening")));
+            const std::string reason = m_failed > 0 ? std::to_string(m_failed) + " of its sessions could not open"
+                                                    : std::string("stopped while its sessions were opening");
+            m_player->notStarted(reason);
+            m_printer.errorLine("socketeer-cli: sequence '" + m_options.sequence->name + "' did not start: " + reason);
         } else {
             m_player->start(Clock::now());
             for (;;) {

@@ -32,16 +32,28 @@ std::string secondsText(SequenceClock::duration duration) {
 } // namespace
 
 SequencePlayer::SequencePlayer(const Sequence& sequence, const CliOptions& options, EventPrinter& printer)
-    : m_runner(sequence), m_options(options), m_printer(printer), m_timeoutsSaid(sequence.steps.size(), 0) {}
+    : m_runner(sequence), m_options(options), m_printer(printer), m_timeoutsSaid(sequence.steps.size(), 0),
+      m_startedAt(std::chrono::system_clock::now()) {}
 
 void SequencePlayer::addSession(const std::string& name, Session& session) { m_sessions[name] = &session; }
 
 void SequencePlayer::start(SequenceClock::time_point now) {
     m_startedAt = std::chrono::system_clock::now();
     m_runner.start(*this, now);
+    // What arrived while the sessions were opening (a welcome banner) is the first expect's to see.
+    for (auto& [session, message] : m_early) m_runner.onMessage(session, *message);
+    m_early.clear();
 }
 
+void SequencePlayer::notStarted(const std::string& reason) { m_interruption = reason; }
+
 void SequencePlayer::onEvent(const std::string& session, const SessionEvent& event) {
+    if (m_runner.state() == RunState::Idle) {
+        const auto* data = std::get_if<EventData>(&event.body);
+        if (data && data->direction == Direction::Rx && data->bytes && m_early.size() < SequenceRunner::MaxBufferedMessages)
+            m_early.emplace_back(session, data->bytes);
+        return;
+    }
     if (!m_runner.active()) return;
     if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx && data->bytes) {
         m_runner.onMessage(session, *data->bytes);
@@ -67,7 +79,7 @@ void SequencePlayer::reportTimeouts() {
         if (m_options.format == OutputFormat::Jsonl) {
             m_printer.outputLine(nlohmann::json{{"time", formatIsoTimeUs(nowUs())}, {"event", "timeout"},
                                                 {"sequence", m_runner.sequence().name}, {"step", i + 1},
-                                                {"message", reports[i].message}}.dump());
+                                                {"message", reports[i].message}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         } else {
             say(m_runner.sequence().describeStep(i) + ": " + reports[i].message + "; going on");
         }
@@ -76,7 +88,11 @@ void SequencePlayer::reportTimeouts() {
 
 int SequencePlayer::finish(SequenceClock::time_point now, bool timedOut) {
     const bool wasActive = m_runner.active();
-    if (wasActive) m_runner.stop(now);
+    if (wasActive) {
+        m_runner.stop(now);
+        m_interruption = std::string(timedOut ? "--timeout reached" : "stopped by a signal") + " at " +
+                         m_runner.sequence().describeStep(m_runner.currentStep());
+    }
     const RunState state = m_runner.state();
     int code = ExitDone;
     switch (state) {
@@ -90,9 +106,7 @@ int SequencePlayer::finish(SequenceClock::time_point now, bool timedOut) {
     m_outcomeSaid = true;
     const Sequence& sequence = m_runner.sequence();
     const std::size_t at = m_runner.currentStep();
-    std::string message = m_runner.failure();
-    if (wasActive)
-        message = std::string(timedOut ? "--timeout reached" : "stopped") + " at " + sequence.describeStep(at);
+    const std::string message = wasActive ? m_interruption : m_runner.failure();
     const auto elapsed = m_runner.elapsed(now);
     if (m_options.format == OutputFormat::Jsonl) {
         nlohmann::json line{{"time", formatIsoTimeUs(nowUs())}, {"event", "sequence"}, {"sequence", sequence.name},
@@ -101,7 +115,7 @@ int SequencePlayer::finish(SequenceClock::time_point now, bool timedOut) {
             line["step"] = (wasActive ? at : m_runner.failedStep()) + 1;
             line["message"] = message;
         }
-        m_printer.outputLine(line.dump());
+        m_printer.outputLine(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     if (state == RunState::Passed) {
         std::size_t ran = 0;
@@ -116,7 +130,7 @@ int SequencePlayer::finish(SequenceClock::time_point now, bool timedOut) {
 }
 
 std::string SequencePlayer::writeJunit(const std::string& path, SequenceClock::time_point now) const {
-    return writeNewFile(path, junitReport(m_runner, m_startedAt, now), true);
+    return writeNewFile(path, junitReport(m_runner, m_startedAt, now, m_interruption), true);
 }
 
 std::string SequencePlayer::send(const std::string& session, Bytes bytes) {
@@ -138,7 +152,7 @@ void SequencePlayer::log(std::string_view text) {
     if (m_options.format == OutputFormat::Jsonl) {
         m_printer.outputLine(nlohmann::json{{"time", formatIsoTimeUs(nowUs())}, {"event", "log"},
                                             {"sequence", m_runner.sequence().name}, {"step", m_runner.currentStep() + 1},
-                                            {"text", formatEscaped(toBytes(text), m_options.encoding)}}.dump());
+                                            {"text", formatEscaped(toBytes(text), m_options.encoding)}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     } else {
         say(formatEscaped(toBytes(text), m_options.encoding));
     }

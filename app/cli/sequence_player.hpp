@@ -5,6 +5,8 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_options.hpp"
 #include "event_printer.hpp"
@@ -18,6 +20,8 @@ public:
 
     void addSession(const std::string& name, core::Session& session);
     void start(core::SequenceClock::time_point now);
+    /// The sessions could not open: the report says why.
+    void notStarted(const std::string& reason);
     /// Every event of every session, in order: received messages feed the expects, rejected sends end the run.
     void onEvent(const std::string& session, const core::SessionEvent& event);
     /// True once after something arrived that advance() should look at.
@@ -46,6 +50,8 @@ private:
     std::chrono::system_clock::time_point m_startedAt;
     bool m_wake = false;
     bool m_outcomeSaid = false;
+    std::string m_interruption; ///< why it did not start, or was cut short
+    std::vector<std::pair<std::string, core::SharedBytes>> m_early; ///< received before it started
 };
 
 /// Opens FILE for the report before the run, so a path that cannot be written fails at once (exit 2).

@@ -27,7 +27,11 @@ RuleTable::RuleTable(RuleSet& target, bool udp) : m_target(target), m_udp(udp) {
 
 void RuleTable::reload() {
     m_rows.clear();
-    for (const Rule& rule : m_target.rules()) m_rows.push_back({rule.source, rule.syntax == PayloadSyntax::Hex, rule.enabled, {}});
+    m_rowOf.clear();
+    for (const Rule& rule : m_target.rules()) {
+        m_rowOf.push_back(m_rows.size());
+        m_rows.push_back({rule.source, rule.syntax == PayloadSyntax::Hex, rule.enabled, {}});
+    }
 }
 
 void RuleTable::parseRow(RuleRow& row) const {
@@ -55,7 +59,7 @@ std::vector<Rule> RuleTable::rules(std::vector<std::size_t>* rowOf) const {
 }
 
 void RuleTable::apply() {
-    RuleSet next(rules());
+    RuleSet next(rules(&m_rowOf));
     if (!(next == m_target)) m_target = std::move(next); // equal rules keep their counters
 }
 
@@ -101,11 +105,11 @@ void RuleTable::move(std::size_t row, int direction) {
 }
 
 std::optional<std::vector<std::optional<std::uint64_t>>> RuleTable::liveHits(const RuleSet* live) const {
-    if (!live) return std::nullopt;
-    std::vector<std::size_t> rowOf;
-    if (!(RuleSet(rules(&rowOf)) == *live)) return std::nullopt;
+    // Drawn every frame: compare the rules as written (the target holds the rows' rules since the last edit),
+    // never parse or compile them here.
+    if (!live || !(m_target == *live)) return std::nullopt;
     std::vector<std::optional<std::uint64_t>> hits(m_rows.size());
-    for (std::size_t i = 0; i < rowOf.size(); ++i) hits[rowOf[i]] = live->hits(i);
+    for (std::size_t i = 0; i < m_rowOf.size(); ++i) hits[m_rowOf[i]] = live->hits(i);
     return hits;
 }
 

@@ -57,6 +57,7 @@ private:
     core::RuleSet& m_target;
     bool m_udp;
     std::vector<RuleRow> m_rows;
+    std::vector<std::size_t> m_rowOf; ///< the row of each of the target's rules
 };
 
 } // namespace socketeer::app

@@ -126,6 +126,7 @@ void SequenceBook::load(const std::vector<Sequence>& sequences) {
 std::string SequenceBook::collect(std::vector<Sequence>& out) const {
     out.clear();
     for (const auto& entry : m_entries) {
+        reparse(*entry); // against the sessions as they are named now
         if (!entry->sequence) return "sequence '" + entry->name + "': " + entry->error;
         for (const Sequence& earlier : out)
             if (earlier.name == entry->name) return "two sequences are named '" + entry->name + "'";

@@ -51,7 +51,8 @@ public:
     std::size_t add();
     void remove(std::size_t index);
     void load(const std::vector<core::Sequence>& sequences);
-    /// The sequences to save into a workspace, or why not ("sequence 'poll': step 3: ...").
+    /// The sequences to save into a workspace, each checked again against the sessions' names now, or why not
+    /// ("sequence 'poll': step 3: no session named 'plc'").
     [[nodiscard]] std::string collect(std::vector<core::Sequence>& out) const;
 
     void setScript(std::size_t index, std::string script);

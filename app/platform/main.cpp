@@ -219,7 +219,13 @@ int main(int argc, char** argv) {
     runFrameLoop(window, model, ui, options);
 
     // Remember the workspace for the next start, then close every session (workers join, captures flush).
-    if (!lastWorkspace.empty() && options.screenshot.empty()) core::saveWorkspaceFile(lastWorkspace, model.toWorkspace(), true);
+    // A sequence that does not parse would be lost from it: then the previous file stays, and stderr says why.
+    if (!lastWorkspace.empty() && options.screenshot.empty()) {
+        std::vector<core::Sequence> sequences;
+        const std::string error = model.sequences().collect(sequences);
+        if (error.empty()) core::saveWorkspaceFile(lastWorkspace, model.toWorkspace(), true);
+        else std::fprintf(stderr, "socketeer: the workspace was not remembered for the next start: %s\n", error.c_str());
+    }
     model.sessions().clear();
     model.paths().setService(nullptr); // an open dialog's thread ends before the window system does
     ImGui_ImplOpenGL3_Shutdown();

@@ -93,9 +93,8 @@ void drawHeader(app::SequenceBook& book, SequencePanelState& state) {
 
 void drawControls(app::SequenceBook& book, SequencePanelState& state) {
     app::SequenceEntry& entry = *book.entries()[state.selected];
-    const SequenceRunner* runner = entry.runner.get();
-    const bool playing = runner && runner->active();
-    const bool paused = runner && runner->state() == RunState::Paused;
+    const bool playing = entry.runner && entry.runner->active();
+    const bool paused = entry.runner && entry.runner->state() == RunState::Paused;
     const auto now = SequenceClock::now();
     WrapRow row;
     row.next(WrapRow::button("run"));
@@ -121,11 +120,13 @@ void drawControls(app::SequenceBook& book, SequencePanelState& state) {
     if (ImGui::Button("stop")) book.stop(state.selected, now);
     UiProbe::mark("sequences/stop");
     ImGui::EndDisabled();
+    // Read only now: run and step replace the runner.
+    const SequenceRunner* runner = entry.runner.get();
     if (!runner) return;
     const std::string status = std::string(runStateName(runner->state())) + " — " + secondsText(runner->elapsed(now)) +
-                               (playing ? " — " + runner->sequence().describeStep(runner->currentStep()) : std::string());
+                               (runner->active() ? " — " + runner->sequence().describeStep(runner->currentStep()) : std::string());
     const ImVec4 tint = runner->state() == RunState::Passed ? colour::Open
-                        : playing                           ? ImGui::GetStyle().Colors[ImGuiCol_Text]
+                        : runner->active()                  ? ImGui::GetStyle().Colors[ImGuiCol_Text]
                                                             : colour::Error;
     ImGui::TextColored(tint, "%s", status.c_str());
     UiProbe::mark("sequences/status");

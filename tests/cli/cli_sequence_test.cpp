@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include <asio/ip/tcp.hpp>
+
 #include <filesystem>
 #include <fstream>
 
@@ -169,6 +171,39 @@ TEST_F(CliSequence, UdpSessionsExpectTheirReplies) {
     const auto run = runProcess(cli({"run", fixed, "--sequence", "ping"}), "", 60s);
     EXPECT_EQ(run.code, 0) << run.err;
     EXPECT_EQ(run.out, "T1T2T3T4T5");
+}
+
+TEST_F(CliSequence, AWelcomeThatCameWithTheConnectionIsTheFirstExpectsToSee) {
+    Server server(tcpServer({"--welcome", "HELLO v1\\n"}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    const std::string file = workspace(client("dev", server.port), R"({"name":"banner","steps":[
+        "expect dev prefix:HELLO within 2000", "send dev bye"]})");
+    for (int attempt = 0; attempt < 5; ++attempt) { // the banner may come with the connect event or after it
+        const auto run = runProcess(cli({"run", file, "--sequence", "banner"}), "", 60s);
+        ASSERT_EQ(run.code, 0) << run.err;
+    }
+}
+
+TEST_F(CliSequence, ARunThatDidNotStartOrWasCutShortIsAnErrorInTheReport) {
+    asio::io_context io;
+    asio::ip::tcp::acceptor probe(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const std::uint16_t closedPort = probe.local_endpoint().port();
+    probe.close(); // nobody listens there now
+    const std::string refused = workspace(client("dev", closedPort), R"({"name":"probe","steps":["send dev x"]})");
+    const std::string report = path("refused.xml");
+    const auto run = runProcess(cli({"run", refused, "--sequence", "probe", "--junit", report}), "", 60s);
+    EXPECT_EQ(run.code, 1) << run.err;
+    EXPECT_NE(run.err.find("sequence 'probe' did not start: 1 of its sessions could not open"), std::string::npos) << run.err;
+    EXPECT_EQ(junitSummary(report), "2 0 1 1\nopen the sessions|error\nstep 1: send dev x|skipped\n");
+
+    Server silent(tcpServer({}));
+    ASSERT_NE(silent.port, 0) << silent.process.stderrText();
+    const std::string waiting = workspace(client("dev", silent.port), R"({"name":"wait","steps":["expect dev exact:x within 60000"]})");
+    const std::string cut = path("cut.xml");
+    const auto timedOut = runProcess(cli({"run", waiting, "--sequence", "wait", "--junit", cut, "--timeout", "0.5"}), "", 60s);
+    EXPECT_EQ(timedOut.code, 3) << timedOut.err;
+    EXPECT_NE(timedOut.err.find("--timeout reached at step 1 (expect dev exact:x within 60000)"), std::string::npos) << timedOut.err;
+    EXPECT_EQ(junitSummary(cut), "1 0 1 0\nstep 1: expect dev exact:x within 60000|error\n");
 }
 
 TEST_F(CliSequence, NetworkErrorsExitOneAndUsageErrorsTwo) {

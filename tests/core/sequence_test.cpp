@@ -130,6 +130,21 @@ TEST(SequenceParser, ErrorsNameTheStepAndTheColumn) {
     EXPECT_EQ(errorOf({"log {var:x y}"}).substr(0, 40), "step 1: {var:x y}: 'x y' is not a variab");
 }
 
+TEST(SequenceParser, HugeTimesTabsAndWideCharactersAreReadRight) {
+    EXPECT_EQ(errorOf({"delay 18446744073709551615"}),
+              "step 1: delay needs milliseconds from 0 to 86400000, not '18446744073709551615' at column 7");
+    EXPECT_EQ(errorOf({"expect a exact:x within 9223372036854775808"}),
+              "step 1: within needs milliseconds from 0 to 86400000, not '9223372036854775808' at column 25");
+    const Sequence tabs = parsed({"expect a prefix:OK\twithin\t500"});
+    EXPECT_EQ(tabs.steps[0].matcherText, "prefix:OK");
+    EXPECT_EQ(tabs.steps[0].duration, 500ms);
+    EXPECT_EQ(errorOf({"send \"Ger\xC3\xA4t\" {bogus}"}),
+              "step 1: unknown token {bogus} (write {{ for a literal brace) at column 14") << "columns count characters";
+    const Sequence wide = parsed({("log " + std::string(195, 'a') + "\xC3\xA9\xC3\xA9").c_str()});
+    const std::string described = wide.describeStep(0);
+    EXPECT_EQ(described, "step 1 (log " + std::string(195, 'a') + "...)") << "byte 200 is inside the first é: cut before it";
+}
+
 TEST(SequenceParser, RepeatsNestOnlyAsDeepAsTheLimit) {
     std::vector<StepLine> lines;
     for (int i = 0; i < 33; ++i) lines.push_back({"repeat 2 {"});
@@ -315,8 +330,10 @@ TEST_F(SequenceRun, SendErrorsAreNetworkErrorsAndUnsetVariablesScriptErrors) {
     EXPECT_EQ(runner->failure(), "step 1 (send down x): 'down' is not connected");
     start({"send a {var:nope}"});
     EXPECT_EQ(runner->state(), RunState::ScriptError);
-    EXPECT_EQ(runner->failure(), "step 1 (send a {var:nope}): {var:nope}: no variable 'nope' is set (set NAME DATA sets one) at column 1");
+    EXPECT_EQ(runner->failure(), "step 1 (send a {var:nope}): {var:nope}: no variable 'nope' is set (set NAME DATA sets one) at column 8") << "the line's column, not DATA's";
     start({"send a x", "expect a exact:y within 100"});
+    runner->onSendFailed("b", "no client is connected");
+    EXPECT_EQ(runner->state(), RunState::Running) << "the run sent nothing on b: not its rejection";
     runner->onSendFailed("a", "no client is connected");
     EXPECT_EQ(runner->state(), RunState::NetworkError);
     EXPECT_EQ(runner->failedStep(), 0u) << "the send's step, not the expect's";

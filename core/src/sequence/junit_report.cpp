@@ -2,6 +2,7 @@
 // way to write most control characters: they become \xHH text).
 #include "socketeer/core/sequence/junit_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "socketeer/core/time_format.hpp"
@@ -43,18 +44,28 @@ std::string caseName(const Sequence& sequence, std::size_t index) {
     std::string_view source = sequence.steps[index].source;
     const std::size_t first = source.find_first_not_of(" \t");
     source = first == std::string_view::npos ? std::string_view() : source.substr(first);
-    return "step " + std::to_string(index + 1) + ": " + std::string(source.substr(0, 200));
+    std::size_t cut = std::min<std::size_t>(source.size(), 200);
+    while (cut < source.size() && cut > 0 && (static_cast<unsigned char>(source[cut]) & 0xC0) == 0x80) --cut; // whole characters
+    return "step " + std::to_string(index + 1) + ": " + std::string(source.substr(0, cut));
 }
 
 } // namespace
 
 std::string junitReport(const SequenceRunner& runner, std::chrono::system_clock::time_point startedAt,
-                        SequenceClock::time_point now) {
+                        SequenceClock::time_point now, const std::string& interruption) {
     const Sequence& sequence = runner.sequence();
     const auto& reports = runner.reports();
     const bool networkOrScript = runner.state() == RunState::NetworkError || runner.state() == RunState::ScriptError;
     std::size_t tests = 0, failures = 0, errors = 0, skipped = 0;
     std::string cases;
+    if (runner.state() == RunState::Idle && !interruption.empty()) { // it never started: that is the error
+        ++tests;
+        ++errors;
+        cases += "    <testcase name=\"open the sessions\" classname=\"socketeer." + xmlEscaped(sequence.name) +
+                 "\" time=\"0.000\">\n      <error type=\"network\" message=\"" + xmlEscaped(interruption) +
+                 "\"/>\n    </testcase>\n";
+    }
+    const bool interrupted = runner.state() == RunState::Stopped && !interruption.empty();
     for (std::size_t i = 0; i < sequence.steps.size(); ++i) {
         if (!sequence.steps[i].reported()) continue;
         ++tests;
@@ -62,7 +73,7 @@ std::string junitReport(const SequenceRunner& runner, std::chrono::system_clock:
         cases += "    <testcase name=\"" + xmlEscaped(caseName(sequence, i)) + "\" classname=\"socketeer." +
                  xmlEscaped(sequence.name) + "\" time=\"" + seconds(report.elapsed) + "\"";
         const bool failedHere = report.status == StepStatus::Failed;
-        if (failedHere && i == runner.failedStep() && networkOrScript) {
+        if (failedHere && networkOrScript) { // the step, and the repeats around it
             ++errors;
             cases += ">\n      <error type=\"" + std::string(runner.state() == RunState::NetworkError ? "network" : "script") +
                      "\" message=\"" + xmlEscaped(report.message) + "\"/>\n    </testcase>\n";
@@ -70,6 +81,9 @@ std::string junitReport(const SequenceRunner& runner, std::chrono::system_clock:
             ++failures;
             cases += ">\n      <failure type=\"expect\" message=\"" + xmlEscaped(report.message) + "\">" +
                      xmlEscaped(i == runner.failedStep() ? runner.failure() : report.message) + "</failure>\n    </testcase>\n";
+        } else if (report.status == StepStatus::Running && interrupted && i == runner.currentStep()) {
+            ++errors;
+            cases += ">\n      <error type=\"interrupted\" message=\"" + xmlEscaped(interruption) + "\"/>\n    </testcase>\n";
         } else if (report.status == StepStatus::NotRun || report.status == StepStatus::Running) {
             ++skipped;
             const char* why = report.status == StepStatus::NotRun ? "not reached" : "the run ended during this step";
@@ -92,9 +106,11 @@ std::string junitReport(const SequenceRunner& runner, std::chrono::system_clock:
     xml += "  <testsuite name=\"" + xmlEscaped(sequence.name) + "\" " + counts + " timestamp=\"" +
            formatIsoTimeUs(startedUs).substr(0, 19) + "\">\n";
     xml += cases;
-    if (!runner.failure().empty() || runner.state() == RunState::Stopped)
-        xml += "    <system-out>" + xmlEscaped(runner.state() == RunState::Stopped ? "stopped by the user" : runner.failure()) +
-               "</system-out>\n";
+    const std::string outcome = !runner.failure().empty()                ? runner.failure()
+                                : !interruption.empty()                  ? interruption
+                                : runner.state() == RunState::Stopped ? std::string("stopped by the user")
+                                                                       : std::string();
+    if (!outcome.empty()) xml += "    <system-out>" + xmlEscaped(outcome) + "</system-out>\n";
     xml += "  </testsuite>\n</testsuites>\n";
     return xml;
 }

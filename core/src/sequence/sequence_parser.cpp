@@ -12,21 +12,30 @@ namespace {
 
 constexpr std::string_view StepNames = "steps: send, expect, delay, repeat, }, set, log, on-timeout:, # comment";
 
-/// Errors of one line: "step N: MESSAGE" at a column of that line.
+/// Errors of one line: "step N: MESSAGE" at a column of that line, counted in characters as ParseError does.
 class LineErrors {
 public:
-    explicit LineErrors(std::size_t stepNumber) : m_step(stepNumber) {}
+    LineErrors(std::size_t stepNumber, std::string_view line) : m_step(stepNumber), m_line(line) {}
     [[nodiscard]] ParseError at(std::size_t offset, const std::string& message) const {
-        return ParseError{1, offset + 1, "step " + std::to_string(m_step) + ": " + message};
+        return ParseError{1, column(offset), "step " + std::to_string(m_step) + ": " + message};
     }
-    /// An error of a parser that read the line from `offset` on, moved to its place in the line.
+    /// An error of a parser that read the line from `offset` on (its column counts from there), moved to its
+    /// place in the line.
     [[nodiscard]] ParseError shifted(const ParseError& error, std::size_t offset) const {
-        return ParseError{1, error.line > 1 || error.column == 0 ? 0 : error.column + offset,
+        return ParseError{1, error.line > 1 || error.column == 0 ? 0 : column(offset) + error.column - 1,
                           "step " + std::to_string(m_step) + ": " + error.message};
+    }
+    /// The 1-based character column of byte `offset`.
+    [[nodiscard]] std::size_t column(std::size_t offset) const {
+        std::size_t characters = 1;
+        for (std::size_t i = 0; i < offset && i < m_line.size(); ++i)
+            if ((static_cast<unsigned char>(m_line[i]) & 0xC0) != 0x80) ++characters;
+        return characters + (offset > m_line.size() ? offset - m_line.size() : 0);
     }
 
 private:
     std::size_t m_step;
+    std::string_view m_line;
 };
 
 bool isBlank(char c) { return c == ' ' || c == '\t'; }
@@ -61,7 +70,7 @@ Parsed<std::chrono::milliseconds> milliseconds(std::string_view text, std::size_
     std::string_view digits = text;
     if (digits.ends_with("ms")) digits.remove_suffix(2);
     const auto value = number<std::uint64_t>(digits);
-    if (!value || static_cast<std::int64_t>(*value) > limits.maxDuration.count())
+    if (!value || *value > static_cast<std::uint64_t>(limits.maxDuration.count()))
         return errors.at(offset, std::string(what) + " needs milliseconds from 0 to " +
                                      std::to_string(limits.maxDuration.count()) + ", not '" + std::string(text) + "'");
     return std::chrono::milliseconds(static_cast<std::int64_t>(*value));
@@ -127,9 +136,13 @@ Parsed<std::shared_ptr<const PayloadTemplate>> stepData(std::string_view line, s
 std::optional<ParseError> expectArguments(std::string_view line, std::size_t at, SequenceStep& step, TextEncoding encoding,
                                           const LineErrors& errors, const SequenceLimits& limits) {
     std::optional<ParseError> clauseError;
-    for (std::size_t within = line.rfind(" within "); within != std::string_view::npos && within >= at;
-         within = within == 0 ? std::string_view::npos : line.rfind(" within ", within - 1)) {
-        const std::size_t timeAt = skipBlanks(line, within + 8);
+    // Every "within" with a blank on each side, from the right.
+    std::vector<std::size_t> candidates;
+    for (std::size_t p = line.find("within", at); p != std::string_view::npos; p = line.find("within", p + 1))
+        if (p > at && isBlank(line[p - 1]) && p + 6 < line.size() && isBlank(line[p + 6])) candidates.push_back(p);
+    for (auto candidate = candidates.rbegin(); candidate != candidates.rend(); ++candidate) {
+        const std::size_t within = *candidate - 1; // the blank before it
+        const std::size_t timeAt = skipBlanks(line, within + 7);
         const std::size_t timeEnd = wordEnd(line, timeAt);
         auto duration = milliseconds(line.substr(timeAt, timeEnd - timeAt), timeAt, errors, "within", limits);
         const std::size_t rest = skipBlanks(line, timeEnd);
@@ -205,6 +218,7 @@ Parsed<SequenceStep> parseLine(const StepLine& input, TextEncoding encoding, con
             auto data = stepData(line, dataAt, step.syntax, encoding, errors);
             if (!data) return data.error();
             step.data = std::move(data).value();
+            step.dataColumn = errors.column(dataAt);
         } else if (auto error = expectArguments(line, dataAt, step, encoding, errors, limits)) {
             return *error;
         }
@@ -236,14 +250,17 @@ Parsed<SequenceStep> parseLine(const StepLine& input, TextEncoding encoding, con
         step.variable = std::string(line.substr(argsAt, nameEnd - argsAt));
         if (!isVariableName(step.variable))
             return errors.at(argsAt, "set needs a variable name (a letter or '_', then letters, digits, '_', '-', '.')");
-        auto data = stepData(line, skipBlanks(line, nameEnd), step.syntax, encoding, errors);
+        const std::size_t dataAt = skipBlanks(line, nameEnd);
+        auto data = stepData(line, dataAt, step.syntax, encoding, errors);
         if (!data) return data.error();
         step.data = std::move(data).value();
+        step.dataColumn = errors.column(dataAt);
     } else if (word == "log") {
         step.kind = StepKind::Log;
         auto data = stepData(hasArgs ? line : std::string_view(), hasArgs ? argsAt : 0, PayloadSyntax::Text, encoding, errors);
         if (!data) return data.error();
         step.data = std::move(data).value();
+        step.dataColumn = errors.column(hasArgs ? argsAt : line.size());
     } else if (word == "on-timeout:" || word.starts_with("on-timeout:")) {
         step.kind = StepKind::OnTimeout;
         auto policy = timeoutPolicy(line, at + 11, errors);
@@ -265,8 +282,8 @@ bool encloses(const std::vector<SequenceStep>& steps, std::size_t block, std::si
 /// never enter one from outside).
 std::optional<ParseError> resolveGoto(std::vector<SequenceStep>& steps, std::size_t index, std::size_t policyStep) {
     TimeoutPolicy& policy = steps[index].onTimeout;
-    const LineErrors errors(policyStep + 1);
     const std::string_view source = steps[policyStep].source;
+    const LineErrors errors(policyStep + 1, source);
     const std::size_t found = source.rfind(policy.target);
     const std::size_t column = found == std::string_view::npos ? 0 : found;
     std::optional<std::size_t> target;
@@ -322,11 +339,13 @@ std::string Sequence::describeStep(std::size_t index) const {
     std::string_view source = steps[index].source;
     const std::size_t first = source.find_first_not_of(" \t");
     source = first == std::string_view::npos ? std::string_view() : source.substr(first);
-    std::string shown(source.substr(0, 200));
+    std::size_t cut = std::min<std::size_t>(source.size(), 200);
+    while (cut < source.size() && cut > 0 && (static_cast<unsigned char>(source[cut]) & 0xC0) == 0x80) --cut; // whole characters
+    std::string shown(source.substr(0, cut));
     // A JSON string may hold control characters: a report line must not.
     std::replace_if(shown.begin(), shown.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, '?');
     std::string text = "step " + std::to_string(index + 1) + " (" + shown;
-    if (source.size() > 200) text += "...";
+    if (cut < source.size()) text += "...";
     return text + ")";
 }
 
@@ -340,7 +359,7 @@ Parsed<Sequence> parseSequence(std::string name, const std::vector<StepLine>& li
     std::vector<std::pair<TimeoutPolicy, std::size_t>> policies{{TimeoutPolicy{}, SequenceStep::NoParent}}; // per block: policy, its line
     std::vector<std::pair<std::size_t, std::size_t>> gotos; // expect, the step whose text names the target
     for (std::size_t i = 0; i < lines.size(); ++i) {
-        const LineErrors errors(i + 1);
+        const LineErrors errors(i + 1, lines[i].text);
         auto parsed = parseLine(lines[i], encoding, errors, limits);
         if (!parsed) return parsed.error();
         SequenceStep step = std::move(parsed).value();
@@ -377,7 +396,7 @@ Parsed<Sequence> parseSequence(std::string name, const std::vector<StepLine>& li
         sequence.steps.push_back(std::move(step));
     }
     if (!openBlocks.empty())
-        return LineErrors(openBlocks.back() + 1).at(0, "'repeat' without its closing '}'");
+        return LineErrors(openBlocks.back() + 1, lines[openBlocks.back()].text).at(0, "'repeat' without its closing '}'");
     for (const auto& [expect, policyStep] : gotos)
         if (auto error = resolveGoto(sequence.steps, expect, policyStep)) return *error;
     return sequence;

@@ -70,6 +70,7 @@ void SequenceRunner::start(SequenceHost& host, SequenceClock::time_point now, bo
     m_counter = 0;
     m_failure.clear();
     m_failedStep = m_sequence.steps.size();
+    m_lastSendStep.clear();
 }
 
 void SequenceRunner::stop(SequenceClock::time_point now) {
@@ -115,8 +116,12 @@ void SequenceRunner::onMessage(std::string_view session, ByteView message) {
 
 void SequenceRunner::onSendFailed(std::string_view session, const std::string& reason) {
     if (!active()) return;
-    endRun(RunState::NetworkError, m_lastSendStep,
-           m_sequence.describeStep(m_lastSendStep) + ": a send on '" + std::string(session) + "' failed: " + reason,
+    // Only a send of this run: a rejection of the session's own replies, or of another sender, is not its business.
+    const auto sent = m_lastSendStep.find(session);
+    if (sent == m_lastSendStep.end()) return;
+    const std::size_t step = sent->second;
+    endRun(RunState::NetworkError, step,
+           m_sequence.describeStep(step) + ": a send on '" + std::string(session) + "' failed: " + reason,
            SequenceClock::now());
 }
 
@@ -172,7 +177,7 @@ bool SequenceRunner::runCurrent(SequenceClock::time_point now) {
             endRun(RunState::NetworkError, m_current, m_sequence.describeStep(m_current) + ": " + error, now);
             return false;
         }
-        m_lastSendStep = m_current;
+        m_lastSendStep[step.session] = m_current;
         finishStep(StepStatus::Passed, now, m_current + 1);
         return true;
     }
@@ -275,9 +280,9 @@ void SequenceRunner::endRun(RunState state, std::size_t step, std::string messag
     if (state == RunState::Passed) return;
     m_failure = std::move(message);
     m_failedStep = step;
+    if (m_stepEntered && m_current < m_reports.size()) m_reports[m_current].elapsed += now - m_stepBegan;
     if (step < m_reports.size()) {
         StepReport& report = m_reports[step];
-        if (m_stepEntered) report.elapsed += now - m_stepBegan;
         report.status = StepStatus::Failed;
         if (report.message.empty() || state != RunState::Failed) report.message = m_failure;
     }
@@ -298,7 +303,11 @@ Parsed<Bytes> SequenceRunner::resolve(const SequenceStep& step, const std::strin
     else context.nextCounter = [this] { return ++m_counter; };
     for (const Bytes& capture : m_captures) context.captures.emplace_back(capture);
     context.variables = &m_variables;
-    return step.data->resolve(context);
+    auto resolved = step.data->resolve(context);
+    if (resolved) return resolved;
+    ParseError error = resolved.error(); // its column counts from DATA: make it the line's
+    if (error.line == 1 && error.column > 0) error.column += step.dataColumn - 1;
+    return error;
 }
 
 std::string SequenceRunner::lastMessageText(const SequenceStep& step) const {

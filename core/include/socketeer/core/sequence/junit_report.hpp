@@ -9,9 +9,12 @@
 
 namespace socketeer::core {
 
-/// A failed expect is a <failure>; a network or script error an <error>; a step never reached is <skipped>; an
-/// expect that timed out and went on passes with the reason in <system-out>. `startedAt` is the run's wall time.
+/// A failed expect is a <failure>; a network or script error an <error> (on its step and the repeats around it); a
+/// step never reached is <skipped>; an expect that timed out and went on passes with the reason in <system-out>.
+/// `startedAt` is the run's wall time. `interruption` says why a run never started (one <error> case: "open the
+/// sessions") or was cut short (an <error> on the step it was in: "--timeout reached").
 [[nodiscard]] std::string junitReport(const SequenceRunner& runner, std::chrono::system_clock::time_point startedAt,
-                                      SequenceClock::time_point now = SequenceClock::now());
+                                      SequenceClock::time_point now = SequenceClock::now(),
+                                      const std::string& interruption = {});
 
 } // namespace socketeer::core

@@ -45,6 +45,7 @@ struct SequenceStep {
     std::string label;     ///< "retry" in "retry: send plc ..." (goto's target)
     std::string session;   ///< Send, Expect: the session's name
     std::shared_ptr<const PayloadTemplate> data; ///< Send, Set; Log (text)
+    std::size_t dataColumn = 1; ///< where DATA begins in the line (its template's columns count from there)
     std::string variable;  ///< Set
     Matcher matcher;       ///< Expect
     std::string matcherText; ///< Expect: the matcher as written ("prefix:OK")

@@ -82,7 +82,7 @@ public:
     /// A message `session` received (call it for every session, in order, while the run is active).
     void onMessage(std::string_view session, ByteView message);
     /// A send of `session` was rejected after it was handed over (no peer any more, over budget): the run ends
-    /// as a network error.
+    /// as a network error, blamed on the run's last send on that session (ignored if the run sent nothing there).
     void onSendFailed(std::string_view session, const std::string& reason);
 
     /// Runs what can run now. Returns when to call it again even if no message arrives (time_point::max(): only
@@ -149,7 +149,7 @@ private:
     std::uint64_t m_counter = 0; ///< {counter} in set and log steps
     std::string m_failure;
     std::size_t m_failedStep = 0;
-    std::size_t m_lastSendStep = 0; ///< a send rejected later is this step's
+    std::map<std::string, std::size_t, std::less<>> m_lastSendStep; ///< per session: a send rejected later is this step's
 };
 
 } // namespace socketeer::core
