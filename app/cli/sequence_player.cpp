@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/units_format.hpp"
 #include "socketeer/core/file_output.hpp"
 #include "socketeer/core/sequence/junit_report.hpp"
 #include "socketeer/core/time_format.hpp"
@@ -23,11 +24,6 @@ std::int64_t milliseconds(SequenceClock::duration duration) {
     return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
 }
 
-std::string secondsText(SequenceClock::duration duration) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f s", std::chrono::duration<double>(duration).count());
-    return text;
-}
 
 } // namespace
 
@@ -121,7 +117,7 @@ int SequencePlayer::finish(SequenceClock::time_point now, bool timedOut) {
         std::size_t ran = 0;
         for (std::size_t i = 0; i < sequence.steps.size(); ++i) ran += sequence.steps[i].reported() && m_runner.reports()[i].runs > 0;
         if (m_options.format != OutputFormat::Jsonl)
-            say("passed: " + std::to_string(ran) + (ran == 1 ? " step" : " steps") + " in " + secondsText(elapsed));
+            say("passed: " + std::to_string(ran) + (ran == 1 ? " step" : " steps") + " in " + formatSeconds(elapsed));
     } else {
         m_printer.errorLine("socketeer-cli: sequence '" + sequence.name + "' " +
                             (state == RunState::Failed ? "failed at " : std::string(runStateName(state)) + ": ") + message);

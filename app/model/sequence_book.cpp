@@ -7,6 +7,7 @@
 
 #include "session_model.hpp"
 #include "socketeer/core/codec/escape_codec.hpp"
+#include "socketeer/core/units_format.hpp"
 
 namespace socketeer::app {
 
@@ -29,11 +30,6 @@ std::vector<std::string> splitLines(const std::string& script) {
     return lines;
 }
 
-std::string secondsText(SequenceClock::duration duration) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f s", std::chrono::duration<double>(duration).count());
-    return text;
-}
 
 } // namespace
 
@@ -229,7 +225,7 @@ bool SequenceBook::advance(Clock::time_point now) {
         }
         entry->outcomeSaid = true;
         changed = true;
-        if (runner->state() == RunState::Passed) say(*entry, "passed in " + secondsText(runner->elapsed(now)));
+        if (runner->state() == RunState::Passed) say(*entry, "passed in " + formatSeconds(runner->elapsed(now)));
         else say(*entry, std::string(runStateName(runner->state())) + ": " + runner->failure());
     }
     return changed;

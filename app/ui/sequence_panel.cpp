@@ -11,6 +11,7 @@
 #include "panes.hpp"
 #include "style.hpp"
 #include "ui_probe.hpp"
+#include "socketeer/core/units_format.hpp"
 
 namespace socketeer::ui {
 
@@ -18,11 +19,6 @@ using namespace core;
 
 namespace {
 
-std::string secondsText(SequenceClock::duration duration) {
-    char text[32];
-    std::snprintf(text, sizeof text, "%.3f s", std::chrono::duration<double>(duration).count());
-    return text;
-}
 
 ImVec4 statusColour(StepStatus status) {
     switch (status) {
@@ -123,7 +119,7 @@ void drawControls(app::SequenceBook& book, SequencePanelState& state) {
     // Read only now: run and step replace the runner.
     const SequenceRunner* runner = entry.runner.get();
     if (!runner) return;
-    const std::string status = std::string(runStateName(runner->state())) + " — " + secondsText(runner->elapsed(now)) +
+    const std::string status = std::string(runStateName(runner->state())) + " — " + formatSeconds(runner->elapsed(now)) +
                                (runner->active() ? " — " + runner->sequence().describeStep(runner->currentStep()) : std::string());
     const ImVec4 tint = runner->state() == RunState::Passed ? colour::Open
                         : runner->active()                  ? ImGui::GetStyle().Colors[ImGuiCol_Text]
@@ -167,7 +163,7 @@ void drawSteps(const app::SequenceEntry& entry, float height) {
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(report.runs));
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(secondsText(report.elapsed).c_str());
+        ImGui::TextUnformatted(formatSeconds(report.elapsed).c_str());
     }
     ImGui::EndTable();
     UiProbe::mark("sequences/steps");

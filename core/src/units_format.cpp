@@ -29,4 +29,10 @@ std::string formatByteCount(std::uint64_t bytes) {
     return text;
 }
 
+std::string formatSeconds(std::chrono::nanoseconds duration) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.3f s", std::chrono::duration<double>(duration).count());
+    return text;
+}
+
 } // namespace socketeer::core

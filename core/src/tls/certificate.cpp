@@ -2,6 +2,7 @@
 // fingerprints and RFC 2253 names as `openssl x509` prints them.
 #include "socketeer/core/tls/certificate.hpp"
 #include "tls/describe_certificate.hpp"
+#include "tls/openssl_error.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -25,17 +26,6 @@ using Bio = std::unique_ptr<BIO, Freer<BIO, BIO_free_all>>;
 using Key = std::unique_ptr<EVP_PKEY, Freer<EVP_PKEY, EVP_PKEY_free>>;
 using Certificate = std::unique_ptr<X509, Freer<X509, X509_free>>;
 using Number = std::unique_ptr<BIGNUM, Freer<BIGNUM, BN_free>>;
-
-/// OpenSSL's reason for the last failure ("" when it queued none), and the queue emptied.
-std::string openSslError() {
-    std::string reason;
-    while (const unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        if (reason.empty()) reason = text;
-    }
-    return reason.empty() ? "OpenSSL gave no reason" : reason;
-}
 
 std::string bioText(BIO* bio) {
     char* data = nullptr;

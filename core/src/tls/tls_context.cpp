@@ -12,19 +12,10 @@
 
 #include "socketeer/core/file_output.hpp"
 #include "tls/describe_certificate.hpp"
+#include "tls/openssl_error.hpp"
 
 namespace socketeer::core {
 namespace {
-
-std::string openSslError() {
-    std::string reason;
-    while (const unsigned long code = ERR_get_error()) {
-        char text[256];
-        ERR_error_string_n(code, text, sizeof text);
-        if (reason.empty()) reason = text;
-    }
-    return reason.empty() ? "OpenSSL gave no reason" : reason;
-}
 
 /// The ex_data slot of an SSL_CTX that holds its key log file.
 int keyLogSlot() {

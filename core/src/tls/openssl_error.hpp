@@ -1,0 +1,20 @@
+// openSslError: OpenSSL's reason for the last failure, in its words, with its error queue emptied.
+#pragma once
+
+#include <openssl/err.h>
+
+#include <string>
+
+namespace socketeer::core {
+
+inline std::string openSslError() {
+    std::string reason;
+    while (const unsigned long code = ERR_get_error()) {
+        char text[256];
+        ERR_error_string_n(code, text, sizeof text);
+        if (reason.empty()) reason = text; // the first is the cause; the rest say where it surfaced
+    }
+    return reason.empty() ? "OpenSSL gave no reason" : reason;
+}
+
+} // namespace socketeer::core
