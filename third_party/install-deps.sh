@@ -6,7 +6,7 @@ set -eu
 # its installer and the tests that run it (mingw-w64 with posix threads, wine64, nsis).
 packages="g++ cmake make pkg-config libasio-dev libboost-dev libre2-dev libssl-dev openssl libimgui-dev libstb-dev libglfw3-dev libgl-dev libsdbus-c++-dev
           nlohmann-json3-dev libcli11-dev libgtest-dev xvfb xauth dbus-daemon python3-dbus python3-gi iproute2 nftables socat netcat-openbsd
-          python3-pymodbus python3-serial-asyncio python3-jsonschema fonts-dejavu-core
+          python3-pymodbus python3-serial-asyncio python3-jsonschema ncat tshark fonts-dejavu-core
           dpkg-dev file lintian
           g++-mingw-w64-x86-64-posix wine64 nsis"
 

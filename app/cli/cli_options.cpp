@@ -13,6 +13,7 @@
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
+#include "tls_options.hpp"
 
 namespace socketeer::cli {
 namespace {
@@ -80,7 +81,14 @@ struct RawOptions {
     std::optional<std::uint64_t> probes;
     bool udp = false;
     std::uint64_t probeTimeoutMs = 1000;
+    RawTlsOptions tls;
 };
+
+core::TlsSettings tlsSettings(const RawOptions& raw, TlsRole role) {
+    auto settings = tlsValue(raw.tls, role);
+    if (auto* problem = std::get_if<std::string>(&settings)) throw UsageError{*problem};
+    return std::get<core::TlsSettings>(std::move(settings));
+}
 
 std::uint16_t portValue(const std::string& text, const std::string& what) {
     auto port = core::parsePort(text);
@@ -341,6 +349,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         spec.tcpServer.discard = raw.discard;
         spec.tcpServer.framing = framingValue(raw, true);
         spec.tcpServer.check = checkValue(raw);
+        spec.tcpServer.tls = tlsSettings(raw, TlsRole::Server);
     } else if (udpServer->parsed()) {
         options.command = CliOptions::Command::UdpServer;
         spec.kind = core::SessionKind::Udp;
@@ -370,6 +379,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpClient.autoReconnect = raw.reconnect;
             spec.tcpClient.framing = framingValue(raw, true);
             spec.tcpClient.check = checkValue(raw);
+            spec.tcpClient.tls = tlsSettings(raw, TlsRole::Client);
             spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding, false);
         } else {
             spec.kind = core::SessionKind::Udp;
@@ -461,6 +471,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     addReplyOptions(tcpServer, raw, true);
     addRuleOptions(tcpServer, raw);
     addDiscardOptions(tcpServer, raw);
+    addTlsOptions(tcpServer, raw.tls, TlsRole::Server);
     addOutputOptions(tcpServer, raw);
 
     auto* tcpClient = app.add_subcommand("tcp-client", "Connect to a TCP server; stdin or --send goes out");
@@ -470,6 +481,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     tcpClient->add_option("--local-port", raw.localPort, "Connect from this local port");
     tcpClient->add_flag("--reconnect", raw.reconnect, "Reconnect with backoff when the connection fails or drops");
     addRuleOptions(tcpClient, raw);
+    addTlsOptions(tcpClient, raw.tls, TlsRole::Client);
     addOutputOptions(tcpClient, raw);
 
     auto* udpServer = app.add_subcommand("udp-server", "Receive UDP datagrams (optionally from multicast groups)");

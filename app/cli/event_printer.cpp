@@ -32,6 +32,7 @@ std::string eventName(const SessionEventBody& body) {
             else if constexpr (std::is_same_v<T, EventNotice>) return "notice";
             else if constexpr (std::is_same_v<T, EventStreamProgress>) return "progress";
             else if constexpr (std::is_same_v<T, EventStreamEnded>) return "streamed";
+            else if constexpr (std::is_same_v<T, EventTlsEstablished>) return "tls";
             else return "gap";
         },
         body);
@@ -116,6 +117,20 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
                 if (e.totalBytes) j["total"] = *e.totalBytes;
                 j["source"] = e.source;
                 j["message"] = describeEvent(event);
+            } else if constexpr (std::is_same_v<T, EventTlsEstablished>) {
+                j["peer"] = e.peer.toString();
+                j["conn"] = e.id;
+                j["protocol"] = e.tls.protocol;
+                j["cipher"] = e.tls.cipher;
+                j["alpn"] = e.tls.alpn;
+                if (const auto& certificate = e.tls.peerCertificate) {
+                    j["subject"] = certificate->subject;
+                    j["issuer"] = certificate->issuer;
+                    j["notBefore"] = certificate->notBefore;
+                    j["notAfter"] = certificate->notAfter;
+                    j["sha256"] = certificate->sha256Fingerprint;
+                    j["selfSigned"] = certificate->selfSigned;
+                }
             } else {
                 j["rxMessages"] = e.rxMessages;
                 j["rxBytes"] = e.rxBytes;

@@ -27,6 +27,9 @@ std::string eventLine(const SessionEvent& event) {
                        std::string(closeReasonName(body.reason)) + "\n";
             } else if constexpr (std::is_same_v<T, EventError>) {
                 return "# " + time + " ERROR " + body.message + "\n";
+            } else if constexpr (std::is_same_v<T, EventTlsEstablished>) {
+                return "# " + time + " TLS " + body.peer.toString() + " conn=" + std::to_string(body.id) + " " +
+                       body.tls.protocol + " " + body.tls.cipher + (body.tls.alpn.empty() ? "" : " alpn=" + body.tls.alpn) + "\n";
             } else {
                 return {};
             }

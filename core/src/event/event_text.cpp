@@ -5,6 +5,15 @@
 
 namespace socketeer::core {
 
+std::string describeTls(const TlsSessionInfo& tls) {
+    std::string text = tls.protocol + ", " + tls.cipher + (tls.alpn.empty() ? ", no ALPN" : ", ALPN " + tls.alpn);
+    if (!tls.peerCertificate) return text + "; the peer presented no certificate";
+    const CertificateInfo& certificate = *tls.peerCertificate;
+    return text + "; peer certificate " + certificate.subject +
+           (certificate.selfSigned ? " (self-signed)" : ", issued by " + certificate.issuer) + ", valid " +
+           certificate.notBefore + " to " + certificate.notAfter + ", SHA-256 " + certificate.sha256Fingerprint;
+}
+
 std::string describeEvent(const SessionEvent& event) {
     return std::visit(
         [&](const auto& e) -> std::string {
@@ -44,7 +53,10 @@ std::string describeEvent(const SessionEvent& event) {
                 }
                 return "sending " + e.source + " failed after " + amount +
                        (e.totalBytes ? " of " + std::to_string(*e.totalBytes) : std::string()) + ": " + e.detail;
+            } else if constexpr (std::is_same_v<T, EventTlsEstablished>) {
+                return "TLS with " + e.peer.toString() + ": " + describeTls(e.tls);
             } else {
+                static_assert(std::is_same_v<T, EventDisplayGap>);
                 return "display fell behind: " + std::to_string(e.rxMessages + e.txMessages) + " messages (" +
                        std::to_string(e.rxBytes + e.txBytes) + " bytes) counted but not shown";
             }

@@ -38,6 +38,19 @@ public:
         }
         m_userClosed = false;
         m_failures = 0;
+        if (m_config.tls.enabled) {
+            auto made = makeTlsEndpoint(m_config.tls, false); // files are read again at each open
+            if (auto* error = std::get_if<std::string>(&made)) {
+                m_out->setState(SessionState::Closed);
+                m_out->emitError(0, std::make_error_code(std::errc::invalid_argument), "TLS: " + *error);
+                m_out->emit(EventClosed{0, Endpoint{}, CloseReason::Error, "could not connect to " + m_target, TrafficSnapshot{}});
+                return;
+            }
+            m_tls = std::get<std::shared_ptr<TlsEndpoint>>(std::move(made));
+            if (m_config.tls.insecure)
+                m_out->emit(EventNotice{"TLS: certificate verification is OFF (insecure): any server is accepted, and "
+                                        "anyone on the way can read and change this traffic"});
+        }
         startAttempt();
     }
 
@@ -248,10 +261,17 @@ private:
         std::error_code ec;
         const Endpoint local = toEndpoint(m_socket.local_endpoint(ec));
         const Endpoint remote = toEndpoint(m_socket.remote_endpoint(ec));
+        std::unique_ptr<TlsChannel> tls;
+        if (m_tls) {
+            auto made = m_tls->channel(m_config.host);
+            if (auto* error = std::get_if<std::string>(&made))
+                return attemptFailed(CloseReason::Error, std::make_error_code(std::errc::invalid_argument), "TLS: " + *error, true);
+            tls = std::get<std::unique_ptr<TlsChannel>>(std::move(made));
+        }
         const ConnectionId id = ++m_nextConnectionId;
         m_connection = std::make_shared<TcpConnection>(std::move(m_socket), id, local, remote, m_out, m_readBuffer,
                                                        m_limits.sendBudgetBytes, m_config.framing,
-                                                       std::weak_ptr<TcpConnectionOwner>(shared()));
+                                                       std::weak_ptr<TcpConnectionOwner>(shared()), std::move(tls));
         m_socket = tcp::socket(m_io);
         m_failures = 0; // a success resets the backoff
         m_out->setState(SessionState::Open);
@@ -262,6 +282,7 @@ private:
     std::shared_ptr<TcpClientImpl> shared() { return std::static_pointer_cast<TcpClientImpl>(shared_from_this()); }
 
     const TcpClientConfig m_config;
+    std::shared_ptr<TlsEndpoint> m_tls; // null: plain TCP
     std::string m_target;
     tcp::socket m_socket; // the socket being connected
     asio::steady_timer m_connectTimer;

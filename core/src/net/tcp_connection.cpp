@@ -1,4 +1,5 @@
-// TcpConnection: reads through the worker's shared buffer, one gathered write in flight, graceful and abrupt close.
+// TcpConnection: reads through the worker's shared buffer, one gathered write in flight, graceful and abrupt close;
+// TLS as a channel between the socket and all of that.
 #include "net/tcp_connection.hpp"
 
 #include <asio/error.hpp>
@@ -24,8 +25,9 @@ constexpr int MaxChunksPerPump = 16;             // stream chunks read in one go
 
 TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
                              std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
-                             std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner)
-    : m_socket(std::move(socket)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
+                             std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner,
+                             std::unique_ptr<TlsChannel> tls)
+    : m_socket(std::move(socket)), m_tls(std::move(tls)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
       m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
       m_owner(std::move(owner)) {
     if (framing.enabled()) m_framer.emplace(framing);
@@ -38,7 +40,8 @@ void TcpConnection::start() {
     m_out->peers.add(m_id, m_peer, nowUs());
     m_out->counters.activeConnections.fetch_add(1, std::memory_order_relaxed);
     m_out->counters.connectionsOpened.fetch_add(1, std::memory_order_relaxed);
-    waitForData();
+    if (m_tls) advanceHandshake(); // a client's hello goes now; a server's handshake waits for one
+    if (!m_closed) waitForData();
 }
 
 void TcpConnection::waitForData() {
@@ -73,25 +76,79 @@ void TcpConnection::readAvailable() {
             onReadFailure(ec);
             return;
         }
-        if (m_framer) {
-            receiveFramed({buffer.data(), n}); // counts each message
-            if (n < buffer.size()) break;
-            continue;
+        const bool filled = n == buffer.size();
+        if (m_tls) {
+            if (!receiveTls({buffer.data(), n})) return;
+        } else {
+            deliver({buffer.data(), n});
         }
-        ++m_messagesReceived;
-        if (m_out->discardReceived) {
-            m_out->countReceived(m_id, n);
-            if (n < buffer.size()) break;
-            continue;
-        }
-        auto bytes = std::make_shared<const Bytes>(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(n));
-        // Reported first (queued, not yet woken: QuietScope), then answered at once: the queue shows cause before
-        // effect, and the answer does not wait for the front end.
-        m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
-        if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
-        if (n < buffer.size()) break; // the socket is very likely empty: let the reactor say when it is not
+        if (!filled) break; // the socket is very likely empty: let the reactor say when it is not
     }
     waitForData();
+}
+
+void TcpConnection::deliver(ByteView received) {
+    if (m_framer) {
+        receiveFramed(received); // counts each message
+        return;
+    }
+    ++m_messagesReceived;
+    if (m_out->discardReceived) {
+        m_out->countReceived(m_id, received.size());
+        return;
+    }
+    auto bytes = std::make_shared<const Bytes>(received.begin(), received.end());
+    // Reported first (queued, not yet woken: QuietScope), then answered at once: the queue shows cause before
+    // effect, and the answer does not wait for the front end.
+    m_out->emitData(Direction::Rx, m_id, m_peer, bytes);
+    if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
+}
+
+bool TcpConnection::receiveTls(ByteView ciphertext) {
+    m_tls->pushCiphertext(ciphertext);
+    if (!m_tlsReady) {
+        advanceHandshake();
+        if (!m_tlsReady) return !m_closed;
+    }
+    // The plaintext goes through the shared buffer as well: the channel has its own copy of the ciphertext. All of
+    // it is delivered, paused or not, so that nothing waits inside the channel for a socket that stays quiet.
+    ReadBuffer& buffer = *m_readBuffer;
+    std::string error;
+    while (!m_closed) {
+        std::size_t size = 0;
+        switch (m_tls->readPlaintext(buffer, size, error)) {
+        case TlsChannel::Read::Data: deliver({buffer.data(), size}); break;
+        case TlsChannel::Read::NeedMore:
+            writeQueued(); // what reading made (a key update's answer, session tickets)
+            return true;
+        case TlsChannel::Read::PeerClosed:
+            onReadFailure(asio::error::eof); // the peer's close_notify: its orderly end of the stream
+            return false;
+        case TlsChannel::Read::Failed: failTls("TLS with " + m_peer.toString() + " failed", error); return false;
+        }
+    }
+    return false;
+}
+
+void TcpConnection::advanceHandshake() {
+    std::string error;
+    switch (m_tls->handshake(error)) {
+    case TlsChannel::Handshake::Pending: writeQueued(); return;
+    case TlsChannel::Handshake::Failed:
+        writeQueued(); // the alert: the peer learns why too
+        failTls("TLS handshake with " + m_peer.toString() + " failed", error);
+        return;
+    case TlsChannel::Handshake::Done:
+        m_tlsReady = true;
+        m_out->emit(EventTlsEstablished{m_id, m_peer, m_tls->describe()});
+        writeQueued(); // the handshake's last flight, and whatever was sent while it ran
+        return;
+    }
+}
+
+void TcpConnection::failTls(const std::string& what, const std::string& error) {
+    m_out->emitError(m_id, std::make_error_code(std::errc::protocol_error), what + ": " + error);
+    finish(CloseReason::Error, {}, what + ": " + error);
 }
 
 void TcpConnection::receiveFramed(ByteView wire) {
@@ -160,6 +217,10 @@ void TcpConnection::resumeAfterQueueRoom() {
 
 void TcpConnection::onReadFailure(const std::error_code& ec) {
     finishFraming(); // the stream ended, however it ended: what is left of a message is reported
+    if (m_tls && !m_tlsReady && (ec == asio::error::eof || closeReasonFor(ec) == CloseReason::Reset)) {
+        failTls("TLS handshake with " + m_peer.toString() + " failed", "the peer closed the connection during it");
+        return;
+    }
     if (ec == asio::error::eof) {
         m_peerFinished = true;
         if (m_sendShutdown) {
@@ -271,16 +332,23 @@ void TcpConnection::writeQueued() {
     // Write at once what the socket takes: an echo leaves with no pass through the scheduler between the request and
     // the reply. Only what the socket does not take waits for an asynchronous write. A long queue yields after a few
     // gathered writes.
-    for (int round = 0; round < MaxDirectWrites && !m_closed && m_inFlightCount == 0 && !m_queue.empty(); ++round) {
+    for (int round = 0; round < MaxDirectWrites && !m_closed && !m_writing && writable(); ++round) {
         std::vector<asio::const_buffer> buffers;
         std::size_t total = 0;
-        for (const auto& queued : m_queue) {
-            const Bytes& payload = *queued.bytes;
-            if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload.size() > MaxBytesPerWrite)) break;
-            buffers.emplace_back(asio::buffer(payload));
-            total += payload.size();
+        if (m_tls) {
+            if (!sealQueued()) return;
+            buffers.emplace_back(asio::buffer(*m_cipherOut));
+            total = m_cipherOut->size();
+        } else {
+            for (const auto& queued : m_queue) {
+                const Bytes& payload = *queued.bytes;
+                if (buffers.size() == MaxBuffersPerWrite || (total != 0 && total + payload.size() > MaxBytesPerWrite)) break;
+                buffers.emplace_back(asio::buffer(payload));
+                total += payload.size();
+            }
+            m_inFlightCount = buffers.size();
         }
-        m_inFlightCount = buffers.size();
+        m_writing = true;
         std::error_code ec;
         std::size_t written = m_socket.write_some(buffers, ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
@@ -294,8 +362,34 @@ void TcpConnection::writeQueued() {
         writeRestAsynchronously(std::move(buffers), written);
         return;
     }
-    if (!m_closed && m_inFlightCount == 0 && !m_queue.empty())
-        asio::post(m_socket.get_executor(), [self] { self->writeQueued(); });
+    if (!m_closed && !m_writing && writable()) asio::post(m_socket.get_executor(), [self] { self->writeQueued(); });
+}
+
+bool TcpConnection::writable() const {
+    if (!m_tls) return !m_queue.empty();
+    return m_tls->pendingCiphertext() != 0 || (m_tlsReady && !m_tlsCloseNotified && !m_queue.empty());
+}
+
+bool TcpConnection::sealQueued() {
+    if (!m_cipherOut || m_cipherOut.use_count() > 1) m_cipherOut = std::make_shared<Bytes>();
+    m_cipherOut->clear();
+    m_inFlightCount = 0;
+    if (m_tlsReady && !m_tlsCloseNotified) {
+        std::size_t total = 0;
+        std::string error;
+        for (const auto& queued : m_queue) {
+            const Bytes& payload = *queued.bytes;
+            if (m_inFlightCount == MaxBuffersPerWrite || (total != 0 && total + payload.size() > MaxBytesPerWrite)) break;
+            if (!m_tls->writePlaintext(payload, error)) {
+                failTls("TLS to " + m_peer.toString() + " failed", error);
+                return false;
+            }
+            total += payload.size();
+            ++m_inFlightCount;
+        }
+    }
+    m_tls->takeCiphertext(*m_cipherOut, SIZE_MAX);
+    return true;
 }
 
 void TcpConnection::writeRestAsynchronously(std::vector<asio::const_buffer> buffers, std::size_t written) {
@@ -308,9 +402,12 @@ void TcpConnection::writeRestAsynchronously(std::vector<asio::const_buffer> buff
     // The handler keeps the payloads alive: a close clears m_queue, but the OS may still read these buffers (IOCP).
     std::vector<SharedBytes> inFlight;
     for (std::size_t i = 0; i < m_inFlightCount; ++i) inFlight.push_back(m_queue[i].bytes);
-    asio::async_write(m_socket, rest, [self = shared_from_this(), inFlight = std::move(inFlight)](std::error_code ec, std::size_t) {
+    SharedBytes ciphertext = m_tls ? m_cipherOut : nullptr; // what `rest` points into, with TLS
+    asio::async_write(m_socket, rest, [self = shared_from_this(), inFlight = std::move(inFlight),
+                                       ciphertext = std::move(ciphertext)](std::error_code ec, std::size_t) {
         if (self->m_closed) {
             self->m_inFlightCount = 0;
+            self->m_writing = false;
             // Written before the close took effect: it went out, so it is counted and recorded like any other.
             if (!ec)
                 for (const auto& payload : inFlight) self->m_out->emitData(Direction::Tx, self->m_id, self->m_peer, payload);
@@ -323,6 +420,7 @@ void TcpConnection::writeRestAsynchronously(std::vector<asio::const_buffer> buff
 bool TcpConnection::afterWrite(const std::error_code& ec) {
     const std::size_t count = m_inFlightCount;
     m_inFlightCount = 0;
+    m_writing = false;
     if (ec) {
         const CloseReason reason = closeReasonFor(ec);
         if (reason == CloseReason::Error)
@@ -345,14 +443,15 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
         if (auto owner = m_owner.lock()) owner->onConnectionDrained(*this);
     }
     if (m_closed) return false;
-    if (!m_queue.empty()) return true;
+    if (writable()) return true;
+    finIfWritten();
     closeIfFlushed();
     return false;
 }
 
 void TcpConnection::closeIfFlushed() {
     // A stream's next chunks may still come (pulled now or posted): not flushed until its last leg ended.
-    if (m_closed || m_inFlightCount != 0 || !flushed()) return;
+    if (m_closed || m_writing || !flushed()) return;
     if (m_closeWhenFlushed) finishGracefully();
     else if (m_halfCloseWhenFlushed) shutdownSend();
 }
@@ -381,10 +480,26 @@ void TcpConnection::halfClose() {
 
 void TcpConnection::shutdownSend() {
     if (m_sendShutdown) return;
-    std::error_code ignored;
-    m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    sendFin();
     m_sendShutdown = true;
     if (m_peerFinished) finish(CloseReason::PeerClosed, {}, {});
+}
+
+void TcpConnection::sendFin() {
+    m_finPending = true;
+    if (m_tls && !m_tlsCloseNotified) {
+        m_tlsCloseNotified = true;
+        if (m_tlsReady) m_tls->closeNotify(); // mid-handshake there is no session to end politely
+        writeQueued();
+    }
+    finIfWritten();
+}
+
+void TcpConnection::finIfWritten() {
+    if (!m_finPending || m_closed || m_writing || writable()) return;
+    m_finPending = false;
+    std::error_code ignored;
+    m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
 }
 
 void TcpConnection::finishGracefully() {
@@ -396,8 +511,7 @@ void TcpConnection::finishGracefully() {
     }
     // Send our FIN, then keep reading until the peer's: closing with unread data would send a RST that can destroy
     // the reply we just wrote before the peer reads it.
-    std::error_code ignored;
-    m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    sendFin();
     m_sendShutdown = true;
     m_readPaused = false;
     m_lingerTimer.emplace(m_socket.get_executor());

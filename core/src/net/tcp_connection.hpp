@@ -1,5 +1,5 @@
 // TcpConnection: one TCP stream of a session (a server's client or a client's connection): reads, the bounded
-// write queue, and telling an orderly close from a reset.
+// write queue, telling an orderly close from a reset, and TLS over it when the session has TLS.
 #pragma once
 
 #include <asio/ip/tcp.hpp>
@@ -14,6 +14,7 @@
 #include "net/session_impl.hpp"
 #include "net/rule_responder.hpp"
 #include "net/session_output.hpp"
+#include "tls/tls_channel.hpp"
 
 namespace socketeer::core {
 
@@ -36,9 +37,12 @@ class TcpConnection : public std::enable_shared_from_this<TcpConnection> {
 public:
     TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endpoint local, Endpoint peer,
                   std::shared_ptr<SessionOutput> output, std::shared_ptr<ReadBuffer> readBuffer,
-                  std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner);
+                  std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner,
+                  std::unique_ptr<TlsChannel> tls = nullptr);
 
-    /// Registers in the peer table and starts reading.
+    /// Registers in the peer table and starts reading (and a TLS client's handshake). With TLS, what is sent before
+    /// the handshake completes waits for it; everything above the channel (framing, rules, counters, capture) sees
+    /// plaintext.
     void start();
     /// Queues payload. Over the budget (or when closing) the send is rejected with an event and false is returned.
     /// rule: the match rule whose reply this is (its sent event names it); -1 for any other send.
@@ -86,6 +90,21 @@ public:
 private:
     void waitForData();
     void readAvailable();
+    /// One read's bytes (plaintext, with TLS): framed, or counted and reported and answered.
+    void deliver(ByteView received);
+    /// One read's ciphertext: the handshake goes on, then what it decrypts is delivered. False when the read path
+    /// ended (the peer's close_notify, a TLS failure).
+    bool receiveTls(ByteView ciphertext);
+    void advanceHandshake();
+    /// Something can be written now: queued payloads (with TLS: once the handshake is done), or TLS's own records.
+    [[nodiscard]] bool writable() const;
+    /// TLS: encrypts the next payloads of the queue (m_inFlightCount of them) and takes all pending ciphertext into
+    /// m_cipherOut. False when encryption failed (the connection is closed then).
+    bool sealQueued();
+    /// Our FIN; with TLS after the close_notify, once that is written.
+    void sendFin();
+    void finIfWritten();
+    void failTls(const std::string& what, const std::string& error);
     void writeQueued();
     void writeRestAsynchronously(std::vector<asio::const_buffer> buffers, std::size_t written);
     /// After a gathered write (ec set if it failed): pops and reports what went out, then flushes, closes or
@@ -121,6 +140,11 @@ private:
     void pumpStreams();
 
     asio::ip::tcp::socket m_socket;
+    std::unique_ptr<TlsChannel> m_tls; // null: plain TCP
+    bool m_tlsReady = false;           // the handshake completed
+    bool m_tlsCloseNotified = false;   // our close_notify is made: no more plaintext
+    std::shared_ptr<Bytes> m_cipherOut; // the ciphertext being written (reused while no asynchronous write holds it)
+    bool m_finPending = false;         // our FIN goes once what is being written is out
     const ConnectionId m_id;
     const Endpoint m_local;
     const Endpoint m_peer;
@@ -144,6 +168,7 @@ private:
     bool m_pumpPosted = false;
     std::size_t m_queuedBytes = 0;
     std::size_t m_inFlightCount = 0; // payloads at the front of m_queue that the current write carries
+    bool m_writing = false;          // a write is in flight (with TLS it may carry no payload: handshake, alerts)
     bool m_waitingForData = false;
     bool m_readPaused = false;
     bool m_peerFinished = false;     // FIN received

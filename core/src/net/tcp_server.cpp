@@ -34,6 +34,14 @@ public:
             return;
         }
         m_out->setState(SessionState::Opening);
+        // A generated certificate stays for the session's life (its fingerprint, once trusted, stays true); files
+        // are read again at each open.
+        if (m_config.tls.enabled && (!m_tls || !m_tls->generatedCertificate())) {
+            auto made = makeTlsEndpoint(m_config.tls, true);
+            if (auto* error = std::get_if<std::string>(&made))
+                return failOpen(std::make_error_code(std::errc::invalid_argument), "TLS: " + *error);
+            m_tls = std::get<std::shared_ptr<TlsEndpoint>>(std::move(made));
+        }
         asio::ip::tcp::endpoint endpoint;
         const bool dualStack = m_config.bindAddress.empty() || m_config.bindAddress == "::";
         if (m_config.bindAddress.empty()) {
@@ -68,6 +76,7 @@ public:
         m_localText = m_local.toString();
         m_out->setState(SessionState::Open);
         m_out->emit(EventOpened{m_local});
+        if (m_tls) announceCertificate();
         accept();
     }
 
@@ -189,6 +198,17 @@ public:
     }
 
 private:
+    void announceCertificate() {
+        const auto& own = m_tls->ownCertificate();
+        if (!own) return;
+        std::string text = m_tls->generatedCertificate() ? "TLS: generated a self-signed certificate for this session, "
+                                                         : "TLS: presenting ";
+        text += own->subject + ", valid to " + own->notAfter + ", SHA-256 fingerprint " + own->sha256Fingerprint;
+        m_out->emit(EventNotice{std::move(text)});
+        if (!m_config.tls.caFile.empty())
+            m_out->emit(EventNotice{"TLS: clients must present a certificate issued by a CA in '" + m_config.tls.caFile + "'"});
+    }
+
     void failOpen(const std::error_code& ec, std::string message) {
         std::error_code ignored;
         m_acceptor.close(ignored);
@@ -247,9 +267,20 @@ private:
             m_out->emit(EventRefused{remote, std::move(refusal)});
             return;
         }
+        std::unique_ptr<TlsChannel> tls;
+        if (m_tls) {
+            auto made = m_tls->channel({});
+            if (auto* error = std::get_if<std::string>(&made)) {
+                socket.close(ec);
+                m_out->emitError(0, std::make_error_code(std::errc::protocol_error), "TLS for " + remote.toString() + ": " + *error);
+                return;
+            }
+            tls = std::get<std::unique_ptr<TlsChannel>>(std::move(made));
+        }
         const ConnectionId id = ++m_nextConnectionId;
         auto connection = std::make_shared<TcpConnection>(std::move(socket), id, local, remote, m_out, m_readBuffer,
-                                                          m_limits.sendBudgetBytes, m_config.framing, weakOwner());
+                                                          m_limits.sendBudgetBytes, m_config.framing, weakOwner(),
+                                                          std::move(tls));
         m_connections.emplace(id, connection);
         connection->start(); // registers it in the peer table first: whoever sees the event sees the client listed
         m_out->emit(EventAccepted{id, local, remote});
@@ -281,6 +312,7 @@ private:
     std::weak_ptr<TcpConnectionOwner> weakOwner() { return std::weak_ptr<TcpConnectionOwner>(shared()); }
 
     const TcpServerConfig m_config;
+    std::shared_ptr<TlsEndpoint> m_tls; // null: plain TCP
     asio::ip::tcp::acceptor m_acceptor;
     asio::steady_timer m_retryTimer;
     Endpoint m_local;

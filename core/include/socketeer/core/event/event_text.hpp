@@ -14,6 +14,9 @@ enum class EventSeverity : std::uint8_t { Info, Warning, Error };
 /// Data events give "".
 std::string describeEvent(const SessionEvent& event);
 
+/// "TLSv1.3, TLS_AES_256_GCM_SHA384, ALPN h2; peer certificate CN=… (self-signed), valid … to …, SHA-256 AB:…".
+std::string describeTls(const TlsSessionInfo& tls);
+
 /// Errors are errors; resets, timeouts, refusals, rejections and display gaps are warnings; the rest is information.
 EventSeverity eventSeverity(const SessionEvent& event);
 

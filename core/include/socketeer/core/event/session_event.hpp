@@ -15,6 +15,7 @@
 #include "socketeer/core/net/endpoint.hpp"
 #include "socketeer/core/stats/counters.hpp"
 #include "socketeer/core/time_format.hpp"
+#include "socketeer/core/tls/tls_session_info.hpp"
 
 namespace socketeer::core {
 
@@ -60,6 +61,13 @@ struct EventAccepted {
 /// Whether a received message ended in the checksum the session checks for (--check).
 enum class CheckStatus : std::uint8_t { Unchecked, Good, Bad };
 std::string_view checkStatusName(CheckStatus status); ///< "", "ok", "bad"
+
+/// A connection's TLS handshake completed: what it settled on, and the peer's certificate.
+struct EventTlsEstablished {
+    ConnectionId id = 0;
+    Endpoint peer;
+    TlsSessionInfo tls;
+};
 
 /// Bytes received (Rx) or written to the OS (Tx). Received over a framed TCP session: one message (decoded, for
 /// SLIP and COBS), with how it ended; otherwise one read or one datagram, Unframed.
@@ -148,7 +156,7 @@ struct EventDisplayGap {
 
 using SessionEventBody = std::variant<EventOpened, EventConnecting, EventConnected, EventAccepted, EventData, EventClosed,
                                       EventError, EventSendRejected, EventRefused, EventReconnecting, EventNotice,
-                                      EventStreamProgress, EventStreamEnded, EventDisplayGap>;
+                                      EventStreamProgress, EventStreamEnded, EventDisplayGap, EventTlsEstablished>;
 
 struct SessionEvent {
     std::int64_t timeUs = 0; ///< wall clock, microseconds since the Unix epoch

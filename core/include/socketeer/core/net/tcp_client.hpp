@@ -7,6 +7,7 @@
 #include "socketeer/core/framing/frame_spec.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/payload/checksum.hpp"
+#include "socketeer/core/tls/tls_settings.hpp"
 
 namespace socketeer::core {
 
@@ -23,6 +24,7 @@ struct TcpClientConfig {
     AutoReply autoReply;
     FrameSpec framing;             ///< how the received byte stream is cut into messages (none: as it is read)
     std::optional<ChecksumKind> check; ///< each received message must end in this checksum of the bytes before it
+    TlsSettings tls;               ///< TLS over the connection (tls.enabled), checked when the session opens
     SessionLimits limits;
 
     bool operator==(const TcpClientConfig&) const = default;

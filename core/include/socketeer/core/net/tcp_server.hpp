@@ -8,6 +8,7 @@
 #include "socketeer/core/framing/frame_spec.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/payload/checksum.hpp"
+#include "socketeer/core/tls/tls_settings.hpp"
 
 namespace socketeer::core {
 
@@ -22,6 +23,7 @@ struct TcpServerConfig {
     bool discard = false;          ///< count what arrives, never store or show it (pure receive measurements)
     FrameSpec framing;             ///< how each client's byte stream is cut into messages (none: as it is read)
     std::optional<ChecksumKind> check; ///< each received message must end in this checksum of the bytes before it
+    TlsSettings tls;               ///< TLS over the connections (tls.enabled), checked when the session opens
     SessionLimits limits;
 
     bool operator==(const TcpServerConfig&) const = default;

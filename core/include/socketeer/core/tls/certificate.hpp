@@ -17,6 +17,8 @@ struct CertificateInfo {
     std::string notAfter;
     std::string sha256Fingerprint; ///< "AB:CD:…" (32 bytes, as `openssl x509 -fingerprint -sha256` writes them)
     bool selfSigned = false;
+
+    bool operator==(const CertificateInfo&) const = default;
 };
 
 struct GeneratedCertificate {

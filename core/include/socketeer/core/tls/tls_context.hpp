@@ -11,17 +11,10 @@
 #include <variant>
 
 #include "socketeer/core/tls/certificate.hpp"
+#include "socketeer/core/tls/tls_session_info.hpp"
 #include "socketeer/core/tls/tls_settings.hpp"
 
 namespace socketeer::core {
-
-/// What a handshake settled on, for the connection log.
-struct TlsSessionInfo {
-    std::string protocol; ///< "TLSv1.3"
-    std::string cipher;   ///< "TLS_AES_256_GCM_SHA384"
-    std::string alpn;     ///< the protocol chosen ("" = none)
-    std::optional<CertificateInfo> peerCertificate;
-};
 
 class TlsContext {
 public:

@@ -39,6 +39,10 @@ std::string alpnListText(const std::vector<std::string>& protocols);
 /// --cert", "--insecure and --ca contradict each other".
 std::string checkTlsSettings(const TlsSettings& settings, bool server);
 
+/// "" when the files load (certificate and key, and that they belong together; the CA file), else the file and
+/// OpenSSL's reason: for a front end to refuse bad settings before anything opens. The key log is not touched.
+std::string checkTlsFiles(const TlsSettings& settings, bool server);
+
 /// Whether this build can do TLS (the MinGW cross build has no OpenSSL).
 bool tlsAvailable();
 
