@@ -4,16 +4,19 @@
 #include <openssl/err.h>
 
 #include <string>
+#include <system_error>
 
 namespace socketeer::core {
 
-inline std::string openSslError() {
+/// asio's ssl::context calls have taken the reason off the queue already: then `ec` carries it.
+inline std::string openSslError(const std::error_code& ec = {}) {
     std::string reason;
     while (const unsigned long code = ERR_get_error()) {
         char text[256];
         ERR_error_string_n(code, text, sizeof text);
         if (reason.empty()) reason = text; // the first is the cause; the rest say where it surfaced
     }
+    if (reason.empty() && ec) return ec.message();
     return reason.empty() ? "OpenSSL gave no reason" : reason;
 }
 

@@ -97,9 +97,9 @@ std::string TlsContext::configure(bool server, const std::string& commonName) {
     SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
     if (!m_settings.certFile.empty()) {
         m_context.use_certificate_chain_file(m_settings.certFile, ec);
-        if (ec) return "certificate '" + m_settings.certFile + "': " + openSslError();
+        if (ec) return "certificate '" + m_settings.certFile + "': " + openSslError(ec);
         m_context.use_private_key_file(m_settings.keyFile, asio::ssl::context::pem, ec);
-        if (ec) return "private key '" + m_settings.keyFile + "': " + openSslError();
+        if (ec) return "private key '" + m_settings.keyFile + "': " + openSslError(ec);
         if (SSL_CTX_check_private_key(ctx) != 1)
             return "private key '" + m_settings.keyFile + "' does not belong to certificate '" + m_settings.certFile + "'";
         if (X509* own = SSL_CTX_get0_certificate(ctx)) m_own = describeCertificate(own);
@@ -110,14 +110,14 @@ std::string TlsContext::configure(bool server, const std::string& commonName) {
         const std::string& key = generated.value().privateKeyPem;
         m_context.use_certificate_chain(asio::buffer(certificate), ec);
         if (!ec) m_context.use_private_key(asio::buffer(key), asio::ssl::context::pem, ec);
-        if (ec) return "the generated certificate: " + openSslError();
+        if (ec) return "the generated certificate: " + openSslError(ec);
         m_own = generated.value().info;
         m_generated = true;
     }
     if (server) {
         if (!m_settings.caFile.empty()) { // mutual TLS: a client must present a certificate from these CAs
             m_context.load_verify_file(m_settings.caFile, ec);
-            if (ec) return "client CA file '" + m_settings.caFile + "': " + openSslError();
+            if (ec) return "client CA file '" + m_settings.caFile + "': " + openSslError(ec);
             STACK_OF(X509_NAME)* names = SSL_load_client_CA_file(m_settings.caFile.c_str());
             if (names) SSL_CTX_set_client_CA_list(ctx, names);
             m_context.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert);
@@ -134,7 +134,7 @@ std::string TlsContext::configure(bool server, const std::string& commonName) {
         } else {
             if (m_settings.caFile.empty()) m_context.set_default_verify_paths(ec);
             else m_context.load_verify_file(m_settings.caFile, ec);
-            if (ec) return (m_settings.caFile.empty() ? "the system's CA store" : "CA file '" + m_settings.caFile + "'") + ": " + openSslError();
+            if (ec) return (m_settings.caFile.empty() ? "the system's CA store" : "CA file '" + m_settings.caFile + "'") + ": " + openSslError(ec);
             m_context.set_verify_mode(asio::ssl::verify_peer);
         }
         if (!m_settings.alpn.empty()) {
