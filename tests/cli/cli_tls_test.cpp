@@ -285,11 +285,15 @@ TEST(CliTls, TheKeyLogLetsTsharkDecryptACaptureOfTheSession) {
                                                         "secret-token-42\\n", "--wait", "2000", "--count", "1"}));
     EXPECT_EQ(run.code, 0) << run.err;
     EXPECT_EQ(run.out, "secret-token-42\n");
-    // Both FINs captured: the session is all in the file. Then stop the capture.
+    // Both ends' last packets captured (the client's FIN; the server's FIN, or the RST its close_notify meets from the
+    // client that already closed): the session is all in the file. Then stop the capture.
+    const auto ends = [&] {
+        const std::string text = tshark.stdoutText();
+        return socketeer::test::occurrences(text, "FIN") + socketeer::test::occurrences(text, "RST");
+    };
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (socketeer::test::occurrences(tshark.stdoutText(), "FIN") < 2 && std::chrono::steady_clock::now() < deadline)
-        tshark.waitForStdout("\n", 100ms);
-    EXPECT_GE(socketeer::test::occurrences(tshark.stdoutText(), "FIN"), 2u) << tshark.stdoutText();
+    while (ends() < 2 && std::chrono::steady_clock::now() < deadline) tshark.waitForStdout("\n", 100ms);
+    EXPECT_GE(ends(), 2u) << tshark.stdoutText();
     tshark.signal(SIGINT);
     ASSERT_EQ(tshark.wait(20s), 0) << tshark.stderrText();
     EXPECT_NE(readFile(keyLog).find("CLIENT_HANDSHAKE_TRAFFIC_SECRET "), std::string::npos);

@@ -40,8 +40,12 @@ void TcpConnection::start() {
     m_out->peers.add(m_id, m_peer, nowUs());
     m_out->counters.activeConnections.fetch_add(1, std::memory_order_relaxed);
     m_out->counters.connectionsOpened.fetch_add(1, std::memory_order_relaxed);
-    if (m_tls) advanceHandshake(); // a client's hello goes now; a server's handshake waits for one
-    if (!m_closed) waitForData();
+    // A client's hello goes from the worker's loop, not from here: a write that fails at once closes the connection,
+    // and its owner must have finished setting it up by then. A server's handshake waits for the hello.
+    if (m_tls) asio::post(m_socket.get_executor(), [self = shared_from_this()] {
+        if (!self->m_closed && !self->m_tlsReady) self->advanceHandshake();
+    });
+    waitForData();
 }
 
 void TcpConnection::waitForData() {
@@ -122,9 +126,13 @@ bool TcpConnection::receiveTls(ByteView ciphertext) {
             writeQueued(); // what reading made (a key update's answer, session tickets)
             return true;
         case TlsChannel::Read::PeerClosed:
+            m_peerCloseNotified = true;
             onReadFailure(asio::error::eof); // the peer's close_notify: its orderly end of the stream
             return false;
-        case TlsChannel::Read::Failed: failTls("TLS with " + m_peer.toString() + " failed", error); return false;
+        case TlsChannel::Read::Failed:
+            writeQueued(); // the alert OpenSSL made: the peer learns why
+            failTls("TLS with " + m_peer.toString() + " failed", error);
+            return false;
         }
     }
     return false;
@@ -142,6 +150,7 @@ void TcpConnection::advanceHandshake() {
         m_tlsReady = true;
         m_out->emit(EventTlsEstablished{m_id, m_peer, m_tls->describe()});
         writeQueued(); // the handshake's last flight, and whatever was sent while it ran
+        closeIfFlushed(); // a close or half-close asked for meanwhile
         return;
     }
 }
@@ -223,8 +232,11 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
     }
     if (ec == asio::error::eof) {
         m_peerFinished = true;
+        if (m_tls && !m_peerCloseNotified)
+            m_out->emit(EventNotice{m_peer.toString() + " ended the TCP connection without a TLS close_notify: what it "
+                                                        "sent may have been cut short"});
         if (m_sendShutdown) {
-            finish(m_closeWhenFlushed.value_or(CloseReason::PeerClosed), {}, {});
+            finishAfterFin(m_closeWhenFlushed.value_or(CloseReason::PeerClosed));
             return;
         }
         if (!m_closeWhenFlushed) m_closeWhenFlushed = CloseReason::PeerClosed;
@@ -482,7 +494,7 @@ void TcpConnection::shutdownSend() {
     if (m_sendShutdown) return;
     sendFin();
     m_sendShutdown = true;
-    if (m_peerFinished) finish(CloseReason::PeerClosed, {}, {});
+    if (m_peerFinished) finishAfterFin(CloseReason::PeerClosed);
 }
 
 void TcpConnection::sendFin() {
@@ -500,12 +512,35 @@ void TcpConnection::finIfWritten() {
     m_finPending = false;
     std::error_code ignored;
     m_socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    if (m_finishAfterFin) finish(*m_finishAfterFin, {}, {});
+}
+
+void TcpConnection::finishAfterFin(CloseReason reason) {
+    if (!m_finPending) {
+        finish(reason, {}, {});
+        return;
+    }
+    m_finishAfterFin = reason;
+    if (!m_lingerTimer) { // a peer that stopped reading must not hold our close_notify, and this connection, forever
+        m_lingerTimer.emplace(m_socket.get_executor());
+        m_lingerTimer->expires_after(LingerTimeout);
+        m_lingerTimer->async_wait([self = shared_from_this(), reason](std::error_code ec) {
+            if (!ec) self->finish(reason, {}, {});
+        });
+    }
 }
 
 void TcpConnection::finishGracefully() {
     if (m_sendShutdown && m_lingerTimer) return; // already under way (our FIN is out, the linger timer runs)
     const CloseReason reason = m_closeWhenFlushed.value_or(CloseReason::Local);
     if (m_peerFinished) {
+        // TLS answers the peer's close_notify with its own before the socket closes; plain TCP just closes.
+        if (m_tls && !m_tlsCloseNotified) {
+            m_sendShutdown = true;
+            sendFin();
+            finishAfterFin(reason);
+            return;
+        }
         finish(reason, {}, {});
         return;
     }

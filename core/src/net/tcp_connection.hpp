@@ -104,6 +104,8 @@ private:
     /// Our FIN; with TLS after the close_notify, once that is written.
     void sendFin();
     void finIfWritten();
+    /// Closes now, or once our FIN (after the close_notify being written) is out.
+    void finishAfterFin(CloseReason reason);
     void failTls(const std::string& what, const std::string& error);
     void writeQueued();
     void writeRestAsynchronously(std::vector<asio::const_buffer> buffers, std::size_t written);
@@ -135,7 +137,9 @@ private:
     /// Goes on with a close or half-close that waited for the data, once nothing is left to send.
     void closeIfFlushed();
     /// Nothing queued and no stream still to be read: a close or half-close that waits for the data may go on.
-    [[nodiscard]] bool flushed() const { return m_queue.empty() && m_streams.empty(); }
+    /// With TLS a close also waits for the handshake: what was sent meanwhile goes first, and a session ended early
+    /// never writes its handshake after its FIN.
+    [[nodiscard]] bool flushed() const { return m_queue.empty() && m_streams.empty() && (!m_tls || m_tlsReady); }
     /// Tops the write queue up from the front stream leg; ends legs that are done.
     void pumpStreams();
 
@@ -145,6 +149,8 @@ private:
     bool m_tlsCloseNotified = false;   // our close_notify is made: no more plaintext
     std::shared_ptr<Bytes> m_cipherOut; // the ciphertext being written (reused while no asynchronous write holds it)
     bool m_finPending = false;         // our FIN goes once what is being written is out
+    std::optional<CloseReason> m_finishAfterFin; // and then the connection closes
+    bool m_peerCloseNotified = false;  // the peer's close_notify arrived
     const ConnectionId m_id;
     const Endpoint m_local;
     const Endpoint m_peer;

@@ -75,7 +75,8 @@ public:
 
 private:
     std::string failure(int code) {
-        const std::string verification = verificationFailure(m_ssl);
+        // Only when the certificate was checked: with verification off OpenSSL still records what it would have said.
+        const std::string verification = (SSL_get_verify_mode(m_ssl) & SSL_VERIFY_PEER) ? verificationFailure(m_ssl) : std::string();
         std::string reason = code == SSL_ERROR_SSL ? openSslError() : code == SSL_ERROR_SYSCALL ? "the peer went away mid-record" : "OpenSSL error " + std::to_string(code);
         ERR_clear_error();
         // The certificate's fault says more than "certificate verify failed".
