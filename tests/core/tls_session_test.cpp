@@ -3,12 +3,11 @@
 // open, and a server fed garbage or a handshake cut short says why and keeps serving.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
 #include "loopback.hpp"
 #include "raw_peer.hpp"
+#include "random_bytes.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
@@ -17,6 +16,7 @@ using socketeer::test::EventLog;
 using socketeer::test::RawPeer;
 using test::clientTo;
 using test::loopbackServer;
+using test::randomBytes;
 using namespace std::chrono_literals;
 
 namespace {
@@ -34,12 +34,6 @@ TcpClientConfig tlsClient(std::uint16_t port, bool insecure = true) {
     return config;
 }
 
-Bytes randomBytes(std::size_t size, unsigned seed) {
-    std::mt19937 random(seed);
-    Bytes bytes(size);
-    for (auto& byte : bytes) byte = static_cast<std::uint8_t>(random());
-    return bytes;
-}
 
 std::string closedDetail(const EventLog& log) {
     const auto* closed = log.first<EventClosed>();
@@ -70,8 +64,7 @@ TEST(TlsSession, OneMebibyteEachWayIsIntactAndTheHandshakeIsReported) {
         const std::size_t size = std::min(piece, data.size() - offset);
         client.send(Bytes(data.begin() + static_cast<std::ptrdiff_t>(offset),
                                                   data.begin() + static_cast<std::ptrdiff_t>(offset + size)));
-        offset += size;
-        ASSERT_TRUE(test::eventually([&] { return client.counters().traffic.snapshot().txBytes + (4u << 20) > offset; }));
+        offset += size; // 1 MiB is within the default send budget: nothing is refused
     }
     ASSERT_TRUE(clientLog.waitFor([&](const auto&) { return clientLog.bytesCount(Direction::Rx) >= data.size(); }, 30s))
         << clientLog.bytesCount(Direction::Rx) << clientLog.errors();

@@ -1,15 +1,15 @@
 // UDP sessions on loopback: exchange, peer table, reply to a chosen peer, 65,507-byte datagrams, IPv6, auto-reply.
 #include <gtest/gtest.h>
 
-#include <random>
-
 #include "loopback.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
+#include "random_bytes.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
 using namespace socketeer::core;
 using socketeer::test::EventLog;
+using socketeer::test::randomBytes;
 
 namespace {
 
@@ -26,12 +26,6 @@ std::size_t rxMessages(const test::Events& events) {
     return n;
 }
 
-Bytes randomBytes(std::size_t size, unsigned seed) {
-    std::mt19937 rng(seed);
-    Bytes out(size);
-    for (auto& b : out) b = static_cast<std::uint8_t>(rng());
-    return out;
-}
 
 } // namespace
 
