@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ struct SessionUiState {
 
     // Settings.
     std::string framingText; ///< the framing as typed (applied when it parses)
+    std::optional<std::string> alpnText; ///< the TLS ALPN list as typed (applied when it parses); unset: not drawn yet
     std::vector<core::LocalInterface> interfaces; ///< the machine's, as listed when an address list was opened
     TemplateDraft replyDraft, prefixDraft, welcomeDraft;
 

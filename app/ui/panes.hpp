@@ -18,7 +18,9 @@ void drawConnectionLog(app::AppModel& model, app::SessionModel& session, float h
 /// A server's clients, a UDP socket's peers: select one as the destination, kick a client.
 void drawPeerTable(app::SessionModel& session);
 /// The session's settings (they apply at the next open).
-void drawSettings(app::SessionModel& session);
+void drawSettings(app::AppModel& model, app::SessionModel& session);
+/// TLS of a TCP client (server = false) or server: verification, SNI, ALPN, certificates and the key log by path.
+void drawTlsSettings(app::AppModel& model, app::SessionModel& session, core::TlsSettings& tls, bool server);
 /// The session's match rules: an ordered table with live hit counters, and a dry run of a pasted message.
 void drawRuleTable(app::SessionModel& session);
 /// What the Sequences panel remembers between frames (owned by AppUi).

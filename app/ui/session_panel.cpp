@@ -132,7 +132,7 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
         UiProbe::mark("settings");
         if (settings) {
             ImGui::BeginChild("##settings", ImVec2(0, 0), false);
-            drawSettings(session);
+            drawSettings(model, session);
             ImGui::EndChild();
             ImGui::EndTabItem();
         }

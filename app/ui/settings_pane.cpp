@@ -1,4 +1,4 @@
-// The session's settings: endpoints, framing, the checksum to check, automatic replies. They apply at the next open.
+// The session's settings: endpoints, TLS, framing, the checksum to check, automatic replies. They apply at the next open.
 #include <imgui.h>
 #include <imgui_stdlib.h>
 
@@ -151,7 +151,7 @@ void drawCheckSetting(std::optional<ChecksumKind>& check, bool discard = false) 
     UiProbe::mark("settings/check");
 }
 
-void drawTcpClientSettings(app::SessionModel& session, TcpClientConfig& c) {
+void drawTcpClientSettings(app::AppModel& model, app::SessionModel& session, TcpClientConfig& c) {
     ImGui::SetNextItemWidth(em(width::Field));
     ImGui::InputText("host", &c.host);
     UiProbe::mark("settings/host");
@@ -165,12 +165,13 @@ void drawTcpClientSettings(app::SessionModel& session, TcpClientConfig& c) {
     ImGui::SetNextItemWidth(em(width::Number));
     if (ImGui::InputInt("connect timeout (ms)", &timeout, 0)) c.connectTimeout = std::chrono::milliseconds(std::max(1, timeout));
     ImGui::Checkbox("auto-reconnect", &c.autoReconnect);
+    drawTlsSettings(model, session, c.tls, false);
     drawFramingSettings(session, c.framing);
     drawCheckSetting(c.check);
     drawReplySettings(session, c.autoReply, false);
 }
 
-void drawTcpServerSettings(app::SessionModel& session, TcpServerConfig& c) {
+void drawTcpServerSettings(app::AppModel& model, app::SessionModel& session, TcpServerConfig& c) {
     addressField("bind address", "settings/bind", c.bindAddress, AddressChoice::Addresses, "all (IPv4 + IPv6)", session.ui().interfaces);
     ipVersionCombo(c.bindAddress);
     inputPort("port (0 = any free)", c.port);
@@ -178,6 +179,7 @@ void drawTcpServerSettings(app::SessionModel& session, TcpServerConfig& c) {
     int maxClients = static_cast<int>(c.maxClients);
     ImGui::SetNextItemWidth(em(width::Number));
     if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
+    drawTlsSettings(model, session, c.tls, true);
     drawFramingSettings(session, c.framing);
     drawCheckSetting(c.check, c.discard);
     drawReplySettings(session, c.autoReply, true);
@@ -218,12 +220,12 @@ void drawUdpSettings(app::SessionModel& session, UdpSocketConfig& c) {
 
 } // namespace
 
-void drawSettings(app::SessionModel& session) {
+void drawSettings(app::AppModel& model, app::SessionModel& session) {
     SessionSpec& spec = session.spec();
     if (session.isOpen()) ImGui::TextDisabled("Changes apply at the next open.");
     switch (spec.kind) {
-    case SessionKind::TcpClient: drawTcpClientSettings(session, spec.tcpClient); break;
-    case SessionKind::TcpServer: drawTcpServerSettings(session, spec.tcpServer); break;
+    case SessionKind::TcpClient: drawTcpClientSettings(model, session, spec.tcpClient); break;
+    case SessionKind::TcpServer: drawTcpServerSettings(model, session, spec.tcpServer); break;
     case SessionKind::Udp: drawUdpSettings(session, spec.udp); break;
     }
 }

@@ -27,6 +27,13 @@ Workspace sample() {
     server.tcpServer.autoReply.relay = true;
     server.tcpServer.limits.sendBudgetBytes = 1 << 20;
     server.tcpServer.framing = parseFrameSpec("delim:0d0a", 4096).value();
+    TlsSettings& serverTls = server.tcpServer.tls;
+    serverTls.enabled = true;
+    serverTls.caFile = "clients-ca.pem";
+    serverTls.alpn = {"h2", "http/1.1"};
+    serverTls.certFile = "server.pem";
+    serverTls.keyFile = "server.key";
+    serverTls.keyLogFile = "keys.log";
     ws.sessions.push_back(server);
 
     SessionSpec client;
@@ -39,6 +46,13 @@ Workspace sample() {
     client.tcpClient.autoReconnect = true;
     client.tcpClient.reconnectMaxAttempts = 7;
     client.tcpClient.framing = parseFrameSpec("len:2be@4").value();
+    TlsSettings& clientTls = client.tcpClient.tls;
+    clientTls.enabled = true;
+    clientTls.insecure = true;
+    clientTls.serverName = "device.test";
+    clientTls.alpn = {"mqtt"};
+    clientTls.certFile = "me.pem";
+    clientTls.keyFile = "me.key";
     ws.sessions.push_back(client);
 
     SessionSpec udp;
@@ -101,6 +115,12 @@ TEST(Workspace, RoundTripKeepsEveryField) {
     EXPECT_TRUE(client.tcpClient.autoReconnect);
     EXPECT_EQ(client.tcpClient.reconnectMaxAttempts, 7u);
     EXPECT_EQ(client.tcpClient.framing, parseFrameSpec("modbus-tcp").value());
+    EXPECT_EQ(server.tcpServer.tls.caFile, "clients-ca.pem") << "a server's CA is its clients' (clientCa)";
+    EXPECT_EQ(server.tcpServer.tls.alpn, (std::vector<std::string>{"h2", "http/1.1"}));
+    EXPECT_EQ(server.tcpServer.tls.keyLogFile, "keys.log");
+    EXPECT_TRUE(client.tcpClient.tls.insecure);
+    EXPECT_EQ(client.tcpClient.tls.serverName, "device.test");
+    EXPECT_EQ(client.tcpClient.tls.keyFile, "me.key");
     const auto& udp = ws.sessions[2];
     EXPECT_EQ(udp.udp.multicast.groups, (std::vector<std::string>{"239.1.2.3"}));
     EXPECT_EQ(udp.udp.multicast.interfaceName, "127.0.0.1");
@@ -141,6 +161,27 @@ TEST(Workspace, AbsurdValuesAreRefusedWithTheirPath) {
               "sessions[0].framing.frame: fixed:N needs 1 to 64 bytes (the largest message), not 100 at column 7");
     EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","framing":{"maxFrame":0}})")),
               "sessions[0].framing.maxFrame: 0 is out of range (1-67108864)");
+}
+
+TEST(Workspace, TlsSettingsAreCheckedAndKeyMaterialIsNeverInline) {
+    if (!tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    const auto serverText = serializeWorkspace(sample());
+    EXPECT_NE(serverText.find(R"("clientCa": "clients-ca.pem")"), std::string::npos) << serverText;
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","tls":{"enabled":true,"key":"-----BEGIN PRIVATE KEY-----\nMII"}})")),
+              "sessions[0].tls.key: expects the path of a PEM file, not its contents");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","tls":{"enabled":true,"key":"k.pem"}})")),
+              "sessions[0].tls: a key needs its certificate (--cert FILE)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","tls":{"enabled":true,"insecure":true,"ca":"ca.pem"}})")),
+              "sessions[0].tls: --insecure and --ca contradict each other (verify against the CA, or not at all)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","tls":{"insecure":true}})")),
+              "sessions[0].tls.insecure: unknown key (a typo, or a file from a newer Socketeer?)")
+        << "a server verifies clients with clientCa; insecure is a client's";
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","tls":{"alpn":["h2",""]}})")),
+              "sessions[0].tls.alpn[1]: an empty protocol name");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","tls":{"alpn":["h2,http/1.1"]}})")),
+              "sessions[0].tls.alpn[0]: 'h2,http/1.1' holds more than one protocol");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","tls":{"enabled":"yes"}})")),
+              "sessions[0].tls.enabled: expected true or false");
 }
 
 TEST(Workspace, HostileShapesAreRefused) {

@@ -478,3 +478,62 @@ TEST(AppUi, AGibibyteFileSentFromThePanelArrivesWithItsSha256AndShowsProgress) {
         logged = logged || line.text == "sent file '" + path + "' (" + std::to_string(Size) + " bytes)";
     EXPECT_TRUE(logged);
 }
+
+namespace {
+
+bool logContains(app::SessionModel& session, const std::string& text) {
+    return session.log().toText().find(text) != std::string::npos;
+}
+
+} // namespace
+
+TEST(AppUi, TlsFromTheSettingsTabRefusesAnUnverifiedServerThenConnectsInsecurelyAndCarriesPlaintext) {
+    if (!tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    UiHarness h;
+    ASSERT_TRUE(h.click("new-tcp-server"));
+    app::SessionModel* server = h.model.find(h.model.selected);
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/bind"));
+    h.type("127.0.0.1");
+    EXPECT_FALSE(h.click("settings/tls/cert")) << "TLS off: its fields are not drawn";
+    ASSERT_TRUE(h.click("settings/tls"));
+    ASSERT_TRUE(server->spec().tcpServer.tls.enabled);
+    ASSERT_TRUE(h.click("settings/tls/alpn"));
+    h.type("x-demo,,h2");
+    EXPECT_NE(h.frameText().find("ALPN: an empty protocol (write h2,http/1.1) at column 8"), std::string::npos);
+    EXPECT_TRUE(server->spec().tcpServer.tls.alpn.empty()) << "a bad list never replaces the setting";
+    h.pressKey(ImGuiKey_A, true);
+    h.type("x-demo");
+    h.frame();
+    EXPECT_EQ(server->spec().tcpServer.tls.alpn, (std::vector<std::string>{"x-demo"}));
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return server->localEndpoint().has_value(); })) << server->lastError();
+    EXPECT_TRUE(h.frameUntil([&] { return logContains(*server, "generated a self-signed certificate"); }))
+        << server->log().toText();
+
+    ASSERT_TRUE(h.click("new-tcp-client"));
+    app::SessionModel* client = h.model.find(h.model.selected);
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/port"));
+    h.type(std::to_string(server->localEndpoint()->port));
+    ASSERT_TRUE(h.click("settings/tls"));
+    ASSERT_TRUE(h.click("settings/tls/alpn"));
+    h.type("x-demo");
+    // Verified against the system's store, the generated certificate is refused with OpenSSL's reason.
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return logContains(*client, "self-signed certificate"); })) << client->log().toText();
+    ASSERT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Closed; }));
+
+    ASSERT_TRUE(h.click("settings/tls/insecure"));
+    EXPECT_NE(h.frameText().find("Verification is OFF"), std::string::npos);
+    ASSERT_TRUE(client->spec().tcpClient.tls.insecure);
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; })) << client->lastError();
+    ASSERT_TRUE(h.frameUntil([&] { return logContains(*client, "ALPN x-demo"); })) << client->log().toText();
+    ASSERT_TRUE(h.click("traffic"));
+    ASSERT_TRUE(h.click("send/editor"));
+    h.type("over TLS\\n");
+    ASSERT_TRUE(h.click("send/button"));
+    ASSERT_TRUE(h.frameUntil([&] { return receivedBytes(*server, toBytes("over TLS\n")); }))
+        << "the server's history holds the plaintext";
+}

@@ -68,6 +68,33 @@ TEST(FileDialogUi, TheCapturePathComesFromTheDialogWhileFramesGoOn) {
     EXPECT_EQ(session.ui().capturePath, "/tmp/chosen.cap");
 }
 
+TEST(FileDialogUi, TlsCertificatesAndTheKeyLogAreChosenByPath) {
+    if (!tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    UiHarness h;
+    auto dialog = useFakeDialogs(h);
+    app::SessionModel& session = h.model.addSession(server());
+    h.model.selected = session.uiId();
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/tls"));
+    ASSERT_TRUE(h.click("settings/tls/cert/browse"));
+    ASSERT_EQ(dialog->asked.size(), 1u);
+    EXPECT_EQ(dialog->asked[0].kind, app::FileDialogKind::Open);
+    EXPECT_EQ(dialog->asked[0].title, "Server certificate");
+    dialog->pending = app::FileDialogAnswer{"/etc/device/server.pem", ""};
+    h.frame();
+    h.frame();
+    EXPECT_EQ(session.spec().tcpServer.tls.certFile, "/etc/device/server.pem");
+    EXPECT_NE(h.frameText().find("a certificate needs its private key"), std::string::npos) << "the missing key is said";
+    ASSERT_TRUE(h.click("settings/tls/keylog/browse"));
+    ASSERT_EQ(dialog->asked.size(), 2u);
+    EXPECT_EQ(dialog->asked[1].kind, app::FileDialogKind::Save) << "the key log is written, not read";
+    dialog->pending = app::FileDialogAnswer{"/tmp/keys.log", ""};
+    h.frame();
+    h.frame();
+    EXPECT_EQ(session.spec().tcpServer.tls.keyLogFile, "/tmp/keys.log");
+    EXPECT_EQ(session.spec().tcpServer.tls.keyFile, "") << "each answer lands in the field that asked";
+}
+
 TEST(FileDialogUi, TheAnswerGoesToTheSessionThatAskedEvenAfterTheUserMovedOn) {
     UiHarness h;
     auto dialog = useFakeDialogs(h);

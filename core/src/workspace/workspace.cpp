@@ -179,6 +179,52 @@ std::string checkJson(const std::optional<ChecksumKind>& check) {
     return check ? std::string(checksumInfo(*check).name) : std::string();
 }
 
+/// "tls": {"enabled": true, "ca": "ca.pem", "alpn": ["h2"], ...} — certificates and keys by path only: a PEM block
+/// pasted into a path field is refused, so key material never sits in a file users share.
+void readTls(WorkspaceReader& in, const json& object, const std::string& path, TlsSettings& out, bool server) {
+    if (in.failed() || !object.contains("tls")) return;
+    const json& tls = object.at("tls");
+    const std::string where = WorkspaceReader::join(path, "tls");
+    if (!in.expectObject(tls, where)) return;
+    if (server ? !in.onlyKeys(tls, where, {"enabled", "cert", "key", "clientCa", "alpn", "keyLog"})
+               : !in.onlyKeys(tls, where, {"enabled", "ca", "insecure", "serverName", "alpn", "cert", "key", "keyLog"}))
+        return;
+    const char* caKey = server ? "clientCa" : "ca";
+    in.boolean(tls, where, "enabled", out.enabled);
+    in.string(tls, where, caKey, out.caFile);
+    in.string(tls, where, "cert", out.certFile);
+    in.string(tls, where, "key", out.keyFile);
+    in.string(tls, where, "keyLog", out.keyLogFile);
+    if (!server) {
+        in.boolean(tls, where, "insecure", out.insecure);
+        in.string(tls, where, "serverName", out.serverName);
+    }
+    in.stringList(tls, where, "alpn", out.alpn);
+    if (in.failed()) return;
+    for (const auto& [key, value] : {std::pair{caKey, &out.caFile}, {"cert", &out.certFile}, {"key", &out.keyFile}})
+        if (value->find("-----BEGIN") != std::string::npos)
+            return (void)in.fail(WorkspaceReader::join(where, key), "expects the path of a PEM file, not its contents");
+    for (std::size_t i = 0; i < out.alpn.size(); ++i) {
+        // Through the --alpn parser, so a file says no more than the command line may.
+        const std::string entry = WorkspaceReader::join(where, "alpn") + "[" + std::to_string(i) + "]";
+        if (out.alpn[i].empty()) return (void)in.fail(entry, "an empty protocol name");
+        auto one = parseAlpnList(out.alpn[i]);
+        if (!one) return (void)in.fail(entry, one.error().message);
+        if (one.value().size() != 1) return (void)in.fail(entry, "'" + out.alpn[i] + "' holds more than one protocol");
+    }
+    // A build without TLS still loads the file (and says so when the session opens).
+    if (!tlsAvailable()) return;
+    if (const std::string problem = checkTlsSettings(out, server); !problem.empty()) in.fail(where, problem);
+}
+
+json tlsJson(const TlsSettings& tls, bool server) {
+    if (server)
+        return {{"enabled", tls.enabled}, {"cert", tls.certFile}, {"key", tls.keyFile}, {"clientCa", tls.caFile},
+                {"alpn", tls.alpn}, {"keyLog", tls.keyLogFile}};
+    return {{"enabled", tls.enabled}, {"ca", tls.caFile},     {"insecure", tls.insecure}, {"serverName", tls.serverName},
+            {"alpn", tls.alpn},       {"cert", tls.certFile}, {"key", tls.keyFile},       {"keyLog", tls.keyLogFile}};
+}
+
 json framingJson(const FrameSpec& framing) { return {{"frame", frameSpecText(framing)}, {"maxFrame", framing.maxFrame}}; }
 
 void readSession(WorkspaceReader& in, const json& object, const std::string& path, SessionSpec& spec) {
@@ -193,7 +239,7 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         auto& c = spec.tcpClient;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "host", "port", "connectTimeoutMs", "localAddress",
                                         "localPort", "autoReconnect", "reconnectInitialDelayMs", "reconnectMaxDelayMs",
-                                        "reconnectMaxAttempts", "reply", "framing", "check", "limits"}))
+                                        "reconnectMaxAttempts", "reply", "framing", "check", "limits", "tls"}))
             return;
         in.string(object, path, "host", c.host);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -208,12 +254,13 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         readFraming(in, object, path, c.framing);
         readCheck(in, object, path, c.check);
         readLimits(in, object, path, c.limits);
+        readTls(in, object, path, c.tls, false);
         if (!in.failed() && c.host.empty()) in.fail(WorkspaceReader::join(path, "host"), "a TCP client needs a host");
     } else if (kind == "tcp-server") {
         spec.kind = SessionKind::TcpServer;
         auto& c = spec.tcpServer;
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "bindAddress", "port", "backlog", "reuseAddress",
-                                        "maxClients", "allow", "reply", "discard", "framing", "check", "limits"}))
+                                        "maxClients", "allow", "reply", "discard", "framing", "check", "limits", "tls"}))
             return;
         in.string(object, path, "bindAddress", c.bindAddress);
         in.number(object, path, "port", c.port, 0, MaxPort);
@@ -232,6 +279,7 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         readFraming(in, object, path, c.framing);
         readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
+        readTls(in, object, path, c.tls, true);
     } else if (kind == "udp") {
         spec.kind = SessionKind::Udp;
         auto& c = spec.udp;
@@ -316,7 +364,8 @@ json sessionJson(const SessionSpec& spec) {
                     {"reply", replyJson(c.autoReply)},
                     {"framing", framingJson(c.framing)},
                     {"check", checkJson(c.check)},
-                    {"limits", limitsJson(c.limits)}});
+                    {"limits", limitsJson(c.limits)},
+                    {"tls", tlsJson(c.tls, false)}});
         break;
     }
     case SessionKind::TcpServer: {
@@ -333,7 +382,8 @@ json sessionJson(const SessionSpec& spec) {
                     {"discard", c.discard},
                     {"framing", framingJson(c.framing)},
                     {"check", checkJson(c.check)},
-                    {"limits", limitsJson(c.limits)}});
+                    {"limits", limitsJson(c.limits)},
+                    {"tls", tlsJson(c.tls, true)}});
         break;
     }
     case SessionKind::Udp: {
