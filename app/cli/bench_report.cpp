@@ -64,9 +64,13 @@ json receiveJson(const char* event, const ReceiveFigures& f) {
     return out;
 }
 
-} // namespace
+std::string tlsHeader(const core::TlsSettings& tls) {
+    if (!tls.enabled) return {};
+    return tls.insecure ? ", over TLS with certificate verification OFF (insecure)" : ", over TLS";
+}
 
-std::string BenchReport::generatorHeader(const core::GeneratorSpec& spec) {
+
+std::string modeHeader(const core::GeneratorSpec& spec) {
     const std::string target = (spec.host.find(':') != std::string::npos ? "[" + spec.host + "]" : spec.host) + ":" +
                                std::to_string(spec.port);
     const std::string duration = spec.duration.count() ? fixed(spec.duration.count() / 1000.0, 1) + " s" : "until stopped";
@@ -88,6 +92,10 @@ std::string BenchReport::generatorHeader(const core::GeneratorSpec& spec) {
     }
     return {};
 }
+
+} // namespace
+
+std::string BenchReport::generatorHeader(const core::GeneratorSpec& spec) { return modeHeader(spec) + tlsHeader(spec.tls); }
 
 std::string BenchReport::generatorInterval(const core::GeneratorSpec& spec, const core::GeneratorSnapshot& previous,
                                            const core::GeneratorSnapshot& now, bool json) {
@@ -131,6 +139,7 @@ std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const
                            {"messages_per_second", rate(static_cast<double>(r.messagesSent), r.elapsedSeconds)},
                            {"send_errors", r.sendErrors},
                            {"problems", r.problems}};
+        if (spec.tls.enabled) out["tls"] = r.tls;
         if (spec.mode == core::GeneratorMode::TcpStream) {
             auto connections = nlohmann::json::array();
             for (auto bytes : r.bytesPerConnection)
@@ -149,6 +158,7 @@ std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const
         text = "summary: " + std::to_string(r.rtt.count) + " round trips in " + fixed(r.elapsedSeconds, 2) + " s: " +
                latencyText(r.rtt);
         if (spec.mode == core::GeneratorMode::UdpRtt) text += "; lost " + std::to_string(r.probesLost);
+        if (!r.tls.empty()) text += "; TLS: " + r.tls;
         return text;
     }
     text = "summary: sent " + formatByteCount(r.bytesSent) + " in " + fixed(r.elapsedSeconds, 2) + " s = " +
@@ -165,6 +175,7 @@ std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const
                 text += "\n  connection " + std::to_string(i + 1) + ": " + formatByteCount(r.bytesPerConnection[i]) +
                         " = " + formatBitRate(rate(static_cast<double>(r.bytesPerConnection[i]) * 8, r.elapsedSeconds));
     }
+    if (!r.tls.empty()) text += "\nTLS: " + r.tls + " (figures are plaintext bytes)";
     return text;
 }
 

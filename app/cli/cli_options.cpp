@@ -285,6 +285,7 @@ void buildBench(CliOptions& options, CLI::App* benchTcp, CLI::App* benchUdp, con
         spec.probeTimeout = std::chrono::milliseconds(raw.probeTimeoutMs);
         if (!raw.durationSeconds) spec.duration = std::chrono::milliseconds(0);
     }
+    if (!benchUdp->parsed()) spec.tls = tlsSettings(raw, TlsRole::Client);
     if (raw.durationSeconds) {
         if (!(*raw.durationSeconds >= 0) || *raw.durationSeconds > 1e6)
             throw UsageError{"--duration must be 0 (until stopped) or a positive number of seconds"};
@@ -530,6 +531,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     benchTcp->add_option("--connections", raw.connections, "Concurrent connections (default 1)");
     benchTcp->add_option("--size", raw.size, "Bytes per write (default 131072)");
     benchTcp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
+    addTlsOptions(benchTcp, raw.tls, TlsRole::Client);
     auto* benchUdp = bench->add_subcommand("udp", "Numbered, timestamped datagrams at a rate; a udp-server --discard "
                                                   "reports loss, duplicates, reordering and jitter");
     addTarget(benchUdp);
@@ -544,6 +546,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     benchRtt->add_option("--duration", raw.durationSeconds, "Stop after SEC seconds");
     benchRtt->add_flag("--udp", raw.udp, "Over UDP (a probe without a reply within --probe-timeout counts as lost)");
     benchRtt->add_option("--probe-timeout", raw.probeTimeoutMs, "Milliseconds to wait for each reply (default 1000)");
+    addTlsOptions(benchRtt, raw.tls, TlsRole::Client);
 
     try {
         app.parse(argc, argv);

@@ -12,11 +12,12 @@ GeneratorControl::GeneratorControl() {
 
 GeneratorControl::~GeneratorControl() = default;
 
-std::string GeneratorControl::start(const std::string& host, std::uint16_t port) {
+std::string GeneratorControl::start(const std::string& host, std::uint16_t port, const core::TlsSettings& tls) {
     if (running()) return "the generator is already running";
     core::GeneratorSpec spec = settings;
     spec.host = host;
     spec.port = port;
+    spec.tls = tls;
     if (host.empty()) return "set a remote host and port in the settings first";
     if (auto problem = core::validateGeneratorSpec(spec); !problem.empty()) return problem;
     m_generator.reset(); // joins a finished run's worker before the next starts

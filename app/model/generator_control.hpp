@@ -26,7 +26,8 @@ public:
     std::string startError;
 
     /// "" or why it cannot start (the spec's problem, "no remote host set").
-    std::string start(const std::string& host, std::uint16_t port);
+    /// `tls`: the session's (a TCP client's generator speaks TLS when its session does).
+    std::string start(const std::string& host, std::uint16_t port, const core::TlsSettings& tls = {});
     void stop();
     [[nodiscard]] bool running() const;
     /// True once a run exists (running or finished): the figures below mean something.

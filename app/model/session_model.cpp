@@ -72,7 +72,7 @@ void SessionModel::close() {
 SessionState SessionModel::state() const { return m_session ? m_session->state() : SessionState::Closed; }
 
 std::string SessionModel::startGenerator() {
-    if (m_spec.kind == SessionKind::TcpClient) return m_generator.start(m_spec.tcpClient.host, m_spec.tcpClient.port);
+    if (m_spec.kind == SessionKind::TcpClient) return m_generator.start(m_spec.tcpClient.host, m_spec.tcpClient.port, m_spec.tcpClient.tls);
     if (m_spec.kind == SessionKind::Udp) {
         // The host typed in the send pane wins over the default remote, as for a send.
         if (!m_ui.udpTarget.empty()) {

@@ -80,6 +80,7 @@ void drawFigures(const app::GeneratorControl& generator) {
                     static_cast<unsigned long long>(f.messagesSent), f.connectionsOpen,
                     f.sendErrors ? (", send errors " + std::to_string(f.sendErrors)).c_str() : "");
     }
+    if (!f.tls.empty()) ImGui::TextDisabled("TLS: %s (figures are plaintext bytes)", f.tls.c_str());
     UiProbe::mark("generator/figures");
     const std::size_t shown = std::min<std::size_t>(f.problems.size(), 5);
     for (std::size_t i = 0; i < shown; ++i) ImGui::TextColored(colour::Error, "%s", f.problems[i].c_str());
@@ -105,7 +106,9 @@ void drawGeneratorPane(app::SessionModel& session) {
                                    ? spec.tcpClient.host + ":" + std::to_string(spec.tcpClient.port)
                                    : (!session.ui().udpTarget.empty() ? session.ui().udpTarget
                                                                  : spec.udp.remoteHost + ":" + std::to_string(spec.udp.remotePort));
-    ImGui::TextDisabled("to %s (its own connections, not this session's)", target.c_str());
+    const bool tls = session.kind() == SessionKind::TcpClient && spec.tcpClient.tls.enabled;
+    ImGui::TextDisabled("to %s%s (its own connections, not this session's)", target.c_str(),
+                        tls ? (spec.tcpClient.tls.insecure ? " over TLS, verification OFF" : " over TLS") : "");
     if (!generator.startError.empty()) ImGui::TextColored(colour::Error, "%s", generator.startError.c_str());
     if (generator.hasRun()) drawFigures(generator);
 }

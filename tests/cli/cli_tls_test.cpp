@@ -13,6 +13,7 @@
 
 #include "cli_command.hpp"
 #include "process.hpp"
+#include "wait.hpp"
 
 using socketeer::test::cli;
 using socketeer::test::jsonLines;
@@ -345,6 +346,71 @@ TEST(CliTls, BadOptionsAreRefusedBeforeAnythingOpens) {
     expectUsage(cli({"tcp-server", "--port", "0", "--tls", "--cert", pki.path("server.pem"), "--key", pki.path("client.key")}),
                 "private key '" + pki.path("client.key") + "': key values mismatch");
     expectUsage(cli({"tcp-client", "127.0.0.1", "1", "--tls", "--alpn", "h2,,x"}), "--alpn 'h2,,x': ");
+    expectUsage(cli({"bench", "rtt", "127.0.0.1", "1", "--udp", "--tls"}), "--tls is for TCP: bench tcp and bench rtt");
+    expectUsage(cli({"bench", "tcp", "127.0.0.1", "1", "--sni", "x"}), "--sni needs --tls");
+}
+
+/// The last {"event":"summary"} of a jsonl output (null when there is none).
+nlohmann::json summaryOf(const std::string& text) {
+    nlohmann::json found;
+    for (auto& line : jsonLines(text))
+        if (line.value("event", "") == "summary") found = std::move(line);
+    return found;
+}
+
+TEST(CliTls, BenchTcpOverTlsCountsExactlyThePlaintextTheServerDecrypted) {
+    REQUIRE_PKI();
+    Server server(tcpServer({"--tls", "--cert", pki.path("server.pem"), "--key", pki.path("server.key"), "--discard",
+                             "--format", "jsonl", "--report-interval", "0"}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    // 20000-byte writes: each is two whole records and a short one, so a write cut at the end leaves records unsent.
+    const auto bench = runProcess(cli({"bench", "tcp", "127.0.0.1", std::to_string(server.port), "--tls", "--ca",
+                                       pki.path("ca.pem"), "--sni", "localhost", "--connections", "2", "--size", "20000",
+                                       "--duration", "0.5", "--format", "jsonl"}));
+    ASSERT_EQ(bench.code, 0) << bench.err;
+    EXPECT_NE(bench.err.find(": 2 connections, writes of 20000 B, 0.5 s, over TLS"), std::string::npos) << bench.err;
+    const auto sent = summaryOf(bench.out);
+    ASSERT_TRUE(sent.is_object()) << bench.out;
+    EXPECT_TRUE(sent["ok"].get<bool>()) << bench.out;
+    EXPECT_EQ(sent["tls"].get<std::string>().rfind("TLSv1.3, ", 0), 0u) << sent.dump();
+    const auto bytesSent = sent["bytes_sent"].get<std::uint64_t>();
+    EXPECT_GT(bytesSent, 1u << 20);
+    ASSERT_TRUE(socketeer::test::eventually(
+        [&] { return socketeer::test::occurrences(server.process.stdoutText(), "\"event\":\"closed\"") == 2; }, 10s))
+        << server.process.stdoutText();
+    server.process.signal(SIGINT);
+    EXPECT_EQ(server.process.wait(), 0) << server.process.stderrText();
+    const auto received = summaryOf(server.process.stdoutText());
+    ASSERT_TRUE(received.is_object()) << server.process.stdoutText();
+    EXPECT_EQ(received["bytes_received"].get<std::uint64_t>(), bytesSent)
+        << "what the bench counts is exactly the plaintext the server decrypted";
+}
+
+TEST(CliTls, BenchRttOverTlsAgainstSocatsEchoIsVerifiedAndTimed) {
+    REQUIRE_PKI();
+    Process socat({"/usr/bin/socat", "-d", "-d", "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,cert=" + pki.path("server.pem") +
+                                                   ",key=" + pki.path("server.key") + ",verify=0", "PIPE"});
+    const std::uint16_t port = waitForPort(socat, false, R"(listening on AF=2 127\.0\.0\.1:(\d+)\D)");
+    ASSERT_NE(port, 0) << socat.stderrText();
+    // Against the system's store the test CA is unknown: refused, with OpenSSL's reason.
+    const auto refused = runProcess(cli({"bench", "rtt", "127.0.0.1", std::to_string(port), "--tls", "--count", "5"}));
+    EXPECT_EQ(refused.code, 1) << refused.err;
+    EXPECT_NE(refused.err.find("TLS handshake with 127.0.0.1:" + std::to_string(port) + ": unable to get local issuer certificate"),
+              std::string::npos) << refused.err;
+    Process socatAgain({"/usr/bin/socat", "-d", "-d", "OPENSSL-LISTEN:0,bind=127.0.0.1,reuseaddr,cert=" + pki.path("server.pem") +
+                                                        ",key=" + pki.path("server.key") + ",verify=0", "PIPE"});
+    const std::uint16_t again = waitForPort(socatAgain, false, R"(listening on AF=2 127\.0\.0\.1:(\d+)\D)");
+    ASSERT_NE(again, 0) << socatAgain.stderrText();
+    const auto rtt = runProcess(cli({"bench", "rtt", "127.0.0.1", std::to_string(again), "--tls", "--ca", pki.path("ca.pem"),
+                                     "--size", "300", "--count", "200", "--format", "jsonl"}));
+    ASSERT_EQ(rtt.code, 0) << rtt.err;
+    const auto summary = summaryOf(rtt.out);
+    ASSERT_TRUE(summary.is_object()) << rtt.out;
+    EXPECT_EQ(summary["rtt"]["count"].get<std::uint64_t>(), 200u);
+    EXPECT_EQ(summary["bytes_sent"].get<std::uint64_t>(), 200u * 300u) << "plaintext, not ciphertext";
+    EXPECT_EQ(summary["bytes_received"].get<std::uint64_t>(), 200u * 300u) << "every echo byte checked";
+    EXPECT_GT(summary["rtt"]["p50_us"].get<double>(), 0.0);
+    EXPECT_FALSE(summary["tls"].get<std::string>().empty());
 }
 
 } // namespace

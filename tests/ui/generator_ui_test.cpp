@@ -86,6 +86,27 @@ TEST(GeneratorUi, RoundTripsShowPercentilesAndAFailureIsExplained) {
     EXPECT_TRUE(contains(h.frameText(), "set a remote host and port in the settings first"));
 }
 
+TEST(GeneratorUi, ATlsClientsGeneratorSpeaksTlsToItsServer) {
+    if (!tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    UiHarness h;
+    SessionSpec echoSpec = tcpServerSpec(false, ReplyMode::Echo);
+    echoSpec.tcpServer.tls.enabled = true; // a generated certificate
+    app::SessionModel& echo = openSession(h, echoSpec);
+    app::SessionModel& client = clientFor(h, echo.localEndpoint()->port);
+    client.spec().tcpClient.tls.enabled = true;
+    client.spec().tcpClient.tls.insecure = true;
+    ASSERT_TRUE(h.click("generator"));
+    EXPECT_TRUE(contains(h.frameText(), "over TLS, verification OFF"));
+    client.generator().settings.mode = GeneratorMode::TcpRtt;
+    client.generator().settings.payloadBytes = 64;
+    client.generator().settings.probeCount = 50;
+    ASSERT_TRUE(h.click("generator/start"));
+    ASSERT_TRUE(h.frameUntil([&] { return client.generator().figures().phase == GeneratorPhase::Finished; }, std::chrono::seconds(10)))
+        << (client.generator().figures().problems.empty() ? "" : client.generator().figures().problems[0]);
+    EXPECT_EQ(client.generator().figures().rtt.count, 50u) << "a plain probe would get no echo from a TLS server";
+    EXPECT_TRUE(contains(h.frameText(), "TLS: TLSv1.3, "));
+}
+
 TEST(GeneratorUi, AUdpSessionShowsLossOfTheNumberedStreamItReceives) {
     UiHarness h;
     SessionSpec receiverSpec;

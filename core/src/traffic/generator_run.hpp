@@ -12,6 +12,7 @@
 #include <mutex>
 
 #include "net/host_lookup.hpp"
+#include "traffic/generator_tls.hpp"
 #include "socketeer/core/traffic/traffic_generator.hpp"
 #include "socketeer/core/bytes.hpp"
 
@@ -40,6 +41,8 @@ public:
     /// Keeps the first MaxProblems; later ones are only counted.
     void addProblem(std::string text);
     void markStarted();
+    /// The first connection's TLS, in words (later ones are alike).
+    void setTls(std::string description);
     /// Sets the final phase (once); wakes waitUntilDone.
     void finish(GeneratorPhase phase);
 
@@ -59,6 +62,7 @@ private:
     LatencyHistogram m_rtt;
     std::vector<std::string> m_problems;
     std::size_t m_problemsDropped = 0;
+    std::string m_tls;
 };
 
 /// One mode's traffic. Lives on the worker; start() and stop() are posted there.
@@ -85,6 +89,11 @@ protected:
     void end(GeneratorPhase phase);
     [[nodiscard]] bool ended() const { return m_ended; }
     [[nodiscard]] std::string target() const;
+    /// With TLS: connection `index`'s channel and buffers (null when it cannot be made; the problem is recorded).
+    std::unique_ptr<GeneratorTls> connectionTls(unsigned index);
+    /// Says the handshake's outcome in the live figures.
+    void tlsEstablished(const GeneratorTls& tls);
+    [[nodiscard]] bool tlsEnabled() const { return m_tlsEndpoint != nullptr; }
 
     asio::io_context& m_io;
     const GeneratorSpec m_spec;
@@ -92,6 +101,7 @@ protected:
 
 private:
     std::shared_ptr<LookupGate> m_lookups;
+    std::shared_ptr<TlsEndpoint> m_tlsEndpoint; // null: plain TCP
     asio::steady_timer m_durationTimer;
     bool m_ended = false;
 };

@@ -1,5 +1,6 @@
 // Round trips: one probe in flight, timed from just before the write to the last byte of its echo. TCP replies
-// must echo the probe byte for byte; a UDP reply must carry the probe's header (any echo server does both).
+// must echo the probe byte for byte; a UDP reply must carry the probe's header (any echo server does both). With
+// TLS the time includes sealing the probe and opening its echo, as an application's would.
 #include <asio/connect.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
@@ -51,23 +52,40 @@ protected:
         std::vector<tcp::endpoint> endpoints;
         for (const auto& address : addresses) endpoints.emplace_back(address, m_spec.port);
         armTimer(m_spec.connectTimeout, [this] {
+            m_connectTimedOut = true;
             std::error_code ignored;
             m_tcp.close(ignored);
         });
         asio::async_connect(m_tcp, endpoints, [self = shared(), this](std::error_code ec, const tcp::endpoint&) {
             if (ended()) return;
-            cancelTimer();
             if (ec == asio::error::operation_aborted)
                 return fail("no answer from " + target() + " within " + std::to_string(m_spec.connectTimeout.count()) + " ms");
             if (ec) return fail("cannot connect to " + target() + ": " + describeError(ec));
             std::error_code ignored;
             m_tcp.set_option(tcp::no_delay(true), ignored); // a probe must leave now, not wait for Nagle
             m_tcp.non_blocking(true, ignored);
-            m_live->connectionsOpen.store(1, std::memory_order_relaxed);
-            trafficStarted();
-            startWatchdog();
-            sendProbe();
+            if (!tlsEnabled()) return tcpReady();
+            m_tls = connectionTls(0);
+            if (!m_tls) return fail("TLS to " + target() + " could not start");
+            // The connect deadline covers the handshake too.
+            runTlsHandshake(m_tcp, *m_tls, self, [this](const std::string& problem) {
+                if (ended()) return;
+                if (m_connectTimedOut)
+                    return fail("no TLS handshake from " + target() + " within " +
+                                std::to_string(m_spec.connectTimeout.count()) + " ms");
+                if (!problem.empty()) return fail("TLS handshake with " + target() + ": " + problem);
+                tlsEstablished(*m_tls);
+                tcpReady();
+            });
         });
+    }
+
+    void tcpReady() {
+        cancelTimer();
+        m_live->connectionsOpen.store(1, std::memory_order_relaxed);
+        trafficStarted();
+        startWatchdog();
+        sendProbe();
     }
 
     void closeAll() override {
@@ -117,20 +135,26 @@ private:
             return;
         }
         // Written at once (no completion to wait for, as with UDP); only what the socket does not take goes async.
+        // With TLS the probe's records go instead, and the probe counts once they have all left.
+        std::string sealError;
+        if (m_tls && !m_tls->seal(m_probe, sealError)) return fail("sending to " + target() + " failed: TLS: " + sealError);
+        const ByteView wire = m_tls ? ByteView(m_tls->cipherOut) : ByteView(m_probe);
+        const auto counted = [this](std::size_t wireBytes) { return m_tls ? (wireBytes ? m_probe.size() : 0) : wireBytes; };
         std::error_code ec;
-        std::size_t written = m_tcp.write_some(asio::buffer(m_probe), ec);
+        std::size_t written = m_tcp.write_some(asio::buffer(wire.data(), wire.size()), ec);
         if (ec == asio::error::would_block || ec == asio::error::try_again) {
             ec.clear();
             written = 0;
         }
         if (ec) return fail("sending to " + target() + " failed: " + describeError(ec));
-        m_live->addSent(0, written);
-        if (written < m_probe.size())
-            asio::async_write(m_tcp, asio::buffer(m_probe) + written, [self = shared(), this](std::error_code wec, std::size_t n) {
-                if (ended()) return;
-                if (wec) return fail("sending to " + target() + " failed: " + describeError(wec));
-                m_live->addSent(0, n);
-            });
+        if (written == wire.size() || !m_tls) m_live->addSent(0, counted(written));
+        if (written < wire.size())
+            asio::async_write(m_tcp, asio::buffer(wire.data(), wire.size()) + written,
+                              [self = shared(), this, counted](std::error_code wec, std::size_t n) {
+                                  if (ended()) return;
+                                  if (wec) return fail("sending to " + target() + " failed: " + describeError(wec));
+                                  m_live->addSent(0, counted(n));
+                              });
         receiveEcho(); // at once: the echo may arrive before the rest of the write's completion is handled
     }
 
@@ -162,22 +186,50 @@ private:
     void receiveEcho() {
         m_tcp.async_wait(tcp::socket::wait_read, [self = shared(), this](std::error_code ec) {
             if (ended()) return;
+            if (m_tls) return receiveSealedEcho(ec);
             std::size_t n = 0;
             if (!ec) n = m_tcp.read_some(asio::buffer(m_reply.data() + m_received, m_probe.size() - m_received), ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) return receiveEcho();
             if (ec == asio::error::eof) return fail(target() + " closed the connection mid-echo");
             if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
-            m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
-            const std::size_t from = m_received;
-            m_received += n;
-            for (std::size_t i = from; i < m_received; ++i)
-                if (m_reply[i] != m_probe[i])
-                    return fail("the reply from " + target() + " is not an echo: byte " + std::to_string(i) +
-                                " of probe " + std::to_string(m_sequence) + " is " + hexByte(m_reply[i]) + ", " +
-                                hexByte(m_probe[i]) + " was sent");
+            if (!acceptEcho(n)) return;
             if (m_received < m_probe.size()) return receiveEcho();
             completeProbe();
         });
+    }
+
+    void receiveSealedEcho(std::error_code ec) {
+        std::size_t n = 0;
+        if (!ec) n = m_tcp.read_some(asio::buffer(m_tls->cipherIn), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again) return receiveEcho();
+        if (ec == asio::error::eof) return fail(target() + " closed the connection mid-echo");
+        if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
+        m_tls->received(n);
+        while (m_received < m_probe.size()) {
+            std::size_t size = 0;
+            std::string error;
+            const auto read = m_tls->channel->readPlaintext(
+                std::span(m_reply.data() + m_received, m_probe.size() - m_received), size, error);
+            if (read == TlsChannel::Read::NeedMore) return receiveEcho();
+            if (read == TlsChannel::Read::PeerClosed) return fail(target() + " ended TLS (close_notify) mid-echo");
+            if (read == TlsChannel::Read::Failed) return fail("receiving from " + target() + " failed: TLS: " + error);
+            if (!acceptEcho(size)) return;
+        }
+        completeProbe();
+    }
+
+    /// `n` more bytes of the reply are in m_reply after m_received: they must be the probe's.
+    bool acceptEcho(std::size_t n) {
+        m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
+        const std::size_t from = m_received;
+        m_received += n;
+        for (std::size_t i = from; i < m_received; ++i)
+            if (m_reply[i] != m_probe[i]) {
+                fail("the reply from " + target() + " is not an echo: byte " + std::to_string(i) + " of probe " +
+                     std::to_string(m_sequence) + " is " + hexByte(m_reply[i]) + ", " + hexByte(m_probe[i]) + " was sent");
+                return false;
+            }
+        return true;
     }
 
     void receiveDatagram() {
@@ -221,6 +273,8 @@ private:
     std::uint64_t m_timerArm = 0;
     asio::steady_timer m_watchdog{m_io};
     bool m_outstanding = false; // a probe is waiting for its reply
+    bool m_connectTimedOut = false;
+    std::unique_ptr<GeneratorTls> m_tls; // null: plain TCP
     std::chrono::steady_clock::time_point m_probeDeadline{};
 };
 

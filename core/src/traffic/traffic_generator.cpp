@@ -24,6 +24,11 @@ std::string_view generatorModeName(GeneratorMode mode) {
 std::string validateGeneratorSpec(const GeneratorSpec& spec) {
     if (spec.host.empty()) return "no host to send to";
     if (spec.port == 0) return "port 0 cannot be a destination";
+    if (spec.tls.enabled) {
+        if (spec.mode != GeneratorMode::TcpStream && spec.mode != GeneratorMode::TcpRtt)
+            return "--tls is for TCP: bench tcp and bench rtt (UDP has no TLS; DTLS is not supported)";
+        if (auto problem = checkTlsSettings(spec.tls, false); !problem.empty()) return problem;
+    }
     const bool tcpStream = spec.mode == GeneratorMode::TcpStream;
     if (tcpStream && (spec.connections == 0 || spec.connections > 10'000))
         return "--connections " + std::to_string(spec.connections) + ": must be 1 to 10000";
@@ -84,6 +89,11 @@ void GeneratorLive::finish(GeneratorPhase phase) {
     m_doneChanged.notify_all();
 }
 
+void GeneratorLive::setTls(std::string description) {
+    std::lock_guard lock(m_mutex);
+    if (m_tls.empty()) m_tls = std::move(description);
+}
+
 GeneratorSnapshot GeneratorLive::snapshot() const {
     GeneratorSnapshot s;
     s.bytesSent = bytesSent.load(std::memory_order_relaxed);
@@ -102,6 +112,7 @@ GeneratorSnapshot GeneratorLive::snapshot() const {
     }
     s.rtt = m_rtt.summary();
     s.problems = m_problems;
+    s.tls = m_tls;
     if (m_problemsDropped != 0) s.problems.push_back("... and " + std::to_string(m_problemsDropped) + " more");
     return s;
 }
@@ -130,6 +141,11 @@ std::string GeneratorEngine::target() const {
 }
 
 void GeneratorEngine::start() {
+    if (m_spec.tls.enabled) {
+        auto made = makeTlsEndpoint(m_spec.tls, false);
+        if (auto* problem = std::get_if<std::string>(&made)) return fail("TLS: " + *problem);
+        m_tlsEndpoint = std::get<std::shared_ptr<TlsEndpoint>>(std::move(made));
+    }
     lookupHost(m_lookups, m_spec.host,
                [weak = std::weak_ptr<GeneratorEngine>(shared_from_this())](std::error_code ec,
                                                                           std::vector<asio::ip::address> addresses) {
@@ -140,6 +156,20 @@ void GeneratorEngine::start() {
                                          (ec ? describeError(ec) : std::string("no address")));
                    self->begin(addresses);
                });
+}
+
+std::unique_ptr<GeneratorTls> GeneratorEngine::connectionTls(unsigned index) {
+    auto made = m_tlsEndpoint->channel(m_spec.host);
+    if (auto* problem = std::get_if<std::string>(&made)) {
+        m_live->addProblem("connection " + std::to_string(index + 1) + " to " + target() + ": TLS: " + *problem);
+        return nullptr;
+    }
+    return std::make_unique<GeneratorTls>(std::get<std::unique_ptr<TlsChannel>>(std::move(made)));
+}
+
+void GeneratorEngine::tlsEstablished(const GeneratorTls& tls) {
+    const TlsSessionInfo info = tls.channel->describe();
+    m_live->setTls(info.protocol + ", " + info.cipher + (info.alpn.empty() ? std::string() : ", ALPN " + info.alpn));
 }
 
 void GeneratorEngine::trafficStarted() {

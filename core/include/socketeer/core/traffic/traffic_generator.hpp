@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "socketeer/core/tls/tls_settings.hpp"
 #include "socketeer/core/traffic/latency_histogram.hpp"
 
 namespace socketeer::core {
@@ -32,6 +33,7 @@ struct GeneratorSpec {
     std::uint64_t probeCount = 1000;             ///< round trips; 0 = until duration / stop()
     std::chrono::milliseconds probeTimeout{1000};
     std::chrono::milliseconds connectTimeout{5000};
+    TlsSettings tls;                             ///< TcpStream and TcpRtt: every connection over TLS (a client's)
 };
 
 /// Checks a spec before anything opens: "" or what is wrong with it ("--size 10: a datagram needs at least 24 bytes").
@@ -51,6 +53,7 @@ struct GeneratorSnapshot {
     std::vector<std::uint64_t> bytesPerConnection; ///< TcpStream: bytes sent on each connection
     LatencySummary rtt;
     std::vector<std::string> problems;  ///< what went wrong, each naming the peer (connection refused, reset, ...)
+    std::string tls;                    ///< with TLS: the first connection's "TLSv1.3, TLS_AES_256_GCM_SHA384"
 };
 
 class TrafficGenerator {
