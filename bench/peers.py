@@ -44,6 +44,16 @@ T = {
                    "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_listen": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0"],
     "sk_file_send": ["{cli}", "tcp-client", HOST, "{port}", "--send", "@{file}", "--wait", "0", "-q"],
+    "sk_tls_sink": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--tls", "--cert", "{tlscert}", "--key", "{tlskey}",
+                    "--discard", "--format", "jsonl", "--report-interval", "0"],
+    "sk_bench_tls": ["{cli}", "bench", "tcp", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--connections", "1",
+                     "--size", "131072", "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
+    # -- openssl ---------------------------------------------------------------------------
+    # s_server ends when its stdin does: the bench gives it a pipe that stays open (shown as `< FIFO`).
+    "openssl_sink": ["openssl", "s_server", "-quiet", "-accept", HOST + ":{port}", "-cert", "{tlscert}", "-key", "{tlskey}",
+                     "-naccept", "1"],
+    "openssl_src": ["sh", "-c", "head -c {nbytes} /dev/zero | openssl s_client -quiet -no_ign_eof -CAfile {tlscert} "
+                    "-verify_return_error -connect " + HOST + ":{port}"],
     # -- iperf3 ----------------------------------------------------------------------------
     "iperf3_s": ["iperf3", "-s", "-B", HOST, "-p", "{port}", "-1"],
     "iperf3_tcp": ["iperf3", "-c", HOST, "-p", "{port}", "-t", "{dur}", "-J"],
@@ -173,6 +183,71 @@ def socat_tcp_bulk(nbytes):
 
 def socat_tcp_bulk_cmds(nbytes):
     return [show("socat_sink"), show("socat_src", nbytes=nbytes)]
+
+
+# ===== 1c. TLS bulk ===========================================================================
+_TLS_FILES = {}
+
+
+def tls_files():
+    """A self-signed P-256 certificate for 127.0.0.1, made once per run with the openssl program."""
+    if not _TLS_FILES:
+        cert, key = os.path.join(procs.WORKDIR, "tls-cert.pem"), os.path.join(procs.WORKDIR, "tls-key.pem")
+        made = procs.run("openssl-req", ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                                          "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=localhost",
+                                          "-addext", "subjectAltName=IP:127.0.0.1"], timeout=30)
+        if made.rc != 0:
+            raise TrialError("openssl req failed: %s" % made.tail())
+        _TLS_FILES.update(tlscert=cert, tlskey=key)
+    return _TLS_FILES
+
+
+def _openssl_sink():
+    f = tls_files()
+    return procs.start_on_free_port("openssl-s-server", lambda p: argv("openssl_sink", port=p, **f), "tcp",
+                                    stdout="null", stdin="pipe")
+
+
+def socketeer_tls_bulk(sink, dur):
+    """`bench tcp --tls` into `sink` ("openssl": s_server, or "socketeer": tcp-server --tls --discard); the sender's
+    plaintext bits/s (records that left whole), the same figure for either sink."""
+    f = tls_files()
+    if sink == "openssl":
+        server, port = _openssl_sink()
+    else:
+        server, port = procs.start_announcing("sk-tls-sink", argv("sk_tls_sink", **f))
+    try:
+        cl = procs.run("sk-bench-tls", argv("sk_bench_tls", port=port, dur=dur, **f), timeout=dur + 15)
+    finally:
+        server.stop(signal.SIGINT, grace=3.0)
+    s = procs.summary_of(cl.out())
+    if cl.rc != 0 or s is None or not s.get("ok"):
+        raise TrialError("bench tcp --tls exit %s: %s" % (cl.rc, cl.tail()))
+    return {"value": float(s["bits_per_second"]), "tls": s.get("tls")}
+
+
+def openssl_tls_bulk(nbytes):
+    """`head -c N /dev/zero | openssl s_client` into s_server: N×8 / the sender's wall time (spawn to exit)."""
+    f = tls_files()
+    server, port = _openssl_sink()
+    try:
+        t0 = time.perf_counter()
+        src = procs.Child("openssl-s-client", argv("openssl_src", port=port, nbytes=nbytes, **f), stdout="null")
+        if src.wait(120) is None:
+            raise TrialError("openssl s_client did not finish")
+        wall = time.perf_counter() - t0
+        if src.rc != 0:
+            raise TrialError("openssl s_client exit %s: %s" % (src.rc, src.tail()))
+    finally:
+        server.stop(signal.SIGTERM, grace=1.0)
+    return {"value": nbytes * 8 / wall, "seconds": wall}
+
+
+def tls_bulk_cmds(sink, dur=None, nbytes=None):
+    shown = {"tlscert": "cert.pem", "tlskey": "key.pem"}
+    sink_cmd = show("openssl_sink", **shown) + " >/dev/null < FIFO" if sink == "openssl" else show("sk_tls_sink", **shown)
+    sender = show("sk_bench_tls", dur=dur, **shown) if nbytes is None else show("openssl_src", nbytes=nbytes, **shown)
+    return [sink_cmd, sender]
 
 
 # ===== 1b. A file sent whole ==================================================================

@@ -41,7 +41,7 @@ class TrialError(RuntimeError):
 
 
 class Child:
-    def __init__(self, name, argv, stdout="file", stderr="file", pdeathsig=True, env=None):
+    def __init__(self, name, argv, stdout="file", stderr="file", pdeathsig=True, env=None, stdin="null"):
         global _seq
         _seq += 1
         self.name = name
@@ -65,7 +65,9 @@ class Child:
         se, self.err_path = target(stderr, "err")
         try:
             self.t_spawn = time.perf_counter()
-            self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=so, stderr=se,
+            # stdin="pipe": a pipe never written nor closed, for peers that end at EOF on their input (s_server).
+            self.p = subprocess.Popen(self.argv, stdin=subprocess.PIPE if stdin == "pipe" else subprocess.DEVNULL,
+                                      stdout=so, stderr=se,
                                       start_new_session=True, close_fds=True, env=env,
                                       preexec_fn=_child_setup if pdeathsig else None)
         finally:
