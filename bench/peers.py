@@ -48,6 +48,10 @@ T = {
                     "--discard", "--format", "jsonl", "--report-interval", "0"],
     "sk_bench_tls": ["{cli}", "bench", "tcp", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--connections", "1",
                      "--size", "131072", "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_tls_echo": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--tls", "--cert", "{tlscert}", "--key",
+                    "{tlskey}", "--echo", "--format", "hex"],
+    "sk_rtt_tls": ["{cli}", "bench", "rtt", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--size", "64", "--duration",
+                   "{dur}", "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     # -- openssl ---------------------------------------------------------------------------
     # s_server ends when its stdin does: the bench gives it a pipe that stays open (shown as `< FIFO`).
     "openssl_sink": ["openssl", "s_server", "-quiet", "-accept", HOST + ":{port}", "-cert", "{tlscert}", "-key", "{tlskey}",
@@ -243,6 +247,16 @@ def openssl_tls_bulk(nbytes):
     return {"value": nbytes * 8 / wall, "seconds": wall}
 
 
+def socketeer_rtt_tls(dur):
+    """bench rtt --tls against tcp-server --tls --echo: what TLS adds to a 64-byte round trip."""
+    return _rtt_against(argv("sk_tls_echo", **tls_files()), "sk_rtt_tls", dur, **tls_files())
+
+
+def socketeer_rtt_tls_cmds(dur):
+    shown = {"tlscert": "cert.pem", "tlskey": "key.pem"}
+    return [show("sk_tls_echo", **shown) + " >/dev/null", show("sk_rtt_tls", dur=dur, **shown)]
+
+
 def tls_bulk_cmds(sink, dur=None, nbytes=None):
     shown = {"tlscert": "cert.pem", "tlskey": "key.pem"}
     sink_cmd = show("openssl_sink", **shown) + " >/dev/null < FIFO" if sink == "openssl" else show("sk_tls_sink", **shown)
@@ -366,11 +380,11 @@ def iperf3_udp_cmds(size, bits, dur):
 
 
 # ===== 3. Round trip ==========================================================================
-def _rtt_against(server_argv, client_key, dur):
+def _rtt_against(server_argv, client_key, dur, **fields):
     """`bench rtt` (client_key) against a server started from server_argv: its p50, p99, count and losses."""
     server, port = procs.start_announcing("sk-echo", server_argv, stdout="null")
     try:
-        cl = procs.run("sk-rtt", argv(client_key, port=port, dur=dur), timeout=dur + 15)
+        cl = procs.run("sk-rtt", argv(client_key, port=port, dur=dur, **fields), timeout=dur + 15)
     finally:
         server.stop()
     s = procs.summary_of(cl.out())
