@@ -13,6 +13,7 @@
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
+#include "proxy_options.hpp"
 #include "tls_options.hpp"
 
 namespace socketeer::cli {
@@ -82,6 +83,7 @@ struct RawOptions {
     bool udp = false;
     std::uint64_t probeTimeoutMs = 1000;
     RawTlsOptions tls;
+    RawProxyOptions proxy;
 };
 
 core::TlsSettings tlsSettings(const RawOptions& raw, TlsRole role) {
@@ -138,7 +140,7 @@ SendItem sendValue(const std::string& text, const RawOptions& raw, core::TextEnc
     return {nullptr, nullptr, text, path};
 }
 
-void addOutputOptions(CLI::App* command, RawOptions& raw) {
+void addOutputOptions(CLI::App* command, RawOptions& raw, bool frameOption = true) {
     command->add_option("--format", raw.format, "Output: text (received bytes as they are), hex (xxd-style dump), "
                                                 "jsonl (one JSON object per event)")
         ->check(CLI::IsMember({"text", "hex", "jsonl"}));
@@ -153,12 +155,14 @@ void addOutputOptions(CLI::App* command, RawOptions& raw) {
         ->check(CLI::IsMember({"raw", "records"}));
     command->add_flag("--force", raw.force, "Let --capture replace an existing file");
     command->add_flag("--hex", raw.hex, "Every DATA argument is hex (\"48 65 6c\", 48656c, 0x48,0x65)");
-    command->add_option("--frame", raw.frame, "Cut the received TCP stream into messages: " + std::string(core::FrameSpecSyntax) +
-                                                  " (--count, rows and jsonl events are messages then)");
+    if (frameOption)
+        command->add_option("--frame", raw.frame, "Cut the received TCP stream into messages: " + std::string(core::FrameSpecSyntax) +
+                                                      " (--count, rows and jsonl events are messages then)");
     command->add_option("--check", raw.check, "Check that each received message ends in this checksum of the bytes "
                                               "before it: " + core::checksumNames() + "; bad ones are marked and counted");
-    command->add_option("--max-frame", raw.maxFrame, "Longest message in bytes (default 1048576); a longer one is "
-                                                     "reported as oversize and framing resynchronises");
+    if (frameOption)
+        command->add_option("--max-frame", raw.maxFrame, "Longest message in bytes (default 1048576); a longer one is "
+                                                         "reported as oversize and framing resynchronises");
 }
 
 /// --check NAME: a checksum of the catalogue.
@@ -296,7 +300,7 @@ void buildBench(CliOptions& options, CLI::App* benchTcp, CLI::App* benchUdp, con
 
 CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient, CLI::App* udpServer,
                         CLI::App* udpClient, CLI::App* run, CLI::App* bench, CLI::App* benchTcp, CLI::App* benchUdp,
-                        const RawOptions& raw) {
+                        CLI::App* proxy, const RawOptions& raw) {
     CliOptions options;
     auto encoding = core::parseEncodingName(raw.encoding);
     if (!encoding) throw UsageError{"--encoding '" + raw.encoding + "' is not one of utf-8, gb18030, gbk, latin-1"};
@@ -334,7 +338,15 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         throw UsageError{"--discard looks at nothing it receives: it excludes --check"};
 
     core::SessionSpec spec;
-    if (tcpServer->parsed()) {
+    if (proxy->parsed()) {
+        options.command = CliOptions::Command::Proxy;
+        spec.kind = core::SessionKind::Proxy;
+        auto config = proxyConfigValue(raw.proxy);
+        if (auto* problem = std::get_if<std::string>(&config)) throw UsageError{*problem};
+        spec.proxy = std::get<core::ProxyConfig>(std::move(config));
+        spec.proxy.limits = spec.tcpServer.limits;
+        if (const auto check = checkValue(raw)) throw UsageError{"--check: a proxy forwards what it gets, checked or not"};
+    } else if (tcpServer->parsed()) {
         options.command = CliOptions::Command::TcpServer;
         spec.kind = core::SessionKind::TcpServer;
         spec.tcpServer.bindAddress = raw.bind;
@@ -515,6 +527,11 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     run->add_option("--junit", raw.junit, "With --sequence: write a JUnit XML report to FILE (one test case per step)");
     addOutputOptions(run, raw);
 
+    auto* proxy = app.add_subcommand("proxy", "Relay clients to a target, showing both directions (c>s, s>c), "
+                                              "framed, captured and impaired as asked");
+    addProxyOptions(proxy, raw.proxy);
+    addOutputOptions(proxy, raw, false);
+
     auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");
     bench->require_subcommand(1);
     const auto addTarget = [&](CLI::App* command) {
@@ -550,7 +567,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
 
     try {
         app.parse(argc, argv);
-        return buildOptions(app, tcpServer, tcpClient, udpServer, udpClient, run, bench, benchTcp, benchUdp, raw);
+        return buildOptions(app, tcpServer, tcpClient, udpServer, udpClient, run, bench, benchTcp, benchUdp, proxy, raw);
     } catch (const CLI::CallForHelp&) {
         return CliExit{ExitDone, app.help(), {}};
     } catch (const CLI::CallForAllHelp&) {

@@ -37,7 +37,7 @@ struct SendItem {
 };
 
 struct CliOptions {
-    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench };
+    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench, Proxy };
     Command command = Command::TcpClient;
 
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.

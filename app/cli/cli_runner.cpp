@@ -182,7 +182,8 @@ private:
     void handle(RunningSession& running, const SessionEvent& event) {
         const SessionKind kind = running.kind;
         if (m_player) m_player->onEvent(running.name, event);
-        if (const auto* data = std::get_if<EventData>(&event.body); data && data->direction == Direction::Rx) {
+        if (const auto* data = std::get_if<EventData>(&event.body);
+            data && (data->direction == Direction::Rx || kind == SessionKind::Proxy)) { // a proxy receives both ways
             // --count N prints exactly N data events, even if more arrive before the sessions close.
             if (m_options.count && m_rxEvents >= *m_options.count) return;
             ++m_rxEvents;

@@ -137,7 +137,12 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
             }
         },
         event.body);
-    (void)kind;
+    if (kind == SessionKind::Proxy)
+        if (const auto* data = std::get_if<EventData>(&event.body)) {
+            // Both directions are what the proxy received: c>s from a client, s>c from the target.
+            j["event"] = "data";
+            j["dir"] = proxyDirectionTag(data->direction == Direction::Rx ? ProxyDirection::ToServer : ProxyDirection::ToClient);
+        }
     // error_handler_t::replace: a name or message is always valid JSON, whatever bytes reached it.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
@@ -151,13 +156,20 @@ void EventPrinter::writeOut(const std::string& text, bool receivedBytes) {
     if (std::fwrite(out->data(), 1, out->size(), m_out) != out->size() || std::fflush(m_out) != 0) m_broken = true;
 }
 
-void EventPrinter::writeData(const SessionEvent& event, const EventData& data) {
+void EventPrinter::writeData(const SessionEvent& event, const EventData& data, bool proxy) {
     const ByteView bytes = data.bytes ? ByteView(*data.bytes) : ByteView();
+    const std::string tag = proxy ? std::string(proxyDirectionTag(data.direction == Direction::Rx ? ProxyDirection::ToServer
+                                                                                                 : ProxyDirection::ToClient))
+                                  : std::string(data.direction == Direction::Rx ? "RX" : "TX");
     if (m_format == OutputFormat::Text) {
+        // A proxy's transcript: each unit after a line naming its direction, as it came.
+        if (proxy) writeOut("--- " + tag + " #" + std::to_string(data.id) + " " + data.peer.toString() + " " +
+                            std::to_string(bytes.size()) + " bytes" + frameNote(data.frame) + "\n");
         writeOut(std::string(asChars(bytes)), true);
+        if (proxy && (bytes.empty() || bytes.back() != '\n')) writeOut("\n");
         return;
     }
-    std::string text = formatIsoTimeUs(event.timeUs) + (data.direction == Direction::Rx ? " RX " : " TX ") +
+    std::string text = formatIsoTimeUs(event.timeUs) + " " + tag + " " +
                        data.peer.toString() + " " + std::to_string(bytes.size()) + " bytes" + frameNote(data.frame) +
                        (data.check == CheckStatus::Bad ? ", checksum bad" : "") + "\n";
     if (!bytes.empty()) text += formatHexDump(bytes) + "\n";
@@ -174,7 +186,8 @@ void EventPrinter::print(const std::string& session, SessionKind kind, const Ses
         return;
     }
     if (const auto* data = std::get_if<EventData>(&event.body)) {
-        if (data->direction == Direction::Rx || m_showSent) writeData(event, *data);
+        const bool proxy = kind == SessionKind::Proxy;
+        if (data->direction == Direction::Rx || m_showSent || proxy) writeData(event, *data, proxy);
         // Text output has no header to carry it: a message that did not end whole, or failed its check, is said
         // on stderr (hex dumps say it in their header).
         const std::string note = frameNote(data->frame) + (data->check == CheckStatus::Bad ? ", checksum bad" : "");

@@ -35,7 +35,7 @@ public:
 private:
     void writeOut(const std::string& text, bool receivedBytes = false);
     void writeStatus(std::string line) { m_status.write(std::move(line)); }
-    void writeData(const core::SessionEvent& event, const core::EventData& data);
+    void writeData(const core::SessionEvent& event, const core::EventData& data, bool proxy);
 
     const OutputFormat m_format;
     const core::TextEncoding m_encoding;

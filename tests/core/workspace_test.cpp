@@ -148,7 +148,7 @@ TEST(Workspace, AbsurdValuesAreRefusedWithTheirPath) {
     EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","host":"h","port":"80"})")),
               "sessions[0].port: expected a whole number (allowed 0-65535)");
     EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-client","port":80})")), "sessions[0].host: a TCP client needs a host");
-    EXPECT_EQ(refusal(withSession(R"({"kind":"sctp"})")), "sessions[0].kind: 'sctp' is not one of tcp-client, tcp-server, udp");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"sctp"})")), "sessions[0].kind: 'sctp' is not one of tcp-client, tcp-server, udp, proxy");
     EXPECT_EQ(refusal(withSession(R"({"kind":"udp","prot":1})")),
               "sessions[0].prot: unknown key (a typo, or a file from a newer Socketeer?)");
     EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","allow":["10.1.2.3/8"]})")),

@@ -10,7 +10,10 @@ namespace {
 std::atomic<std::uint64_t> s_nextSessionId{1};
 
 std::string threadNameFor(SessionKind kind, std::uint64_t id) {
-    const char* prefix = kind == SessionKind::TcpClient ? "tcp-client-" : kind == SessionKind::TcpServer ? "tcp-server-" : "udp-";
+    const char* prefix = kind == SessionKind::TcpClient   ? "tcp-client-"
+                         : kind == SessionKind::TcpServer ? "tcp-server-"
+                         : kind == SessionKind::Proxy     ? "proxy-"
+                                                          : "udp-";
     return prefix + std::to_string(id);
 }
 
@@ -21,6 +24,7 @@ std::string_view sessionKindName(SessionKind kind) {
     case SessionKind::TcpClient: return "TCP client";
     case SessionKind::TcpServer: return "TCP server";
     case SessionKind::Udp: return "UDP";
+    case SessionKind::Proxy: return "Proxy";
     }
     return "session";
 }

@@ -25,7 +25,7 @@ void SessionOutput::record(SessionEvent&& event) {
 void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
 
 void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes,
-                             std::int32_t rule) {
+                             std::int32_t rule, FrameStatus frame) {
     const std::int64_t time = nowUs();
     const std::uint64_t size = bytes ? bytes->size() : 0;
     if (direction == Direction::Rx) {
@@ -37,7 +37,7 @@ void SessionOutput::emitData(Direction direction, ConnectionId id, const Endpoin
         peers.recordTx(id, size, time);
     }
     const CheckStatus check = direction == Direction::Rx ? checkReceived(bytes) : CheckStatus::Unchecked;
-    record({time, EventData{direction, id, peer, std::move(bytes), FrameStatus::Unframed, check, rule}});
+    record({time, EventData{direction, id, peer, std::move(bytes), frame, check, rule}});
 }
 
 CheckStatus SessionOutput::checkReceived(const SharedBytes& bytes) {

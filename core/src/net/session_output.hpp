@@ -47,7 +47,8 @@ public:
 
     void emit(SessionEventBody body);
     /// rule: the index of the match rule whose reply these sent bytes are (-1: none).
-    void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes, std::int32_t rule = -1);
+    void emitData(Direction direction, ConnectionId id, const Endpoint& peer, SharedBytes bytes, std::int32_t rule = -1,
+                  FrameStatus frame = FrameStatus::Unframed);
     void emitError(ConnectionId id, std::error_code code, std::string message);
     /// Discard mode's receive: counters and peer table only.
     void countReceived(ConnectionId id, std::uint64_t bytes, std::uint64_t messages = 1);

@@ -9,6 +9,7 @@ bool SessionSpec::sameSession(const SessionSpec& other) const {
     case SessionKind::TcpClient: return tcpClient == other.tcpClient;
     case SessionKind::TcpServer: return tcpServer == other.tcpServer;
     case SessionKind::Udp: return udp == other.udp;
+    case SessionKind::Proxy: return proxy == other.proxy;
     }
     return false;
 }
@@ -18,6 +19,7 @@ std::unique_ptr<Session> makeSession(const SessionSpec& spec) {
     case SessionKind::TcpClient: return std::make_unique<TcpClient>(spec.tcpClient);
     case SessionKind::TcpServer: return std::make_unique<TcpServer>(spec.tcpServer);
     case SessionKind::Udp: return std::make_unique<UdpSocket>(spec.udp);
+    case SessionKind::Proxy: return std::make_unique<Proxy>(spec.proxy);
     }
     return nullptr;
 }
@@ -27,6 +29,7 @@ std::string_view sessionKindKey(SessionKind kind) {
     case SessionKind::TcpClient: return "tcp-client";
     case SessionKind::TcpServer: return "tcp-server";
     case SessionKind::Udp: return "udp";
+    case SessionKind::Proxy: return "proxy";
     }
     return "tcp-client";
 }

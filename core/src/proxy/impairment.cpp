@@ -62,6 +62,19 @@ std::string describeImpairment(const ImpairmentSettings& s) {
     return text.empty() ? "none" : text;
 }
 
+void ImpairmentTally::addGrowth(const ImpairmentTally& now, const ImpairmentTally& before) {
+    unitsIn += now.unitsIn - before.unitsIn;
+    bytesIn += now.bytesIn - before.bytesIn;
+    unitsOut += now.unitsOut - before.unitsOut;
+    bytesOut += now.bytesOut - before.bytesOut;
+    writesOut += now.writesOut - before.writesOut;
+    dropped += now.dropped - before.dropped;
+    droppedBytes += now.droppedBytes - before.droppedBytes;
+    duplicated += now.duplicated - before.duplicated;
+    reordered += now.reordered - before.reordered;
+    delayed += now.delayed - before.delayed;
+}
+
 Impairer::Impairer(ImpairmentSettings settings, std::uint64_t seed, TrafficUnits units)
     : m_settings(settings), m_stream(units == TrafficUnits::Stream), m_datagrams(units == TrafficUnits::Datagrams),
       m_random(seed) {}

@@ -148,10 +148,11 @@ void readLimits(WorkspaceReader& in, const json& object, const std::string& path
 }
 
 /// "framing": {"frame": "len:2be@4", "maxFrame": 1048576} — the frame text as --frame spells it.
-void readFraming(WorkspaceReader& in, const json& object, const std::string& path, FrameSpec& out) {
-    if (in.failed() || !object.contains("framing")) return;
-    const json& framing = object.at("framing");
-    const std::string where = WorkspaceReader::join(path, "framing");
+void readFraming(WorkspaceReader& in, const json& object, const std::string& path, FrameSpec& out,
+                 const char* key = "framing") {
+    if (in.failed() || !object.contains(key)) return;
+    const json& framing = object.at(key);
+    const std::string where = WorkspaceReader::join(path, key);
     if (!in.expectObject(framing, where) || !in.onlyKeys(framing, where, {"frame", "maxFrame"})) return;
     std::string text = frameSpecText(out);
     std::size_t maxFrame = out.maxFrame;
@@ -181,10 +182,11 @@ std::string checkJson(const std::optional<ChecksumKind>& check) {
 
 /// "tls": {"enabled": true, "ca": "ca.pem", "alpn": ["h2"], ...} — certificates and keys by path only: a PEM block
 /// pasted into a path field is refused, so key material never sits in a file users share.
-void readTls(WorkspaceReader& in, const json& object, const std::string& path, TlsSettings& out, bool server) {
-    if (in.failed() || !object.contains("tls")) return;
-    const json& tls = object.at("tls");
-    const std::string where = WorkspaceReader::join(path, "tls");
+void readTls(WorkspaceReader& in, const json& object, const std::string& path, TlsSettings& out, bool server,
+             const char* key = "tls") {
+    if (in.failed() || !object.contains(key)) return;
+    const json& tls = object.at(key);
+    const std::string where = WorkspaceReader::join(path, key);
     if (!in.expectObject(tls, where)) return;
     if (server ? !in.onlyKeys(tls, where, {"enabled", "cert", "key", "clientCa", "alpn", "keyLog"})
                : !in.onlyKeys(tls, where, {"enabled", "ca", "insecure", "serverName", "alpn", "cert", "key", "keyLog"}))
@@ -225,12 +227,45 @@ json tlsJson(const TlsSettings& tls, bool server) {
             {"alpn", tls.alpn},       {"cert", tls.certFile}, {"key", tls.keyFile},       {"keyLog", tls.keyLogFile}};
 }
 
+/// "toServer": {"delayMs": 20, "jitterMs": 5, "lossPercent": 5, ...} — one direction of a proxy's impairments.
+void readImpairment(WorkspaceReader& in, const json& object, const std::string& path, const char* key,
+                    ImpairmentSettings& out) {
+    if (in.failed() || !object.contains(key)) return;
+    const json& value = object.at(key);
+    const std::string where = WorkspaceReader::join(path, key);
+    if (!in.expectObject(value, where) ||
+        !in.onlyKeys(value, where, {"delayMs", "jitterMs", "lossPercent", "duplicatePercent", "reorderPercent",
+                                    "splitBytes", "rateBytesPerSecond"}))
+        return;
+    std::chrono::milliseconds delay = std::chrono::duration_cast<std::chrono::milliseconds>(out.delay);
+    std::chrono::milliseconds jitter = std::chrono::duration_cast<std::chrono::milliseconds>(out.jitter);
+    in.milliseconds(value, where, "delayMs", delay, 0, MaxDelayMs);
+    in.milliseconds(value, where, "jitterMs", jitter, 0, MaxDelayMs);
+    out.delay = delay;
+    out.jitter = jitter;
+    in.percent(value, where, "lossPercent", out.lossPercent);
+    in.percent(value, where, "duplicatePercent", out.duplicatePercent);
+    in.percent(value, where, "reorderPercent", out.reorderPercent);
+    in.number(value, where, "splitBytes", out.splitBytes, 0, 1u << 30);
+    in.number(value, where, "rateBytesPerSecond", out.rateBytesPerSecond, 0, 1ull << 40);
+}
+
+json impairmentJson(const ImpairmentSettings& s) {
+    return {{"delayMs", std::chrono::duration_cast<std::chrono::milliseconds>(s.delay).count()},
+            {"jitterMs", std::chrono::duration_cast<std::chrono::milliseconds>(s.jitter).count()},
+            {"lossPercent", s.lossPercent},
+            {"duplicatePercent", s.duplicatePercent},
+            {"reorderPercent", s.reorderPercent},
+            {"splitBytes", s.splitBytes},
+            {"rateBytesPerSecond", s.rateBytesPerSecond}};
+}
+
 json framingJson(const FrameSpec& framing) { return {{"frame", frameSpecText(framing)}, {"maxFrame", framing.maxFrame}}; }
 
 void readSession(WorkspaceReader& in, const json& object, const std::string& path, SessionSpec& spec) {
     if (!in.expectObject(object, path)) return;
     std::string kind;
-    if (!object.contains("kind")) return (void)in.fail(path, "missing \"kind\" (tcp-client, tcp-server or udp)");
+    if (!object.contains("kind")) return (void)in.fail(path, "missing \"kind\" (tcp-client, tcp-server, udp or proxy)");
     in.string(object, path, "kind", kind);
     in.string(object, path, "name", spec.name);
     in.boolean(object, path, "openOnLoad", spec.openOnLoad);
@@ -308,8 +343,34 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         readReply(in, object, path, c.autoReply, true);
         readCheck(in, object, path, c.check, c.discard);
         readLimits(in, object, path, c.limits);
+    } else if (kind == "proxy") {
+        spec.kind = SessionKind::Proxy;
+        auto& c = spec.proxy;
+        if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "listenAddress", "listenPort", "targetHost",
+                                        "targetPort", "udp", "tlsListen", "tlsTo", "framingToServer", "framingToClient",
+                                        "toServer", "toClient", "seed", "connectTimeoutMs", "udpIdleTimeoutMs",
+                                        "maxClients", "limits"}))
+            return;
+        in.string(object, path, "listenAddress", c.listenAddress);
+        in.number(object, path, "listenPort", c.listenPort, 0, MaxPort);
+        in.string(object, path, "targetHost", c.targetHost);
+        in.number(object, path, "targetPort", c.targetPort, 0, MaxPort);
+        in.boolean(object, path, "udp", c.udp);
+        readTls(in, object, path, c.tlsListen, true, "tlsListen");
+        readTls(in, object, path, c.tlsTo, false, "tlsTo");
+        readFraming(in, object, path, c.framingToServer, "framingToServer");
+        readFraming(in, object, path, c.framingToClient, "framingToClient");
+        readImpairment(in, object, path, "toServer", c.toServer);
+        readImpairment(in, object, path, "toClient", c.toClient);
+        in.number(object, path, "seed", c.seed, 0, std::numeric_limits<std::uint64_t>::max());
+        in.milliseconds(object, path, "connectTimeoutMs", c.connectTimeout, 1, MaxDelayMs);
+        in.milliseconds(object, path, "udpIdleTimeoutMs", c.udpIdleTimeout, 1, MaxDelayMs);
+        in.number(object, path, "maxClients", c.maxClients, 0, 1000000);
+        readLimits(in, object, path, c.limits);
+        if (!in.failed())
+            if (const std::string problem = checkProxyConfig(c); !problem.empty()) in.fail(path, problem);
     } else if (!in.failed()) {
-        in.fail(WorkspaceReader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp");
+        in.fail(WorkspaceReader::join(path, "kind"), "'" + kind + "' is not one of tcp-client, tcp-server, udp, proxy");
     }
 }
 
@@ -384,6 +445,26 @@ json sessionJson(const SessionSpec& spec) {
                     {"check", checkJson(c.check)},
                     {"limits", limitsJson(c.limits)},
                     {"tls", tlsJson(c.tls, true)}});
+        break;
+    }
+    case SessionKind::Proxy: {
+        const auto& c = spec.proxy;
+        out.update({{"listenAddress", c.listenAddress},
+                    {"listenPort", c.listenPort},
+                    {"targetHost", c.targetHost},
+                    {"targetPort", c.targetPort},
+                    {"udp", c.udp},
+                    {"tlsListen", tlsJson(c.tlsListen, true)},
+                    {"tlsTo", tlsJson(c.tlsTo, false)},
+                    {"framingToServer", framingJson(c.framingToServer)},
+                    {"framingToClient", framingJson(c.framingToClient)},
+                    {"toServer", impairmentJson(c.toServer)},
+                    {"toClient", impairmentJson(c.toClient)},
+                    {"seed", c.seed},
+                    {"connectTimeoutMs", c.connectTimeout.count()},
+                    {"udpIdleTimeoutMs", c.udpIdleTimeout.count()},
+                    {"maxClients", c.maxClients},
+                    {"limits", limitsJson(c.limits)}});
         break;
     }
     case SessionKind::Udp: {

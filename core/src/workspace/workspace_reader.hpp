@@ -65,6 +65,16 @@ public:
         out = value.get<bool>();
     }
 
+    /// A percentage, 0 to 100, whole or not.
+    void percent(const json& object, const std::string& path, const char* key, double& out) {
+        if (failed() || !object.contains(key)) return;
+        const json& value = object.at(key);
+        if (!value.is_number()) return (void)fail(join(path, key), "expected a percentage (0 to 100)");
+        const double n = value.get<double>();
+        if (!(n >= 0 && n <= 100)) return (void)fail(join(path, key), value.dump() + " is not a percentage (0 to 100)");
+        out = n;
+    }
+
     template <class T>
     void number(const json& object, const std::string& path, const char* key, T& out, std::uint64_t min, std::uint64_t max) {
         if (failed() || !object.contains(key)) return;

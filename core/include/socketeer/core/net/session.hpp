@@ -23,8 +23,8 @@
 
 namespace socketeer::core {
 
-enum class SessionKind : std::uint8_t { TcpClient, TcpServer, Udp };
-std::string_view sessionKindName(SessionKind kind); ///< "TCP client", "TCP server", "UDP"
+enum class SessionKind : std::uint8_t { TcpClient, TcpServer, Udp, Proxy };
+std::string_view sessionKindName(SessionKind kind); ///< "TCP client", "TCP server", "UDP", "Proxy"
 
 enum class SessionState : std::uint8_t {
     Closed,       ///< not open (never opened, closed by the user, or failed)

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "socketeer/core/net/proxy.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
@@ -13,7 +14,7 @@
 
 namespace socketeer::core {
 
-/// One session as configured: its kind, a name, and the configuration of that kind (the other two are ignored).
+/// One session as configured: its kind, a name, and the configuration of that kind (the others are ignored).
 struct SessionSpec {
     std::string name;
     SessionKind kind = SessionKind::TcpClient;
@@ -21,6 +22,7 @@ struct SessionSpec {
     TcpClientConfig tcpClient;
     TcpServerConfig tcpServer;
     UdpSocketConfig udp;
+    ProxyConfig proxy;
 
     bool operator==(const SessionSpec&) const = default;
     /// Equal in everything a live session is built from (the name and openOnLoad are not).
@@ -30,6 +32,6 @@ struct SessionSpec {
 /// Constructs the session a spec describes (not opened).
 std::unique_ptr<Session> makeSession(const SessionSpec& spec);
 
-std::string_view sessionKindKey(SessionKind kind); ///< "tcp-client", "tcp-server", "udp"
+std::string_view sessionKindKey(SessionKind kind); ///< "tcp-client", "tcp-server", "udp", "proxy"
 
 } // namespace socketeer::core

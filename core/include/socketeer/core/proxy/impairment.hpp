@@ -52,6 +52,8 @@ struct ImpairmentTally {
     std::uint64_t reordered = 0; ///< forwarded after a unit that arrived later than it
     std::uint64_t delayed = 0;   ///< forwarded later than it arrived (delay, jitter, rate, a hold-back)
     bool operator==(const ImpairmentTally&) const = default;
+    /// Adds what `now` counted beyond `before` (the same impairer, later).
+    void addGrowth(const ImpairmentTally& now, const ImpairmentTally& before);
 };
 
 class Impairer {

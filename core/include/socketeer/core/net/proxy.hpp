@@ -1,0 +1,78 @@
+// Proxy: a session between clients and one target. Each accepted client gets its own connection to the target
+// (UDP: each client address its own upstream socket); both directions are reported on the client's connection id —
+// received from the client (c>s) as Rx, received from the target (s>c) as Tx — framed per direction, counted,
+// captured, and impaired per direction as the user asks, changeable while it runs.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+
+#include "socketeer/core/framing/frame_spec.hpp"
+#include "socketeer/core/net/session.hpp"
+#include "socketeer/core/proxy/impairment.hpp"
+#include "socketeer/core/tls/tls_settings.hpp"
+
+namespace socketeer::core {
+
+/// c>s: from the clients to the target; s>c: back.
+enum class ProxyDirection : std::uint8_t { ToServer, ToClient };
+std::string_view proxyDirectionTag(ProxyDirection direction); ///< "c>s", "s>c"
+
+struct ProxyConfig {
+    std::string listenAddress;     ///< "" = all interfaces (dual-stack)
+    std::uint16_t listenPort = 0;  ///< 0 = any free port; the Opened event reports the real one
+    std::string targetHost;
+    std::uint16_t targetPort = 0;
+    bool udp = false;
+    TlsSettings tlsListen;         ///< TLS toward the clients (a server's settings)
+    TlsSettings tlsTo;             ///< TLS toward the target (a client's settings)
+    FrameSpec framingToServer;     ///< how c>s is cut into messages (what loss, duplication and reordering act on)
+    FrameSpec framingToClient;     ///< how s>c is
+    ImpairmentSettings toServer;
+    ImpairmentSettings toClient;
+    std::uint64_t seed = 1;        ///< the impairments' decisions; client n's directions draw from seed, n and the direction
+    std::chrono::milliseconds connectTimeout{5000};
+    std::chrono::milliseconds udpIdleTimeout{60000}; ///< UDP: an upstream socket idle this long is closed
+    std::size_t maxClients = 0;    ///< 0 = no limit
+    SessionLimits limits;
+
+    bool operator==(const ProxyConfig&) const = default;
+};
+
+/// "" when the config can open, else what is wrong ("--to needs HOST:PORT", "--split is for TCP...").
+std::string checkProxyConfig(const ProxyConfig& config);
+
+/// What the impairments of one direction did, over every client so far (closed ones included).
+struct ProxyTallies {
+    ImpairmentTally toServer;
+    ImpairmentTally toClient;
+};
+
+class ProxyImpl;
+
+class Proxy final : public Session {
+public:
+    explicit Proxy(ProxyConfig config);
+    [[nodiscard]] const ProxyConfig& config() const { return m_config; }
+
+    /// Changes one direction's impairments for every client, now and later (units already waiting keep theirs).
+    void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
+    /// Any thread: the impairments' exact counts so far.
+    [[nodiscard]] ProxyTallies tallies() const;
+
+    /// Written by the worker (what each client's impairers did since it last said), read by anyone.
+    struct TallyBoard {
+        mutable std::mutex mutex;
+        ProxyTallies totals;
+    };
+
+private:
+    const ProxyConfig m_config;
+    std::shared_ptr<TallyBoard> m_board;
+    std::shared_ptr<ProxyImpl> m_proxy; // the worker side, for the calls only a proxy has
+};
+
+} // namespace socketeer::core

@@ -1,0 +1,300 @@
+// The proxy on loopback: 1 GiB each way through it intact, c>s and s>c reported on the client's connection, TLS on
+// either side, and impairments whose counts equal what the far end received.
+#include <gtest/gtest.h>
+
+#include <asio/connect.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/read.hpp>
+#include <asio/write.hpp>
+
+#include <future>
+#include <thread>
+
+#include "event_pump.hpp"
+#include "loopback.hpp"
+#include "pattern.hpp"
+#include "raw_peer.hpp"
+#include "sha256.hpp"
+#include "socketeer/core/net/proxy.hpp"
+#include "socketeer/core/net/tcp_server.hpp"
+#include "wait.hpp"
+
+using namespace socketeer;
+using namespace socketeer::core;
+using socketeer::test::EventLog;
+using socketeer::test::RawPeer;
+using namespace std::chrono_literals;
+using asio::ip::tcp;
+
+namespace {
+
+ProxyConfig proxyTo(std::uint16_t targetPort) {
+    ProxyConfig config;
+    config.listenAddress = "127.0.0.1";
+    config.targetHost = "127.0.0.1";
+    config.targetPort = targetPort;
+    return config;
+}
+
+/// Opens the proxy and returns its port (0 if it did not open).
+std::uint16_t openProxy(Proxy& proxy, EventLog& log) {
+    proxy.open();
+    if (!log.waitForEvent<EventOpened>()) return 0;
+    return log.first<EventOpened>()->local.port;
+}
+
+/// Writes `total` bytes of PatternStream(seed) then a FIN, while reading until the peer's FIN: the SHA-256s of what
+/// went out and of what came in.
+struct Duplex {
+    std::string sent, received;
+    std::uint64_t receivedBytes = 0;
+};
+Duplex duplex(tcp::socket& socket, std::uint64_t total, std::uint64_t seed) {
+    Duplex result;
+    std::thread writer([&] {
+        test::PatternStream pattern(seed);
+        test::Sha256 sha;
+        Bytes chunk(256u << 10);
+        for (std::uint64_t left = total; left > 0;) {
+            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
+            pattern.fill(std::span(chunk.data(), n));
+            sha.update(ByteView(chunk.data(), n));
+            std::error_code ec;
+            asio::write(socket, asio::buffer(chunk.data(), n), ec);
+            if (ec) break;
+            left -= n;
+        }
+        result.sent = sha.hexDigest();
+        std::error_code ignored;
+        socket.shutdown(tcp::socket::shutdown_send, ignored);
+    });
+    test::Sha256 sha;
+    Bytes buffer(256u << 10);
+    for (;;) {
+        std::error_code ec;
+        const std::size_t n = socket.read_some(asio::buffer(buffer), ec);
+        if (ec) break;
+        sha.update(ByteView(buffer.data(), n));
+        result.receivedBytes += n;
+    }
+    writer.join();
+    result.received = sha.hexDigest();
+    return result;
+}
+
+/// The digest of `total` bytes of PatternStream(seed).
+std::string patternDigest(std::uint64_t total, std::uint64_t seed) {
+    test::PatternStream pattern(seed);
+    test::Sha256 sha;
+    Bytes chunk(256u << 10);
+    for (std::uint64_t left = total; left > 0;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
+        pattern.fill(std::span(chunk.data(), n));
+        sha.update(ByteView(chunk.data(), n));
+        left -= n;
+    }
+    return sha.hexDigest();
+}
+
+/// A target that accepts one connection and runs `serve` on it in a thread of its own.
+struct OneShotTarget {
+    asio::io_context io;
+    tcp::acceptor acceptor{io, tcp::endpoint(asio::ip::address_v4::loopback(), 0)};
+    std::future<Duplex> done;
+    std::uint16_t port() const { return acceptor.local_endpoint().port(); }
+    void duplexWith(std::uint64_t total, std::uint64_t seed) {
+        done = std::async(std::launch::async, [this, total, seed] {
+            tcp::socket socket(io);
+            acceptor.accept(socket);
+            return duplex(socket, total, seed);
+        });
+    }
+};
+
+} // namespace
+
+TEST(Proxy, OneGibibyteEachWayArrivesIntactAndEveryByteIsCounted) {
+    constexpr std::uint64_t Size = 1ull << 30;
+    OneShotTarget target;
+    target.duplexWith(Size, 2);
+    Proxy proxy(proxyTo(target.port()));
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    std::atomic<std::uint64_t> dataEvents{0};
+    test::EventPump pump(proxy, [&](const SessionEvent& event) {
+        if (std::holds_alternative<EventData>(event.body)) dataEvents.fetch_add(1, std::memory_order_relaxed);
+    });
+    asio::io_context io;
+    tcp::socket client(io);
+    client.connect({asio::ip::address_v4::loopback(), port});
+    const Duplex atClient = duplex(client, Size, 1);
+    ASSERT_EQ(target.done.wait_for(120s), std::future_status::ready);
+    const Duplex atTarget = target.done.get();
+    EXPECT_EQ(atTarget.receivedBytes, Size);
+    EXPECT_EQ(atClient.receivedBytes, Size);
+    EXPECT_EQ(atTarget.received, atClient.sent) << "c>s changed on the way";
+    EXPECT_EQ(atClient.received, atTarget.sent) << "s>c changed on the way";
+    EXPECT_EQ(atClient.sent, patternDigest(Size, 1));
+    const auto traffic = proxy.counters().traffic.snapshot();
+    EXPECT_EQ(traffic.rxBytes, Size) << "c>s is what the proxy received from the client";
+    EXPECT_EQ(traffic.txBytes, Size) << "s>c is what it received from the target";
+    const ProxyTallies tallies = proxy.tallies();
+    EXPECT_EQ(tallies.toServer.bytesOut, Size);
+    EXPECT_EQ(tallies.toClient.bytesOut, Size);
+    EXPECT_EQ(tallies.toServer.dropped + tallies.toClient.dropped, 0u);
+}
+
+TEST(Proxy, BothDirectionsAreReportedOnTheClientsConnectionAndTheEndsArePassedOn) {
+    TcpServer echo(test::loopbackServer(ReplyMode::Echo));
+    EventLog echoLog(echo);
+    const auto echoPort = test::openAndGetPort(echo, echoLog);
+    ASSERT_NE(echoPort, 0);
+    Proxy proxy(proxyTo(echoPort));
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    RawPeer peer(port);
+    peer.write("ping\n");
+    EXPECT_EQ(peer.read(5), "ping\n");
+    ASSERT_TRUE(log.waitFor([&](const auto&) { return log.bytes(Direction::Tx).size() == 5; }));
+    const auto* accepted = log.first<EventAccepted>();
+    ASSERT_NE(accepted, nullptr);
+    EXPECT_EQ(log.bytes(Direction::Rx, accepted->id), toBytes("ping\n")) << "c>s: received from the client";
+    EXPECT_EQ(log.bytes(Direction::Tx, accepted->id), toBytes("ping\n")) << "s>c: received from the target";
+    // The client's FIN reaches the echo server, whose close comes back: the link ends cleanly.
+    peer.socket.shutdown(tcp::socket::shutdown_send);
+    EXPECT_TRUE(peer.closedByPeer());
+    ASSERT_TRUE(log.waitForEvent<EventClosed>());
+    EXPECT_EQ(log.first<EventClosed>()->reason, CloseReason::PeerClosed) << log.first<EventClosed>()->detail;
+    EXPECT_EQ(log.first<EventClosed>()->traffic.rxBytes, 5u);
+}
+
+TEST(Proxy, AnUnreachableTargetClosesTheClientWithTheReason) {
+    asio::io_context io;
+    tcp::acceptor closedPort(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    const auto deadPort = closedPort.local_endpoint().port();
+    closedPort.close(); // nothing listens there now
+    Proxy proxy(proxyTo(deadPort));
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0);
+    RawPeer peer(port);
+    EXPECT_TRUE(peer.closedByPeer());
+    ASSERT_TRUE(log.waitForEvent<EventClosed>());
+    EXPECT_NE(log.errors().find("cannot connect to the target 127.0.0.1:" + std::to_string(deadPort)), std::string::npos)
+        << log.errors();
+}
+
+TEST(Proxy, DelayAppliesEachWayAndFramedLossMatchesWhatTheTargetReceived) {
+    TcpServer sink(test::loopbackServer(ReplyMode::Echo));
+    EventLog sinkLog(sink);
+    const auto sinkPort = test::openAndGetPort(sink, sinkLog);
+    ASSERT_NE(sinkPort, 0);
+    ProxyConfig config = proxyTo(sinkPort);
+    config.framingToServer = parseFrameSpec("line").value();
+    config.framingToClient = parseFrameSpec("line").value();
+    config.toServer.lossPercent = 30;
+    config.toServer.delay = 40ms;
+    config.toClient.delay = 40ms;
+    config.seed = 7;
+    Proxy proxy(config);
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    RawPeer peer(port);
+    const auto start = std::chrono::steady_clock::now();
+    std::string lines;
+    for (int i = 0; i < 200; ++i) lines += "line " + std::to_string(i) + "\n";
+    peer.write(lines);
+    ASSERT_TRUE(log.waitFor([&](const auto&) {
+        const auto t = proxy.tallies();
+        return t.toServer.unitsIn == 200 && t.toServer.unitsOut + t.toServer.dropped == 200 &&
+               t.toClient.unitsOut == t.toServer.unitsOut;
+    }, 10s));
+    const ProxyTallies t = proxy.tallies();
+    EXPECT_GT(t.toServer.dropped, 30u);
+    EXPECT_LT(t.toServer.dropped, 90u);
+    // What the echo server got is exactly the lines the proxy forwarded, and the client got them back.
+    ASSERT_TRUE(sinkLog.waitFor([&](const auto&) { return sinkLog.bytesCount(Direction::Rx) == t.toServer.bytesOut; }));
+    const std::string echoed = peer.read(static_cast<std::size_t>(t.toServer.bytesOut));
+    EXPECT_EQ(echoed.size(), t.toServer.bytesOut);
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 80ms) << "40 ms each way";
+    EXPECT_EQ(t.toServer.delayed, t.toServer.unitsOut);
+}
+
+TEST(Proxy, ImpairmentsChangeWhileItRuns) {
+    TcpServer echo(test::loopbackServer(ReplyMode::Echo));
+    EventLog echoLog(echo);
+    const auto echoPort = test::openAndGetPort(echo, echoLog);
+    ProxyConfig config = proxyTo(echoPort);
+    Proxy proxy(config);
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0);
+    RawPeer peer(port);
+    peer.write("a");
+    EXPECT_EQ(peer.read(1), "a");
+    ImpairmentSettings slow;
+    slow.delay = 150ms;
+    proxy.setImpairment(ProxyDirection::ToClient, slow);
+    ASSERT_TRUE(log.waitFor([](const auto& events) {
+        for (const auto& e : events)
+            if (const auto* n = std::get_if<EventNotice>(&e.body); n && n->text.find("s>c impairments now: delay 150 ms") != std::string::npos)
+                return true;
+        return false;
+    }));
+    const auto start = std::chrono::steady_clock::now();
+    peer.write("b");
+    EXPECT_EQ(peer.read(1, 5s), "b");
+    EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);
+    EXPECT_EQ(proxy.tallies().toClient.delayed, 1u);
+}
+
+TEST(Proxy, TlsToThePlainTargetAndPlainToATlsTarget) {
+    if (!tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    // TLS clients, plain target.
+    TcpServer plainEcho(test::loopbackServer(ReplyMode::Echo));
+    EventLog plainLog(plainEcho);
+    const auto plainPort = test::openAndGetPort(plainEcho, plainLog);
+    ProxyConfig tlsIn = proxyTo(plainPort);
+    tlsIn.tlsListen.enabled = true;
+    Proxy terminating(tlsIn);
+    EventLog terminatingLog(terminating);
+    const auto terminatingPort = openProxy(terminating, terminatingLog);
+    ASSERT_NE(terminatingPort, 0) << terminatingLog.errors();
+    TcpClientConfig tlsClient = test::clientTo(terminatingPort);
+    tlsClient.tls.enabled = true;
+    tlsClient.tls.insecure = true;
+    TcpClient client(tlsClient);
+    EventLog clientLog(client);
+    client.open();
+    ASSERT_TRUE(clientLog.waitForEvent<EventTlsEstablished>()) << clientLog.errors() << terminatingLog.errors();
+    client.send(toBytes("secret\n"));
+    ASSERT_TRUE(clientLog.waitFor([&](const auto&) { return clientLog.bytes(Direction::Rx) == toBytes("secret\n"); }));
+    EXPECT_TRUE(plainLog.waitFor([&](const auto&) { return plainLog.bytes(Direction::Rx) == toBytes("secret\n"); }))
+        << "the target gets the plaintext";
+    EXPECT_TRUE(terminatingLog.waitForEvent<EventTlsEstablished>());
+
+    // Plain clients, TLS target.
+    TcpServerConfig tlsEchoConfig = test::loopbackServer(ReplyMode::Echo);
+    tlsEchoConfig.tls.enabled = true;
+    TcpServer tlsEcho(tlsEchoConfig);
+    EventLog tlsEchoLog(tlsEcho);
+    const auto tlsEchoPort = test::openAndGetPort(tlsEcho, tlsEchoLog);
+    ProxyConfig tlsOut = proxyTo(tlsEchoPort);
+    tlsOut.tlsTo.enabled = true;
+    tlsOut.tlsTo.insecure = true;
+    Proxy originating(tlsOut);
+    EventLog originatingLog(originating);
+    const auto originatingPort = openProxy(originating, originatingLog);
+    ASSERT_NE(originatingPort, 0) << originatingLog.errors();
+    RawPeer peer(originatingPort);
+    peer.write("hello\n");
+    EXPECT_EQ(peer.read(6), "hello\n") << originatingLog.errors() << tlsEchoLog.errors();
+    ASSERT_TRUE(originatingLog.waitForEvent<EventTlsEstablished>());
+    EXPECT_EQ(originatingLog.first<EventTlsEstablished>()->tls.protocol, "TLSv1.3");
+    EXPECT_TRUE(originatingLog.waitFor([&](const auto&) { return originatingLog.bytes(Direction::Tx) == toBytes("hello\n"); }))
+        << "the proxy shows the target's plaintext answer";
+    EXPECT_EQ(originatingLog.bytes(Direction::Rx), toBytes("hello\n")) << "and what the client sent";
+}
