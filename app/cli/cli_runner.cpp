@@ -3,6 +3,8 @@
 // connected, sent, --count, --timeout, closed, stopped by a signal. Other threads only post to its Inbox.
 #include "cli_runner.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -15,7 +17,9 @@
 #include "console_text.hpp"
 #include "event_printer.hpp"
 #include "sequence_player.hpp"
+#include "socketeer/core/net/proxy.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
+#include "socketeer/core/units_format.hpp"
 #include "stop_signal.hpp"
 
 namespace socketeer::cli {
@@ -165,6 +169,9 @@ private:
         m_finished = true;
         for (auto& running : m_sessions) running.session->stop();
         pumpEvents();
+        // After the stop: what was still on its way has been delivered and counted.
+        for (auto& running : m_sessions)
+            if (const auto* proxy = dynamic_cast<const Proxy*>(running.session.get())) reportProxy(running, *proxy);
         m_sessions.clear(); // the printer's StatusWriter writes the last status lines as it goes (bounded wait)
     }
 
@@ -290,6 +297,32 @@ private:
         }
         waitUntil([&] { return countReached(); });
         return finalCode();
+    }
+
+    /// What a proxy's impairments did, in all, once it ends: what a receiver's counts are compared with.
+    void reportProxy(RunningSession& running, const Proxy& proxy) {
+        const ProxyTallies t = proxy.tallies();
+        if (m_options.format == OutputFormat::Jsonl) {
+            const auto direction = [](const ImpairmentTally& d) {
+                return nlohmann::json{{"unitsIn", d.unitsIn},       {"bytesIn", d.bytesIn},       {"unitsOut", d.unitsOut},
+                                      {"bytesOut", d.bytesOut},     {"writesOut", d.writesOut},   {"dropped", d.dropped},
+                                      {"droppedBytes", d.droppedBytes}, {"duplicated", d.duplicated},
+                                      {"reordered", d.reordered},   {"delayed", d.delayed}};
+            };
+            m_printer.outputLine(nlohmann::json{{"event", "proxy-summary"}, {"session", running.name}, {"seed", proxy.config().seed},
+                                                {"c>s", direction(t.toServer)}, {"s>c", direction(t.toClient)}}
+                                     .dump());
+            return;
+        }
+        const auto line = [](const char* tag, const ImpairmentTally& d) {
+            return std::string(tag) + ": " + std::to_string(d.unitsIn) + " in (" + formatByteCount(d.bytesIn) + "), " +
+                   std::to_string(d.unitsOut) + " out in " + std::to_string(d.writesOut) + " writes, " +
+                   std::to_string(d.dropped) + " dropped, " + std::to_string(d.duplicated) + " duplicated, " +
+                   std::to_string(d.reordered) + " reordered, " + std::to_string(d.delayed) + " delayed";
+        };
+        if (!m_options.quiet)
+            m_printer.errorLine("proxy summary (seed " + std::to_string(proxy.config().seed) + "): " +
+                                line("c>s", t.toServer) + "; " + line("s>c", t.toClient));
     }
 
     /// `run --sequence`: once every session is open (clients connected), play the sequence to its end; its outcome

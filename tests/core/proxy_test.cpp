@@ -17,6 +17,8 @@
 #include "sha256.hpp"
 #include "socketeer/core/net/proxy.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
+#include "socketeer/core/net/udp_socket.hpp"
+#include "socketeer/core/traffic/traffic_generator.hpp"
 #include "wait.hpp"
 
 using namespace socketeer;
@@ -297,4 +299,56 @@ TEST(Proxy, TlsToThePlainTargetAndPlainToATlsTarget) {
     EXPECT_TRUE(originatingLog.waitFor([&](const auto&) { return originatingLog.bytes(Direction::Tx) == toBytes("hello\n"); }))
         << "the proxy shows the target's plaintext answer";
     EXPECT_EQ(originatingLog.bytes(Direction::Rx), toBytes("hello\n")) << "and what the client sent";
+}
+
+TEST(Proxy, UdpLossDuplicationAndReorderingAreExactlyWhatTheReceiverCounts) {
+    UdpSocketConfig receiverConfig;
+    receiverConfig.bindAddress = "127.0.0.1";
+    receiverConfig.discard = true; // counts and tracks the numbered datagrams, stores nothing
+    receiverConfig.receiveBufferBytes = 4u << 20;
+    UdpSocket receiver(receiverConfig);
+    EventLog receiverLog(receiver);
+    const auto receiverPort = test::openAndGetPort(receiver, receiverLog);
+    ASSERT_NE(receiverPort, 0);
+    ProxyConfig config = proxyTo(receiverPort);
+    config.udp = true;
+    config.toServer.lossPercent = 5;
+    config.toServer.duplicatePercent = 5;
+    config.toServer.reorderPercent = 5;
+    config.seed = 1;
+    Proxy proxy(config);
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    test::EventPump pump(proxy, [](const SessionEvent&) {});
+
+    GeneratorSpec spec;
+    spec.mode = GeneratorMode::UdpStream;
+    spec.host = "127.0.0.1";
+    spec.port = port;
+    spec.payloadBytes = 64;
+    spec.ratePerSecond = 10000;
+    spec.duration = 600ms;
+    TrafficGenerator sender(spec);
+    sender.start();
+    ASSERT_TRUE(sender.waitUntilDone(10s));
+    const std::uint64_t sent = sender.snapshot().messagesSent;
+    ASSERT_GT(sent, 3000u);
+    // Everything the proxy let through has arrived once the held-back datagrams have gone too.
+    ASSERT_TRUE(test::eventually([&] {
+        const auto t = proxy.tallies().toServer;
+        const auto stats = receiver.sequenceStats();
+        return t.unitsIn == sent && stats && stats->received == t.unitsOut;
+    }, 10s)) << "sent " << sent << ", the proxy got " << proxy.tallies().toServer.unitsIn << " and forwarded "
+             << proxy.tallies().toServer.unitsOut;
+    const ImpairmentTally t = proxy.tallies().toServer;
+    const SequenceStats stats = *receiver.sequenceStats();
+    EXPECT_EQ(stats.duplicated, t.duplicated);
+    EXPECT_EQ(stats.reordered, t.reordered);
+    // The receiver sees a gap below the highest number it got; a drop after it is lost to it as well.
+    EXPECT_EQ(stats.lost + (sent - stats.expected), t.dropped);
+    for (std::uint64_t n : {t.dropped, t.duplicated, t.reordered}) {
+        EXPECT_GT(n, sent / 40) << "about 5 % each";
+        EXPECT_LT(n, sent / 10);
+    }
 }

@@ -9,6 +9,7 @@
 #include "net/asio_endpoint.hpp"
 #include "net/net_error.hpp"
 #include "net/proxy_link.hpp"
+#include "net/udp_proxy.hpp"
 #include "net/session_impl.hpp"
 #include "net/worker.hpp"
 
@@ -16,6 +17,13 @@ namespace socketeer::core {
 
 std::string_view proxyDirectionTag(ProxyDirection direction) {
     return direction == ProxyDirection::ToServer ? "c>s" : "s>c";
+}
+
+std::uint64_t impairmentSeed(std::uint64_t seed, ConnectionId id, ProxyDirection direction) {
+    std::uint64_t x = seed ^ (id * 0x9E3779B97F4A7C15ull) ^ (direction == ProxyDirection::ToServer ? 0x5A5A : 0xA5A5);
+    x ^= x >> 31; // splitmix-style finish: nearby inputs give unrelated streams
+    x *= 0xBF58476D1CE4E5B9ull;
+    return x ^ (x >> 29);
 }
 
 std::string checkProxyConfig(const ProxyConfig& c) {
@@ -40,7 +48,7 @@ public:
           m_acceptor(io) {}
 
     void open() override {
-        if (m_acceptor.is_open() || m_resolving) {
+        if (m_acceptor.is_open() || m_udp || m_resolving) {
             m_out->emit(EventNotice{"already relaying " + m_listenText + " to " + target()});
             return;
         }
@@ -60,6 +68,7 @@ public:
                                                (ec ? describeError(ec) : std::string("no address")));
                        m_targets.clear();
                        for (const auto& address : addresses) m_targets.emplace_back(address, m_config.targetPort);
+                       if (m_config.udp) return openUdp(addresses);
                        listen();
                    });
     }
@@ -67,10 +76,12 @@ public:
     void close() override {
         ++m_epoch;
         m_resolving = false;
-        const bool wasListening = m_acceptor.is_open();
+        const bool wasListening = m_acceptor.is_open() || m_udp;
         m_out->setState(SessionState::Closed);
         std::error_code ignored;
         m_acceptor.close(ignored);
+        if (m_udp) m_udp->close();
+        m_udp.reset();
         auto links = m_links; // closing erases from the registry
         for (auto& [id, link] : links) link->close(CloseReason::Local);
         m_links.clear();
@@ -80,6 +91,15 @@ public:
 
     /// What the user sends goes to the clients, as if the target had sent it (through the s>c impairments).
     void send(const SendTarget& to, SharedBytes payload) override {
+        if (m_udp) {
+            const bool one = to.kind == SendTarget::Kind::Connection;
+            if (to.kind == SendTarget::Kind::HostPort || to.kind == SendTarget::Kind::LastSender)
+                return rejectSend(0, payload->size(), "a proxy sends to its clients: choose one client or all");
+            if (!m_udp->sendToClients(one ? to.connection : 0, payload))
+                rejectSend(to.connection, payload->size(), one ? "client #" + std::to_string(to.connection) + " is not known"
+                                                               : "no clients have sent anything yet");
+            return;
+        }
         switch (to.kind) {
         case SendTarget::Kind::Default:
         case SendTarget::Kind::AllConnections:
@@ -99,6 +119,9 @@ public:
     }
 
     void kick(ConnectionId id) override {
+        if (m_udp)
+            return m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported),
+                                    "a UDP proxy's clients come and go with their datagrams: there is no connection to kick");
         auto it = m_links.find(id);
         if (it == m_links.end())
             return m_out->emitError(id, std::make_error_code(std::errc::not_connected),
@@ -109,6 +132,7 @@ public:
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
         (direction == ProxyDirection::ToServer ? m_config.toServer : m_config.toClient) = settings;
         for (auto& [id, link] : m_links) link->setImpairment(direction, settings);
+        if (m_udp) m_udp->setImpairment(direction, settings);
         m_out->emit(EventNotice{"proxy " + std::string(proxyDirectionTag(direction)) + " impairments now: " +
                                 describeImpairment(settings)});
     }
@@ -140,6 +164,27 @@ private:
         return true;
     }
 
+    void openUdp(const std::vector<asio::ip::address>& addresses) {
+        m_udp = std::make_shared<UdpProxyRelay>(m_io, m_out, m_config, m_board);
+        if (auto problem = m_udp->open(addresses); !problem.empty()) {
+            m_udp.reset();
+            return failOpen(std::make_error_code(std::errc::address_not_available), problem);
+        }
+        opened(m_udp->local());
+    }
+
+    /// Listening (TCP) or bound (UDP): said once, with what the proxy does.
+    void opened(const Endpoint& local) {
+        m_local = local;
+        m_listenText = m_local.toString() + (m_config.udp ? " (UDP)" : "");
+        m_out->setState(SessionState::Open);
+        m_out->emit(EventOpened{m_local});
+        m_out->emit(EventNotice{"relaying " + m_listenText + (m_listenTls ? " (TLS)" : "") + " to " + target() +
+                                (m_toTls ? " (TLS)" : "") + "; c>s impairments: " + describeImpairment(m_config.toServer) +
+                                "; s>c: " + describeImpairment(m_config.toClient) +
+                                (m_config.toServer.any() || m_config.toClient.any() ? "; seed " + std::to_string(m_config.seed) : "")});
+    }
+
     void listen() {
         asio::ip::tcp::endpoint endpoint;
         const bool dualStack = m_config.listenAddress.empty() || m_config.listenAddress == "::";
@@ -166,14 +211,7 @@ private:
         m_acceptor.bind(endpoint, ec);
         if (!ec) m_acceptor.listen(asio::socket_base::max_listen_connections, ec);
         if (ec) return failOpen(ec, "cannot listen on " + where + ": " + describeError(ec, m_config.listenPort));
-        m_local = toEndpoint(m_acceptor.local_endpoint(ec));
-        m_listenText = m_local.toString();
-        m_out->setState(SessionState::Open);
-        m_out->emit(EventOpened{m_local});
-        m_out->emit(EventNotice{"relaying " + m_listenText + (m_listenTls ? " (TLS)" : "") + " to " + target() +
-                                (m_toTls ? " (TLS)" : "") + "; c>s impairments: " + describeImpairment(m_config.toServer) +
-                                "; s>c: " + describeImpairment(m_config.toClient) +
-                                (m_config.toServer.any() || m_config.toClient.any() ? "; seed " + std::to_string(m_config.seed) : "")});
+        opened(toEndpoint(m_acceptor.local_endpoint(ec)));
         if (m_listenTls && m_listenTls->generatedCertificate() && m_listenTls->ownCertificate())
             m_out->emit(EventNotice{"TLS: generated a self-signed certificate for the clients, SHA-256 fingerprint " +
                                     m_listenTls->ownCertificate()->sha256Fingerprint});
@@ -251,6 +289,8 @@ private:
     void failOpen(const std::error_code& ec, std::string message) {
         std::error_code ignored;
         m_acceptor.close(ignored);
+        if (m_udp) m_udp->close();
+        m_udp.reset();
         m_out->setState(SessionState::Closed);
         m_out->emitError(0, ec, std::move(message));
     }
@@ -261,6 +301,7 @@ private:
     std::shared_ptr<TlsEndpoint> m_listenTls, m_toTls;
     std::vector<asio::ip::tcp::endpoint> m_targets;
     std::map<ConnectionId, std::shared_ptr<ProxyLink>> m_links;
+    std::shared_ptr<UdpProxyRelay> m_udp; // a UDP proxy's sockets, while open
     Endpoint m_local;
     std::string m_listenText;
     ConnectionId m_nextId = 0;

@@ -21,14 +21,6 @@ constexpr std::size_t MaxGather = 64;
 
 TrafficUnits unitsOf(const FrameSpec& framing) { return framing.enabled() ? TrafficUnits::Messages : TrafficUnits::Stream; }
 
-/// Each client's directions draw their own numbers: client n's c>s replays whatever the other clients do.
-std::uint64_t seedFor(std::uint64_t seed, ConnectionId id, ProxyDirection direction) {
-    std::uint64_t x = seed ^ (id * 0x9E3779B97F4A7C15ull) ^ (direction == ProxyDirection::ToServer ? 0x5A5A : 0xA5A5);
-    x ^= x >> 31; // splitmix-style finish: nearby inputs give unrelated streams
-    x *= 0xBF58476D1CE4E5B9ull;
-    return x ^ (x >> 29);
-}
-
 bool isReset(const std::error_code& ec) {
     return ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == asio::error::connection_aborted;
 }
@@ -40,9 +32,9 @@ ProxyLink::ProxyLink(asio::io_context& io, tcp::socket client, ProxyLinkSetup se
                      std::function<void(ConnectionId)> onClosed)
     : m_io(io), m_setup(std::move(setup)), m_out(std::move(output)), m_readBuffer(std::move(readBuffer)),
       m_board(std::move(board)), m_onClosed(std::move(onClosed)), m_client(io, "client"), m_target(io, "target"),
-      m_toServer(io, m_setup.toServer, seedFor(m_setup.seed, m_setup.id, ProxyDirection::ToServer),
+      m_toServer(io, m_setup.toServer, impairmentSeed(m_setup.seed, m_setup.id, ProxyDirection::ToServer),
                  unitsOf(m_setup.framingToServer)),
-      m_toClient(io, m_setup.toClient, seedFor(m_setup.seed, m_setup.id, ProxyDirection::ToClient),
+      m_toClient(io, m_setup.toClient, impairmentSeed(m_setup.seed, m_setup.id, ProxyDirection::ToClient),
                  unitsOf(m_setup.framingToClient)),
       m_connectTimer(io) {
     m_client.socket = std::move(client);

@@ -42,6 +42,10 @@ struct ProxyConfig {
     bool operator==(const ProxyConfig&) const = default;
 };
 
+/// The seed of one direction of client `id`: each draws its own numbers, so client n's run replays whatever the
+/// other clients do.
+std::uint64_t impairmentSeed(std::uint64_t seed, ConnectionId id, ProxyDirection direction);
+
 /// "" when the config can open, else what is wrong ("--to needs HOST:PORT", "--split is for TCP...").
 std::string checkProxyConfig(const ProxyConfig& config);
 
