@@ -34,6 +34,7 @@ std::string AppModel::nextName(SessionKind kind, bool multicast) const {
     const std::string base = multicast ? "Multicast Group"
                              : kind == SessionKind::TcpServer ? "TCP Server"
                              : kind == SessionKind::TcpClient ? "TCP Client"
+                             : kind == SessionKind::Proxy     ? "Proxy"
                                                               : "UDP Socket";
     for (int n = 1;; ++n) {
         const std::string name = base + " " + std::to_string(n);
@@ -66,6 +67,11 @@ SessionModel& AppModel::addSession(SessionKind kind, bool multicast) {
             spec.udp.multicast.groups = {"239.255.0.1"};
             spec.udp.port = 5000;
         }
+        break;
+    case SessionKind::Proxy:
+        spec.proxy.listenPort = 0;
+        spec.proxy.targetHost = "127.0.0.1";
+        spec.proxy.targetPort = 7;
         break;
     }
     return addSession(std::move(spec));

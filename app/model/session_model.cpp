@@ -20,6 +20,7 @@ const AutoReply& autoReplyOf(const SessionSpec& spec) {
     case SessionKind::TcpClient: return spec.tcpClient.autoReply;
     case SessionKind::TcpServer: return spec.tcpServer.autoReply;
     case SessionKind::Udp: break;
+    case SessionKind::Proxy: break; // a proxy answers nothing: its rule table stays empty and is not shown
     }
     return spec.udp.autoReply;
 }
@@ -67,6 +68,16 @@ void SessionModel::open() {
 
 void SessionModel::close() {
     if (m_session) m_session->close();
+}
+
+void SessionModel::setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
+    (direction == ProxyDirection::ToServer ? m_spec.proxy.toServer : m_spec.proxy.toClient) = settings;
+    if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) proxy->setImpairment(direction, settings);
+}
+
+ProxyTallies SessionModel::proxyTallies() const {
+    const auto* proxy = dynamic_cast<const Proxy*>(m_session.get());
+    return proxy ? proxy->tallies() : ProxyTallies{};
 }
 
 SessionState SessionModel::state() const { return m_session ? m_session->state() : SessionState::Closed; }

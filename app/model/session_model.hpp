@@ -47,6 +47,10 @@ public:
     [[nodiscard]] bool isOpen() const { return state() != core::SessionState::Closed; }
     /// The live session (nullptr before the first open).
     core::Session* session() { return m_session.get(); }
+    /// A proxy's impairments: kept in its spec, and applied at once when it is open.
+    void setImpairment(core::ProxyDirection direction, const core::ImpairmentSettings& settings);
+    /// A proxy's counts of what its impairments did (zeros when it is not open).
+    [[nodiscard]] core::ProxyTallies proxyTallies() const;
 
     /// Moves queued events into history and log. Call every UI loop pass, also when the window is hidden.
     /// Returns how many events were taken, plus one when the rates changed: non-zero means "redraw".

@@ -50,6 +50,8 @@ struct SessionUiState {
     // Settings.
     std::string framingText; ///< the framing as typed (applied when it parses)
     std::optional<std::string> alpnText; ///< the TLS ALPN list as typed (applied when it parses); unset: not drawn yet
+    std::optional<std::string> alpnTextTo;  ///< a proxy's second TLS block (toward the target)
+    std::string framingTextToClient;        ///< a proxy's s>c framing as typed
     std::vector<core::LocalInterface> interfaces; ///< the machine's, as listed when an address list was opened
     TemplateDraft replyDraft, prefixDraft, welcomeDraft;
 

@@ -58,6 +58,7 @@ void AppUi::drawMenuBar() {
         if (ImGui::MenuItem("New TCP client")) m_model.addSession(SessionKind::TcpClient);
         if (ImGui::MenuItem("New UDP socket")) m_model.addSession(SessionKind::Udp);
         if (ImGui::MenuItem("New multicast group")) m_model.addSession(SessionKind::Udp, true);
+        if (ImGui::MenuItem("New proxy")) m_model.addSession(SessionKind::Proxy);
         ImGui::EndMenu();
     }
     ImGui::EndMenuBar();
@@ -75,7 +76,8 @@ void AppUi::drawSessionTree(float width) {
     const NewButton buttons[] = {{"+Server", SessionKind::TcpServer, false, "new-tcp-server"},
                                  {"+Client", SessionKind::TcpClient, false, "new-tcp-client"},
                                  {"+UDP", SessionKind::Udp, false, "new-udp"},
-                                 {"+Group", SessionKind::Udp, true, "new-multicast"}};
+                                 {"+Group", SessionKind::Udp, true, "new-multicast"},
+                                 {"+Proxy", SessionKind::Proxy, false, "new-proxy"}};
     WrapRow row; // two rows in a narrow tree rather than a button cut off
     for (const auto& button : buttons) {
         row.next(WrapRow::button(button.label));
@@ -92,7 +94,8 @@ void AppUi::drawSessionTree(float width) {
     const Group groups[] = {{"TCP Servers", SessionKind::TcpServer, false},
                             {"TCP Clients", SessionKind::TcpClient, false},
                             {"UDP Sockets", SessionKind::Udp, false},
-                            {"Multicast Groups", SessionKind::Udp, true}};
+                            {"Multicast Groups", SessionKind::Udp, true},
+                            {"Proxies", SessionKind::Proxy, false}};
     std::uint64_t removeId = 0;
     std::uint64_t duplicateId = 0;
     for (const auto& group : groups) {
@@ -105,7 +108,8 @@ void AppUi::drawSessionTree(float width) {
             ImGuiTreeNodeFlags flags = ImGuiTreeNodeFlags_OpenOnArrow | ImGuiTreeNodeFlags_SpanAvailWidth;
             if (m_model.selected == session->uiId()) flags |= ImGuiTreeNodeFlags_Selected;
             const auto& clients = session->peers();
-            const bool hasChildren = session->kind() == SessionKind::TcpServer && !clients.empty();
+            const bool hasChildren =
+                (session->kind() == SessionKind::TcpServer || session->kind() == SessionKind::Proxy) && !clients.empty();
             if (!hasChildren) flags |= ImGuiTreeNodeFlags_Leaf;
             // Open sessions in green: the state at a glance, without glyphs the default font lacks.
             if (open) ImGui::PushStyleColor(ImGuiCol_Text, colour::Open);

@@ -5,6 +5,7 @@
 #include "app_model.hpp"
 #include "session_model.hpp"
 
+#include <optional>
 #include <string>
 
 namespace socketeer::ui {
@@ -20,7 +21,11 @@ void drawPeerTable(app::SessionModel& session);
 /// The session's settings (they apply at the next open).
 void drawSettings(app::AppModel& model, app::SessionModel& session);
 /// TLS of a TCP client (server = false) or server: verification, SNI, ALPN, certificates and the key log by path.
-void drawTlsSettings(app::AppModel& model, app::SessionModel& session, core::TlsSettings& tls, bool server);
+/// `which` names the block ("tls"; a proxy has "tls-listen" and "tls-to"): its probes, file dialogs and label.
+void drawTlsSettings(app::AppModel& model, app::SessionModel& session, core::TlsSettings& tls, bool server,
+                     const char* which, std::optional<std::string>& alpnDraft);
+/// A proxy's impairments per direction, changed live while it runs, next to the counts of what they did.
+void drawImpairmentPane(app::SessionModel& session);
 /// The session's match rules: an ordered table with live hit counters, and a dry run of a pasted message.
 void drawRuleTable(app::SessionModel& session);
 /// What the Sequences panel remembers between frames (owned by AppUi).

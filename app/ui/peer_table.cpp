@@ -14,7 +14,9 @@ using namespace core;
 
 void drawPeerTable(app::SessionModel& session) {
     const auto& peers = session.peers();
-    const bool server = session.kind() == SessionKind::TcpServer;
+    // A proxy's clients are listed as a server's are (bytes in: c>s, out: s>c); TCP ones can be kicked.
+    const bool server = session.kind() == SessionKind::TcpServer ||
+                        (session.kind() == SessionKind::Proxy && !session.spec().proxy.udp);
     ImGui::Text(server ? "%zu clients" : "%zu peers", peers.size());
     if (peers.empty()) return;
     const float rows = std::min(static_cast<float>(peers.size()) + 1.5f, 7.5f);

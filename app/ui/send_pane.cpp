@@ -62,6 +62,7 @@ std::string peerOf(app::SessionModel& session) {
     switch (session.kind()) {
     case SessionKind::TcpClient: return HostPort{spec.tcpClient.host, spec.tcpClient.port}.toString();
     case SessionKind::TcpServer:
+    case SessionKind::Proxy:
         for (const auto& peer : session.peers())
             if (peer.id == session.ui().selectedPeer) return peer.peer.toString();
         return {};
@@ -87,6 +88,7 @@ std::optional<SendTarget> destination(app::SessionModel& session, std::string& e
     switch (session.kind()) {
     case SessionKind::TcpClient: return SendTarget::toDefault();
     case SessionKind::TcpServer:
+    case SessionKind::Proxy: // to its clients, as if the target had sent it
         return ui.selectedPeer == 0 ? SendTarget::toAllConnections() : SendTarget::toConnection(ui.selectedPeer);
     case SessionKind::Udp: {
         // A peer chosen in the peers table, else the typed target, else the default remote / last sender.

@@ -20,7 +20,7 @@ namespace {
 void drawStatusLine(app::SessionModel& session) {
     const SessionState state = session.state();
     const bool open = state != SessionState::Closed;
-    const bool listener = session.kind() == SessionKind::TcpServer;
+    const bool listener = session.kind() == SessionKind::TcpServer || session.kind() == SessionKind::Proxy;
     WrapRow row;
     std::string name = session.name();
     row.next(em(width::Field));
@@ -136,15 +136,26 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
             ImGui::EndChild();
             ImGui::EndTabItem();
         }
-        const bool rules = ImGui::BeginTabItem("Rules");
-        UiProbe::mark("rules");
-        if (rules) {
-            ImGui::BeginChild("##rules", ImVec2(0, 0), false);
-            drawRuleTable(session);
-            ImGui::EndChild();
-            ImGui::EndTabItem();
+        if (session.kind() == SessionKind::Proxy) {
+            const bool impairments = ImGui::BeginTabItem("Impairments");
+            UiProbe::mark("impairments");
+            if (impairments) {
+                ImGui::BeginChild("##impairments", ImVec2(0, 0), false);
+                drawImpairmentPane(session);
+                ImGui::EndChild();
+                ImGui::EndTabItem();
+            }
+        } else { // a proxy answers nothing: rules and the generator are the other kinds'
+            const bool rules = ImGui::BeginTabItem("Rules");
+            UiProbe::mark("rules");
+            if (rules) {
+                ImGui::BeginChild("##rules", ImVec2(0, 0), false);
+                drawRuleTable(session);
+                ImGui::EndChild();
+                ImGui::EndTabItem();
+            }
         }
-        if (session.kind() != SessionKind::TcpServer) { // a server has no remote to load
+        if (session.kind() != SessionKind::TcpServer && session.kind() != SessionKind::Proxy) { // no remote to load
             const bool generator = ImGui::BeginTabItem("Generator");
             UiProbe::mark("generator");
             if (generator) {

@@ -106,8 +106,8 @@ void drawReplySettings(app::SessionModel& session, AutoReply& reply, bool tcpSer
 
 /// The framing of a TCP session's received stream, typed as --frame spells it; only a valid spec replaces the
 /// setting, and a bad one is named with its column.
-void drawFramingSettings(app::SessionModel& session, FrameSpec& framing) {
-    std::string& text = session.ui().framingText;
+void drawFramingSettings(std::string& text, FrameSpec& framing, const char* label = "framing") {
+    ImGui::PushID(label);
     if (text.empty()) text = frameSpecText(framing);
     const char* presets[] = {"none", "line", "delim:0d0a", "modbus-tcp", "stx-etx", "slip", "cobs", "len:2be", "fixed:16", "idle:50"};
     ImGui::SetNextItemWidth(em(width::Combo));
@@ -118,8 +118,8 @@ void drawFramingSettings(app::SessionModel& session, FrameSpec& framing) {
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(em(width::Combo));
-    ImGui::InputText("framing", &text);
-    UiProbe::mark("settings/framing");
+    ImGui::InputText(label, &text);
+    UiProbe::mark(std::string("settings/") + label);
     auto parsed = parseFrameSpec(text, framing.maxFrame);
     if (parsed) framing = std::move(parsed).value();
     else ImGui::TextColored(colour::Error, "%s", parsed.error().describe().c_str());
@@ -132,6 +132,7 @@ void drawFramingSettings(app::SessionModel& session, FrameSpec& framing) {
             if (resized) framing = std::move(resized).value();
         }
     }
+    ImGui::PopID();
 }
 
 /// The checksum each received message must end in ("none": nothing is checked).
@@ -165,8 +166,8 @@ void drawTcpClientSettings(app::AppModel& model, app::SessionModel& session, Tcp
     ImGui::SetNextItemWidth(em(width::Number));
     if (ImGui::InputInt("connect timeout (ms)", &timeout, 0)) c.connectTimeout = std::chrono::milliseconds(std::max(1, timeout));
     ImGui::Checkbox("auto-reconnect", &c.autoReconnect);
-    drawTlsSettings(model, session, c.tls, false);
-    drawFramingSettings(session, c.framing);
+    drawTlsSettings(model, session, c.tls, false, "tls", session.ui().alpnText);
+    drawFramingSettings(session.ui().framingText, c.framing);
     drawCheckSetting(c.check);
     drawReplySettings(session, c.autoReply, false);
 }
@@ -179,8 +180,8 @@ void drawTcpServerSettings(app::AppModel& model, app::SessionModel& session, Tcp
     int maxClients = static_cast<int>(c.maxClients);
     ImGui::SetNextItemWidth(em(width::Number));
     if (ImGui::InputInt("max clients (0 = no limit)", &maxClients, 0)) c.maxClients = static_cast<std::size_t>(std::max(0, maxClients));
-    drawTlsSettings(model, session, c.tls, true);
-    drawFramingSettings(session, c.framing);
+    drawTlsSettings(model, session, c.tls, true, "tls", session.ui().alpnText);
+    drawFramingSettings(session.ui().framingText, c.framing);
     drawCheckSetting(c.check, c.discard);
     drawReplySettings(session, c.autoReply, true);
     ImGui::Checkbox("discard (count only: no display, no replies)", &c.discard);
@@ -218,6 +219,39 @@ void drawUdpSettings(app::SessionModel& session, UdpSocketConfig& c) {
     UiProbe::mark("settings/discard");
 }
 
+void drawProxySettings(app::AppModel& model, app::SessionModel& session, ProxyConfig& c) {
+    app::SessionUiState& ui = session.ui();
+    addressField("listen address", "settings/bind", c.listenAddress, AddressChoice::Addresses, "all (IPv4 + IPv6)", ui.interfaces);
+    ImGui::SameLine();
+    inputPort("listen port (0 = any free)", c.listenPort);
+    UiProbe::mark("settings/port");
+    ImGui::SetNextItemWidth(em(width::Field));
+    ImGui::InputText("target host", &c.targetHost);
+    UiProbe::mark("settings/host");
+    ImGui::SameLine();
+    inputPort("target port", c.targetPort);
+    UiProbe::mark("settings/target-port");
+    ImGui::Checkbox("UDP (a socket toward the target per client address)", &c.udp);
+    UiProbe::mark("settings/udp");
+    if (c.udp) {
+        int idle = static_cast<int>(c.udpIdleTimeout.count());
+        ImGui::SetNextItemWidth(em(width::Number));
+        if (ImGui::InputInt("idle timeout (ms)", &idle, 0)) c.udpIdleTimeout = std::chrono::milliseconds(std::max(1, idle));
+    } else {
+        int timeout = static_cast<int>(c.connectTimeout.count());
+        ImGui::SetNextItemWidth(em(width::Number));
+        if (ImGui::InputInt("connect timeout (ms)", &timeout, 0)) c.connectTimeout = std::chrono::milliseconds(std::max(1, timeout));
+        drawTlsSettings(model, session, c.tlsListen, true, "tls-listen", ui.alpnText);
+        drawTlsSettings(model, session, c.tlsTo, false, "tls-to", ui.alpnTextTo);
+        drawFramingSettings(ui.framingText, c.framingToServer, "framing c>s");
+        drawFramingSettings(ui.framingTextToClient, c.framingToClient, "framing s>c");
+    }
+    int seed = static_cast<int>(std::min<std::uint64_t>(c.seed, 2147483647));
+    ImGui::SetNextItemWidth(em(width::Number));
+    if (ImGui::InputInt("impairment seed", &seed, 0)) c.seed = static_cast<std::uint64_t>(std::max(0, seed));
+    if (const std::string problem = checkProxyConfig(c); !problem.empty()) ImGui::TextColored(colour::Error, "%s", problem.c_str());
+}
+
 } // namespace
 
 void drawSettings(app::AppModel& model, app::SessionModel& session) {
@@ -227,6 +261,7 @@ void drawSettings(app::AppModel& model, app::SessionModel& session) {
     case SessionKind::TcpClient: drawTcpClientSettings(model, session, spec.tcpClient); break;
     case SessionKind::TcpServer: drawTcpServerSettings(model, session, spec.tcpServer); break;
     case SessionKind::Udp: drawUdpSettings(session, spec.udp); break;
+    case SessionKind::Proxy: drawProxySettings(model, session, spec.proxy); break;
     }
 }
 

@@ -1,0 +1,73 @@
+// The proxy in the app: made from the tree's button, set in its Settings tab, both directions in its history, and
+// impairments changed from their sliders while it runs, with their counts.
+#include <gtest/gtest.h>
+
+#include "loopback.hpp"
+#include "raw_peer.hpp"
+#include "ui_harness.hpp"
+#include "wait.hpp"
+
+using namespace socketeer;
+using namespace socketeer::core;
+using socketeer::test::RawPeer;
+using socketeer::test::UiHarness;
+
+namespace {
+
+bool historyHas(app::SessionModel& session, Direction direction, const std::string& text) {
+    auto& history = session.history();
+    for (std::size_t i = 0; i < history.size(); ++i) {
+        const auto record = history.at(i);
+        if (record.direction == direction && std::string(record.bytes.begin(), record.bytes.end()) == text) return true;
+    }
+    return false;
+}
+
+} // namespace
+
+TEST(ProxyUi, AProxyMadeInTheAppShowsBothDirectionsAndItsSlidersApplyWhileItRuns) {
+    UiHarness h;
+    SessionSpec echoSpec;
+    echoSpec.kind = SessionKind::TcpServer;
+    echoSpec.tcpServer = test::loopbackServer(ReplyMode::Echo);
+    app::SessionModel& echo = h.model.addSession(echoSpec);
+    echo.open();
+    ASSERT_TRUE(h.frameUntil([&] { return echo.localEndpoint().has_value(); }));
+
+    ASSERT_TRUE(h.click("new-proxy"));
+    app::SessionModel* proxy = h.model.find(h.model.selected);
+    ASSERT_NE(proxy, nullptr);
+    EXPECT_EQ(proxy->kind(), SessionKind::Proxy);
+    EXPECT_EQ(proxy->name(), "Proxy 1");
+    ASSERT_TRUE(h.click("settings"));
+    ASSERT_TRUE(h.click("settings/bind"));
+    h.type("127.0.0.1");
+    ASSERT_TRUE(h.click("settings/target-port"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type(std::to_string(echo.localEndpoint()->port));
+    h.frame();
+    EXPECT_EQ(proxy->spec().proxy.targetPort, echo.localEndpoint()->port);
+    ASSERT_TRUE(h.click("open"));
+    ASSERT_TRUE(h.frameUntil([&] { return proxy->localEndpoint().has_value(); })) << proxy->lastError();
+
+    RawPeer peer(proxy->localEndpoint()->port);
+    peer.write("hi");
+    EXPECT_EQ(peer.read(2), "hi");
+    ASSERT_TRUE(h.frameUntil([&] { return historyHas(*proxy, Direction::Rx, "hi") && historyHas(*proxy, Direction::Tx, "hi"); }))
+        << "c>s and s>c are both in the proxy's history";
+    ASSERT_TRUE(h.frameUntil([&] { return proxy->peers().size() == 1; })) << "the client is listed";
+
+    ASSERT_TRUE(h.click("impairments"));
+    EXPECT_NE(h.frameText().find("set a framing for s>c"), std::string::npos) << "an unframed stream has no messages to drop";
+    ASSERT_TRUE(h.click("impair/s>c/loss"));
+    EXPECT_EQ(proxy->spec().proxy.toClient.lossPercent, 0.0) << "disabled without framing";
+    ASSERT_TRUE(h.click("impair/s>c/rate")); // the middle of the slider: about 50 MiB/s
+    EXPECT_GT(proxy->spec().proxy.toClient.rateBytesPerSecond, 0u);
+    peer.write("again");
+    EXPECT_EQ(peer.read(5), "again");
+    ASSERT_TRUE(h.frameUntil([&] { return proxy->proxyTallies().toClient.delayed == 1; }))
+        << "the rate applied to the running proxy: " << proxy->proxyTallies().toClient.delayed;
+    EXPECT_EQ(proxy->proxyTallies().toServer.delayed, 0u) << "c>s was left alone";
+    const std::string text = h.frameText();
+    EXPECT_NE(text.find("dropped 0, duplicated 0, reordered 0, delayed 1"), std::string::npos) << text;
+}
