@@ -52,6 +52,10 @@ T = {
                     "{tlskey}", "--echo", "--format", "hex"],
     "sk_rtt_tls": ["{cli}", "bench", "rtt", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--size", "64", "--duration",
                    "{dur}", "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_proxy": ["{cli}", "proxy", "--listen", HOST + ":0", "--to", HOST + ":{target}"],
+    "socat_proxy": ["socat", "TCP-LISTEN:{port},bind=%s,fork,reuseaddr" % HOST, "TCP:%s:{target}" % HOST],
+    "sk_rtt_tcp_count": ["{cli}", "bench", "rtt", HOST, "{port}", "--size", "64", "--duration", "{dur}",
+                         "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     # -- openssl ---------------------------------------------------------------------------
     # s_server ends when its stdin does: the bench gives it a pipe that stays open (shown as `< FIFO`).
     "openssl_sink": ["openssl", "s_server", "-quiet", "-accept", HOST + ":{port}", "-cert", "{tlscert}", "-key", "{tlskey}",
@@ -187,6 +191,55 @@ def socat_tcp_bulk(nbytes):
 
 def socat_tcp_bulk_cmds(nbytes):
     return [show("socat_sink"), show("socat_src", nbytes=nbytes)]
+
+
+# ===== 1e. Proxy ==============================================================================
+def _start_relay(kind, target):
+    """A relay in front of `target`: Socketeer's proxy (its transcript to /dev/null) or socat's fork relay."""
+    if kind == "socketeer":
+        return procs.start_announcing("sk-proxy", argv("sk_proxy", target=target), stdout="null")
+    return procs.start_on_free_port("socat-proxy", lambda p: argv("socat_proxy", port=p, target=target), "tcp")
+
+
+def relay_bulk(kind, dur):
+    """bench tcp through a relay into tcp-server --discard: the receiver's bits/s."""
+    sink, sink_port = procs.start_announcing("sk-tcp-sink", argv("sk_tcp_sink"))
+    relay = None
+    try:
+        relay, port = _start_relay(kind, sink_port)
+        cl = procs.run("sk-bench-tcp", argv("sk_bench_tcp", port=port, size=131072, dur=dur), timeout=dur + 15)
+        if cl.rc != 0:
+            raise TrialError("bench tcp exit %s: %s" % (cl.rc, cl.tail()))
+        time.sleep(0.1)
+        s = _stop_server_summary(sink, "tcp-server --discard")
+    finally:
+        if relay:
+            relay.stop(signal.SIGTERM, grace=2.0)
+        sink.stop()
+    return {"value": float(s["bits_per_second"])}
+
+
+def relay_rtt(kind, dur):
+    """bench rtt through a relay (or straight, kind None) to Socketeer's echo server: p50 and p99."""
+    echo, echo_port = procs.start_announcing("sk-echo", argv("sk_tcp_echo"), stdout="null")
+    relay = None
+    try:
+        port = echo_port
+        if kind:
+            relay, port = _start_relay(kind, echo_port)
+        cl = procs.run("sk-rtt", argv("sk_rtt_tcp", port=port, dur=dur), timeout=dur + 15)
+    finally:
+        if relay:
+            relay.stop(signal.SIGTERM, grace=2.0)
+        echo.stop()
+    s = procs.summary_of(cl.out())
+    if cl.rc != 0 or s is None or "rtt" not in s:
+        raise TrialError("bench rtt exit %s: %s" % (cl.rc, cl.tail()))
+    return {"p50": float(s["rtt"]["p50_us"]), "p99": float(s["rtt"]["p99_us"]), "count": int(s["rtt"]["count"])}
+
+
+def relay_cmds(kind):
+    return [show("sk_proxy", target="TARGET") + " >/dev/null" if kind == "socketeer" else show("socat_proxy", target="TARGET")]
 
 
 # ===== 1c. TLS bulk ===========================================================================
