@@ -184,6 +184,32 @@ TEST(Workspace, TlsSettingsAreCheckedAndKeyMaterialIsNeverInline) {
               "sessions[0].tls.enabled: expected true or false");
 }
 
+TEST(Workspace, ProxySessionsRoundTripAndBadImpairmentsAreNamed) {
+    Workspace ws;
+    SessionSpec proxy;
+    proxy.kind = SessionKind::Proxy;
+    proxy.name = "bad link";
+    proxy.proxy.listenAddress = "127.0.0.1";
+    proxy.proxy.listenPort = 5020;
+    proxy.proxy.targetHost = "plc.test";
+    proxy.proxy.targetPort = 502;
+    proxy.proxy.framingToServer = parseFrameSpec("modbus-tcp").value();
+    proxy.proxy.toServer.lossPercent = 2.5;
+    proxy.proxy.toServer.delay = std::chrono::milliseconds(20);
+    proxy.proxy.toClient.splitBytes = 16;
+    proxy.proxy.toClient.rateBytesPerSecond = 9600;
+    proxy.proxy.seed = 42;
+    ws.sessions.push_back(proxy);
+    auto parsed = parseWorkspace(serializeWorkspace(ws));
+    ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
+    EXPECT_TRUE(parsed.value().sessions == ws.sessions) << serializeWorkspace(ws);
+    EXPECT_EQ(refusal(withSession(R"({"kind":"proxy","targetHost":"h","targetPort":1,"toServer":{"lossPercent":5}})")),
+              "sessions[0]: c>s: --loss needs messages to act on: add --frame (a TCP stream as read has none), or use --udp");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"proxy","targetHost":"h","targetPort":1,"udp":true,"toClient":{"reorderPercent":101}})")),
+              "sessions[0].toClient.reorderPercent: 101 is not a percentage (0 to 100)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"proxy"})")), "sessions[0]: --to needs HOST:PORT (the target the clients are relayed to)");
+}
+
 TEST(Workspace, HostileShapesAreRefused) {
     EXPECT_EQ(refusal(std::string(100, '[') + std::string(100, ']')), "nesting deeper than 32 levels at column 33");
     const std::string huge(300 * 1024, 'a');
