@@ -352,3 +352,52 @@ TEST(Proxy, UdpLossDuplicationAndReorderingAreExactlyWhatTheReceiverCounts) {
         EXPECT_LT(n, sent / 10);
     }
 }
+
+TEST(Proxy, HoldKeepsMessagesUntilTheyAreReleasedEditedOrDroppedAndTheFinWaitsForThem) {
+    TcpServer echo(test::loopbackServer(ReplyMode::Echo));
+    EventLog echoLog(echo);
+    const auto echoPort = test::openAndGetPort(echo, echoLog);
+    ProxyConfig config = proxyTo(echoPort);
+    config.framingToServer = parseFrameSpec("line").value();
+    Proxy proxy(config);
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    proxy.setHold(ProxyDirection::ToServer, true);
+    RawPeer peer(port);
+    peer.write("one\ntwo\nthree\n");
+    ASSERT_TRUE(test::eventually([&] {
+        const auto held = proxy.held();
+        return held.size() == 1 && held[0].waiting == 3;
+    })) << "three lines held";
+    const HeldMessages held = proxy.held().front();
+    EXPECT_EQ(held.direction, ProxyDirection::ToServer);
+    EXPECT_EQ(*held.next, toBytes("one\n"));
+    EXPECT_EQ(peer.read(1, 200ms), "") << "nothing reaches the target while held";
+
+    proxy.releaseHeld(held.id, ProxyDirection::ToServer, toBytes("ONE!\n")); // edited on its way
+    EXPECT_EQ(peer.read(5), "ONE!\n");
+    proxy.dropHeld(held.id, ProxyDirection::ToServer);
+    ASSERT_TRUE(test::eventually([&] { return proxy.held().size() == 1 && proxy.held()[0].waiting == 1; }));
+    EXPECT_EQ(*proxy.held()[0].next, toBytes("three\n")) << "two was dropped";
+    // The client ends its side: the FIN waits behind the held message.
+    peer.socket.shutdown(tcp::socket::shutdown_send);
+    EXPECT_EQ(peer.read(1, 200ms), "");
+    EXPECT_EQ(echoLog.count<EventClosed>(), 0u);
+    proxy.setHold(ProxyDirection::ToServer, false); // lets go of everything
+    EXPECT_EQ(peer.read(6), "three\n");
+    EXPECT_TRUE(peer.closedByPeer()) << "then the FIN, and the echo server's close back";
+    ASSERT_TRUE(log.waitFor([](const auto& events) {
+        std::size_t notices = 0;
+        for (const auto& e : events)
+            if (const auto* n = std::get_if<EventNotice>(&e.body);
+                n && (n->text.find("released the held message edited (4 bytes became 5)") != std::string::npos ||
+                      n->text.find("dropped the held message (4 bytes)") != std::string::npos))
+                ++notices;
+        return notices == 2;
+    })) << "the edit and the drop are said";
+    EXPECT_TRUE(proxy.held().empty());
+    proxy.releaseHeld(held.id, ProxyDirection::ToClient);
+    EXPECT_TRUE(log.waitFor([&](const auto&) { return log.errors().find("has no s>c message held") != std::string::npos; }))
+        << "releasing what is not held is named: " << log.errors();
+}

@@ -129,6 +129,27 @@ public:
         it->second->close(CloseReason::Kicked, "kicked");
     }
 
+    void setHold(ProxyDirection direction, bool hold) {
+        m_hold[direction == ProxyDirection::ToServer ? 0 : 1] = hold;
+        for (auto& [id, link] : m_links) link->setHold(direction, hold);
+        if (m_udp) m_udp->setHold(direction, hold);
+        m_out->emit(EventNotice{"proxy " + std::string(proxyDirectionTag(direction)) +
+                                (hold ? ": holding every message until it is released, edited or dropped"
+                                      : ": released, flowing again")});
+    }
+
+    void releaseOrDrop(ConnectionId id, ProxyDirection direction, bool release, const std::optional<Bytes>& replacement) {
+        bool done = false;
+        if (auto it = m_links.find(id); it != m_links.end())
+            done = release ? it->second->releaseHeld(direction, replacement) : it->second->dropHeld(direction);
+        else if (m_udp)
+            done = m_udp->releaseOrDrop(id, direction, release, replacement);
+        if (!done)
+            m_out->emitError(id, std::make_error_code(std::errc::no_message_available),
+                             "client #" + std::to_string(id) + " has no " + std::string(proxyDirectionTag(direction)) +
+                                 " message held");
+    }
+
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
         (direction == ProxyDirection::ToServer ? m_config.toServer : m_config.toClient) = settings;
         for (auto& [id, link] : m_links) link->setImpairment(direction, settings);
@@ -283,6 +304,8 @@ private:
                                                     if (auto self = weak.lock()) self->m_links.erase(id);
                                                 });
         m_links.emplace(link->id(), link);
+        if (m_hold[0]) link->setHold(ProxyDirection::ToServer, true);
+        if (m_hold[1]) link->setHold(ProxyDirection::ToClient, true);
         link->start();
     }
 
@@ -307,6 +330,7 @@ private:
     ConnectionId m_nextId = 0;
     std::uint64_t m_epoch = 0;
     bool m_resolving = false;
+    bool m_hold[2] = {false, false}; // c>s, s>c: held for every client, new ones too
 };
 
 Proxy::Proxy(ProxyConfig config)
@@ -317,6 +341,25 @@ Proxy::Proxy(ProxyConfig config)
 
 void Proxy::setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
     worker().post([impl = m_proxy, direction, settings] { impl->setImpairment(direction, settings); });
+}
+
+void Proxy::setHold(ProxyDirection direction, bool hold) {
+    worker().post([impl = m_proxy, direction, hold] { impl->setHold(direction, hold); });
+}
+
+void Proxy::releaseHeld(ConnectionId id, ProxyDirection direction, std::optional<Bytes> replacement) {
+    worker().post([impl = m_proxy, id, direction, replacement = std::move(replacement)] {
+        impl->releaseOrDrop(id, direction, true, replacement);
+    });
+}
+
+void Proxy::dropHeld(ConnectionId id, ProxyDirection direction) {
+    worker().post([impl = m_proxy, id, direction] { impl->releaseOrDrop(id, direction, false, std::nullopt); });
+}
+
+std::vector<HeldMessages> Proxy::held() const {
+    std::lock_guard lock(m_board->mutex);
+    return m_board->held;
 }
 
 ProxyTallies Proxy::tallies() const {

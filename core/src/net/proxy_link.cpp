@@ -4,6 +4,7 @@
 #include <asio/connect.hpp>
 #include <asio/write.hpp>
 
+#include <algorithm>
 #include <limits>
 
 #include "net/asio_endpoint.hpp"
@@ -164,7 +165,13 @@ void ProxyLink::unit(Side& side, ByteView bytes, FrameStatus status) {
     // Reported as it arrived, on the client's connection: c>s as received, s>c as sent (toward the client).
     m_out->emitData(d == ProxyDirection::ToServer ? core::Direction::Rx : core::Direction::Tx, m_setup.id,
                     m_setup.client, shared, -1, status);
-    direction(d).impairer.push(Clock::now(), std::move(shared));
+    Direction& dir = direction(d);
+    if (dir.hold) {
+        dir.heldBytes += shared->size();
+        dir.held.push_back(std::move(shared));
+        return publishHeld();
+    }
+    dir.impairer.push(Clock::now(), std::move(shared));
 }
 
 void ProxyLink::armIdleTimer(Side& side) {
@@ -246,7 +253,8 @@ void ProxyLink::writeNext(Side& side) {
     const ProxyDirection into = &side == &m_target ? ProxyDirection::ToServer : ProxyDirection::ToClient;
     const std::size_t most = direction(into).impairer.settings().splitBytes ? 1 : MaxGather;
     const std::size_t count = (!side.tls || sealing) ? std::min(side.writes.size(), most) : 0;
-    const bool finNow = side.finWanted && side.writes.empty() && direction(into).impairer.nextDue() == std::nullopt;
+    const bool finNow = side.finWanted && side.writes.empty() && direction(into).impairer.nextDue() == std::nullopt &&
+                        direction(into).held.empty(); // held messages go before the FIN, once released
     std::vector<asio::const_buffer> buffers;
     if (side.tls) {
         side.cipherOut.clear();
@@ -328,6 +336,7 @@ void ProxyLink::close(CloseReason reason, std::string detail) {
         side->socket.close(ignored);
     }
     publishTallies();
+    publishHeld(); // what it held goes with it
     TrafficSnapshot traffic = m_out->peers.remove(m_setup.id);
     m_out->counters.activeConnections.fetch_sub(1, std::memory_order_relaxed);
     m_out->emit(EventClosed{m_setup.id, m_setup.client, reason, std::move(detail), traffic});
@@ -336,6 +345,62 @@ void ProxyLink::close(CloseReason reason, std::string detail) {
 
 void ProxyLink::setImpairment(ProxyDirection d, const ImpairmentSettings& settings) {
     direction(d).impairer.setSettings(settings);
+}
+
+void ProxyLink::setHold(ProxyDirection d, bool hold) {
+    Direction& dir = direction(d);
+    dir.hold = hold;
+    if (hold || m_closed) return;
+    // Let go: everything held goes on, in order, then the direction flows again.
+    const auto now = Clock::now();
+    while (!dir.held.empty()) {
+        dir.impairer.push(now, std::move(dir.held.front()));
+        dir.held.pop_front();
+    }
+    dir.heldBytes = 0;
+    publishHeld();
+    pump(d);
+}
+
+bool ProxyLink::releaseHeld(ProxyDirection d, const std::optional<Bytes>& replacement) {
+    Direction& dir = direction(d);
+    if (m_closed || dir.held.empty()) return false;
+    SharedBytes next = std::move(dir.held.front());
+    dir.held.pop_front();
+    dir.heldBytes -= next->size();
+    std::string said = "#" + std::to_string(m_setup.id) + " " + std::string(proxyDirectionTag(d)) + ": released the held message";
+    if (replacement && *replacement != *next) {
+        said += " edited (" + std::to_string(next->size()) + " bytes became " + std::to_string(replacement->size()) + ")";
+        next = std::make_shared<const Bytes>(*replacement);
+    }
+    m_out->emit(EventNotice{said + (dir.held.empty() ? "" : "; " + std::to_string(dir.held.size()) + " still held")});
+    dir.impairer.push(Clock::now(), std::move(next));
+    publishHeld();
+    pump(d);
+    return true;
+}
+
+bool ProxyLink::dropHeld(ProxyDirection d) {
+    Direction& dir = direction(d);
+    if (m_closed || dir.held.empty()) return false;
+    dir.heldBytes -= dir.held.front()->size();
+    m_out->emit(EventNotice{"#" + std::to_string(m_setup.id) + " " + std::string(proxyDirectionTag(d)) +
+                            ": dropped the held message (" + std::to_string(dir.held.front()->size()) + " bytes)"});
+    dir.held.pop_front();
+    publishHeld();
+    resumeSourceIfDrained(d);
+    return true;
+}
+
+void ProxyLink::publishHeld() {
+    std::lock_guard lock(m_board->mutex);
+    auto& all = m_board->held;
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const HeldMessages& h) { return h.id == m_setup.id; }), all.end());
+    if (m_closed) return;
+    for (auto d : {ProxyDirection::ToServer, ProxyDirection::ToClient}) {
+        const Direction& dir = direction(d);
+        if (!dir.held.empty()) all.push_back({m_setup.id, d, dir.held.size(), dir.held.front()});
+    }
 }
 
 bool ProxyLink::sendToClient(const SharedBytes& bytes) {

@@ -47,6 +47,11 @@ public:
     /// Closes both sides now (what waits is dropped). Emits the Closed event once.
     void close(CloseReason reason, std::string detail = {});
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
+    /// Hold: what arrives in `direction` waits for the user (see Proxy::setHold).
+    void setHold(ProxyDirection direction, bool hold);
+    /// The first held message goes on (replaced, if asked), or is dropped. False when nothing is held.
+    bool releaseHeld(ProxyDirection direction, const std::optional<Bytes>& replacement);
+    bool dropHeld(ProxyDirection direction);
     /// Queues bytes for the client as if the target had sent them (after the impairments). False once closing.
     bool sendToClient(const SharedBytes& bytes);
     [[nodiscard]] ConnectionId id() const { return m_setup.id; }
@@ -80,6 +85,9 @@ private:
         asio::steady_timer timer;
         std::optional<std::chrono::steady_clock::time_point> armedFor;
         ImpairmentTally published; // what the board has already been told
+        bool hold = false;
+        std::deque<SharedBytes> held; // waiting for the user, in arrival order
+        std::size_t heldBytes = 0;
     };
 
     void connectTarget();
@@ -99,6 +107,8 @@ private:
     void closeIfDone();
     void fail(Side& side, const std::error_code& ec, const std::string& doing);
     void publishTallies();
+    /// The board's view of what this link holds (none once it is closed).
+    void publishHeld();
 
     Side& other(Side& side) { return &side == &m_client ? m_target : m_client; }
     ProxyDirection directionFrom(const Side& side) const {
@@ -109,7 +119,7 @@ private:
     Side& source(ProxyDirection d) { return d == ProxyDirection::ToServer ? m_client : m_target; }
     const Endpoint& peerOf(const Side& side) const { return &side == &m_client ? m_setup.client : m_targetEndpoint; }
     [[nodiscard]] std::size_t backlog(ProxyDirection d) {
-        return direction(d).impairer.waitingBytes() + destination(d).writeBytes;
+        return direction(d).impairer.waitingBytes() + direction(d).heldBytes + destination(d).writeBytes;
     }
 
     asio::io_context& m_io;

@@ -3,6 +3,8 @@
 
 #include <asio/ip/v6_only.hpp>
 
+#include <algorithm>
+
 #include "net/asio_endpoint.hpp"
 #include "net/net_error.hpp"
 
@@ -33,6 +35,8 @@ struct UdpProxyRelay::Flow {
     bool closed = false;
     bool unreachableSaid = false;
     bool sendFailureSaid = false;
+    bool hold[2] = {false, false};
+    std::deque<SharedBytes> held[2];
 
     Impairer& impairer(ProxyDirection d) { return d == ProxyDirection::ToServer ? toServer : toClient; }
     asio::steady_timer& timer(ProxyDirection d) { return d == ProxyDirection::ToServer ? toServerTimer : toClientTimer; }
@@ -108,9 +112,7 @@ void UdpProxyRelay::receiveFromClients() {
             if (!flow) continue;
             auto bytes = std::make_shared<const Bytes>(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_out->emitData(Direction::Rx, flow->id, flow->client, bytes);
-            flow->lastActivity = Clock::now();
-            flow->toServer.push(flow->lastActivity, std::move(bytes));
-            pump(flow, ProxyDirection::ToServer);
+            arrive(flow, ProxyDirection::ToServer, std::move(bytes));
         }
         if (m_open) receiveFromClients();
     });
@@ -125,6 +127,8 @@ std::shared_ptr<UdpProxyRelay::Flow> UdpProxyRelay::flowFor(const udp::endpoint&
         return nullptr;
     }
     auto flow = std::make_shared<Flow>(m_io, ++m_nextId, client, m_config);
+    flow->hold[0] = m_hold[0];
+    flow->hold[1] = m_hold[1];
     std::error_code ec;
     flow->upstream.open(m_target.protocol(), ec);
     if (!ec) flow->upstream.connect(m_target, ec);
@@ -165,12 +169,69 @@ void UdpProxyRelay::receiveFromTarget(const std::shared_ptr<Flow>& flow) {
             }
             auto bytes = std::make_shared<const Bytes>(m_buffer.begin(), m_buffer.begin() + static_cast<std::ptrdiff_t>(n));
             m_out->emitData(Direction::Tx, flow->id, flow->client, bytes);
-            flow->lastActivity = Clock::now();
-            flow->toClient.push(flow->lastActivity, std::move(bytes));
-            pump(flow, ProxyDirection::ToClient);
+            arrive(flow, ProxyDirection::ToClient, std::move(bytes));
         }
         if (!flow->closed) receiveFromTarget(flow);
     });
+}
+
+void UdpProxyRelay::arrive(const std::shared_ptr<Flow>& flow, ProxyDirection d, SharedBytes bytes) {
+    flow->lastActivity = Clock::now();
+    const int i = d == ProxyDirection::ToServer ? 0 : 1;
+    if (flow->hold[i]) {
+        flow->held[i].push_back(std::move(bytes));
+        return publishHeld(*flow);
+    }
+    flow->impairer(d).push(flow->lastActivity, std::move(bytes));
+    pump(flow, d);
+}
+
+void UdpProxyRelay::setHold(ProxyDirection d, bool hold) {
+    const int i = d == ProxyDirection::ToServer ? 0 : 1;
+    m_hold[i] = hold;
+    auto flows = m_flows;
+    for (auto& [endpoint, flow] : flows) {
+        flow->hold[i] = hold;
+        if (hold) continue;
+        const auto now = Clock::now();
+        for (auto& bytes : flow->held[i]) flow->impairer(d).push(now, std::move(bytes));
+        flow->held[i].clear();
+        publishHeld(*flow);
+        pump(flow, d);
+    }
+}
+
+bool UdpProxyRelay::releaseOrDrop(ConnectionId id, ProxyDirection d, bool release, const std::optional<Bytes>& replacement) {
+    const int i = d == ProxyDirection::ToServer ? 0 : 1;
+    for (auto& [endpoint, flow] : m_flows) {
+        if (flow->id != id) continue;
+        if (flow->held[i].empty()) return false;
+        SharedBytes next = std::move(flow->held[i].front());
+        flow->held[i].pop_front();
+        const std::string tag = "#" + std::to_string(id) + " " + std::string(proxyDirectionTag(d));
+        if (!release) {
+            m_out->emit(EventNotice{tag + ": dropped the held datagram (" + std::to_string(next->size()) + " bytes)"});
+        } else {
+            if (replacement && *replacement != *next) next = std::make_shared<const Bytes>(*replacement);
+            m_out->emit(EventNotice{tag + ": released the held datagram" + (replacement ? " (edited)" : "")});
+            flow->impairer(d).push(Clock::now(), std::move(next));
+        }
+        publishHeld(*flow);
+        if (release) pump(flow, d);
+        return true;
+    }
+    return false;
+}
+
+void UdpProxyRelay::publishHeld(Flow& flow) {
+    std::lock_guard lock(m_board->mutex);
+    auto& all = m_board->held;
+    all.erase(std::remove_if(all.begin(), all.end(), [&](const HeldMessages& h) { return h.id == flow.id; }), all.end());
+    if (flow.closed) return;
+    for (int i = 0; i < 2; ++i)
+        if (!flow.held[i].empty())
+            all.push_back({flow.id, i == 0 ? ProxyDirection::ToServer : ProxyDirection::ToClient, flow.held[i].size(),
+                           flow.held[i].front()});
 }
 
 void UdpProxyRelay::pump(const std::shared_ptr<Flow>& flow, ProxyDirection d) {
@@ -221,6 +282,7 @@ void UdpProxyRelay::closeFlow(const std::shared_ptr<Flow>& flow, CloseReason rea
         }
     publish(*flow);
     flow->closed = true;
+    publishHeld(*flow); // what it held goes with it
     flow->toServerTimer.cancel();
     flow->toClientTimer.cancel();
     std::error_code ignored;
@@ -239,7 +301,9 @@ void UdpProxyRelay::sweepIdle() {
         const auto now = Clock::now();
         std::vector<std::shared_ptr<Flow>> quiet;
         for (auto& [endpoint, flow] : m_flows)
-            if (now - flow->lastActivity >= idle && !flow->toServer.nextDue() && !flow->toClient.nextDue()) quiet.push_back(flow);
+            if (now - flow->lastActivity >= idle && !flow->toServer.nextDue() && !flow->toClient.nextDue() &&
+                flow->held[0].empty() && flow->held[1].empty()) // what the user holds keeps its flow
+                quiet.push_back(flow);
         for (auto& flow : quiet)
             closeFlow(flow, CloseReason::Timeout, "idle for " + std::to_string(idle.count()) + " ms");
         sweepIdle();

@@ -29,6 +29,8 @@ public:
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
     /// Sends to one client (0: all), as if the target had sent it. False when there is no such client.
     bool sendToClients(ConnectionId id, const SharedBytes& bytes);
+    void setHold(ProxyDirection direction, bool hold);
+    bool releaseOrDrop(ConnectionId id, ProxyDirection direction, bool release, const std::optional<Bytes>& replacement);
     [[nodiscard]] bool empty() const { return m_flows.empty(); }
 
 private:
@@ -40,6 +42,9 @@ private:
     void closeFlow(const std::shared_ptr<Flow>& flow, CloseReason reason, std::string detail);
     void sweepIdle();
     void publish(Flow& flow);
+    void publishHeld(Flow& flow);
+    /// A datagram of `direction` arrived for `flow`: held, or on to its impairer.
+    void arrive(const std::shared_ptr<Flow>& flow, ProxyDirection direction, SharedBytes bytes);
 
     asio::io_context& m_io;
     std::shared_ptr<SessionOutput> m_out;
@@ -53,6 +58,7 @@ private:
     Endpoint m_local;
     ConnectionId m_nextId = 0;
     bool m_open = false;
+    bool m_hold[2] = {false, false};
 };
 
 } // namespace socketeer::core

@@ -8,6 +8,8 @@
 #include <chrono>
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <vector>
 #include <string>
 
 #include "socketeer/core/framing/frame_spec.hpp"
@@ -49,6 +51,14 @@ std::uint64_t impairmentSeed(std::uint64_t seed, ConnectionId id, ProxyDirection
 /// "" when the config can open, else what is wrong ("--to needs HOST:PORT", "--split is for TCP...").
 std::string checkProxyConfig(const ProxyConfig& config);
 
+/// "Hold": one direction of one client paused, its messages waiting for the user to release, edit or drop them.
+struct HeldMessages {
+    ConnectionId id = 0;
+    ProxyDirection direction = ProxyDirection::ToServer;
+    std::size_t waiting = 0; ///< messages held
+    SharedBytes next;        ///< the first of them (what a release sends, unless edited)
+};
+
 /// What the impairments of one direction did, over every client so far (closed ones included).
 struct ProxyTallies {
     ImpairmentTally toServer;
@@ -67,10 +77,21 @@ public:
     /// Any thread: the impairments' exact counts so far.
     [[nodiscard]] ProxyTallies tallies() const;
 
+    /// Holds (or lets go of) one direction of every client, now and later: what arrives waits, in order, for
+    /// releaseHeld or dropHeld. Letting go releases everything held, in order.
+    void setHold(ProxyDirection direction, bool hold);
+    /// Forwards the first message held for client `id` in `direction`, or `replacement` in its place.
+    void releaseHeld(ConnectionId id, ProxyDirection direction, std::optional<Bytes> replacement = std::nullopt);
+    /// Drops the first message held for client `id` in `direction`.
+    void dropHeld(ConnectionId id, ProxyDirection direction);
+    /// Any thread: what waits, per client and direction (only where something does).
+    [[nodiscard]] std::vector<HeldMessages> held() const;
+
     /// Written by the worker (what each client's impairers did since it last said), read by anyone.
     struct TallyBoard {
         mutable std::mutex mutex;
         ProxyTallies totals;
+        std::vector<HeldMessages> held; ///< as the worker last published it
     };
 
 private:
