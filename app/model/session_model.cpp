@@ -63,6 +63,9 @@ void SessionModel::open() {
             startCapture(next);
         }
     }
+    if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) // Hold is the user's, whichever session runs
+        for (auto d : {ProxyDirection::ToServer, ProxyDirection::ToClient})
+            if (holding(d)) proxy->setHold(d, true);
     m_session->open();
 }
 
@@ -73,6 +76,24 @@ void SessionModel::close() {
 void SessionModel::setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
     (direction == ProxyDirection::ToServer ? m_spec.proxy.toServer : m_spec.proxy.toClient) = settings;
     if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) proxy->setImpairment(direction, settings);
+}
+
+void SessionModel::setHold(ProxyDirection direction, bool hold) {
+    m_holding[direction == ProxyDirection::ToServer ? 0 : 1] = hold;
+    if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) proxy->setHold(direction, hold);
+}
+
+void SessionModel::releaseHeld(ConnectionId id, ProxyDirection direction, std::optional<Bytes> replacement) {
+    if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) proxy->releaseHeld(id, direction, std::move(replacement));
+}
+
+void SessionModel::dropHeld(ConnectionId id, ProxyDirection direction) {
+    if (auto* proxy = dynamic_cast<Proxy*>(m_session.get())) proxy->dropHeld(id, direction);
+}
+
+std::vector<HeldMessages> SessionModel::heldMessages() const {
+    const auto* proxy = dynamic_cast<const Proxy*>(m_session.get());
+    return proxy ? proxy->held() : std::vector<HeldMessages>{};
 }
 
 ProxyTallies SessionModel::proxyTallies() const {

@@ -51,6 +51,12 @@ public:
     void setImpairment(core::ProxyDirection direction, const core::ImpairmentSettings& settings);
     /// A proxy's counts of what its impairments did (zeros when it is not open).
     [[nodiscard]] core::ProxyTallies proxyTallies() const;
+    /// A proxy's Hold (Proxy::setHold ...); remembered for the next open too.
+    void setHold(core::ProxyDirection direction, bool hold);
+    [[nodiscard]] bool holding(core::ProxyDirection direction) const { return m_holding[direction == core::ProxyDirection::ToServer ? 0 : 1]; }
+    void releaseHeld(core::ConnectionId id, core::ProxyDirection direction, std::optional<core::Bytes> replacement);
+    void dropHeld(core::ConnectionId id, core::ProxyDirection direction);
+    [[nodiscard]] std::vector<core::HeldMessages> heldMessages() const;
 
     /// Moves queued events into history and log. Call every UI loop pass, also when the window is hidden.
     /// Returns how many events were taken, plus one when the rates changed: non-zero means "redraw".
@@ -119,6 +125,7 @@ public:
     void saveLog(FileTarget& target) const;
 
 private:
+    bool m_holding[2] = {false, false}; // a proxy's Hold, c>s and s>c
     /// Refreshes the figures the panel shows (peers, sequence stats, counters, rates once a second): true when one
     /// changed. Counters move without events (a discarding session), and rates decay after traffic stops: the
     /// frame loop must redraw for those too, and only for those when all else is still.

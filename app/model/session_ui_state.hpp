@@ -52,6 +52,8 @@ struct SessionUiState {
     std::optional<std::string> alpnText; ///< the TLS ALPN list as typed (applied when it parses); unset: not drawn yet
     std::optional<std::string> alpnTextTo;  ///< a proxy's second TLS block (toward the target)
     std::string framingTextToClient;        ///< a proxy's s>c framing as typed
+    std::string heldDraft[2];               ///< a proxy's next held message as edited (c>s, s>c)
+    std::string heldDraftOf[2];             ///< which message the draft is of ("" = none yet)
     std::vector<core::LocalInterface> interfaces; ///< the machine's, as listed when an address list was opened
     TemplateDraft replyDraft, prefixDraft, welcomeDraft;
 

@@ -1,9 +1,12 @@
-// A proxy's impairments: one column per direction, sliders that apply while it runs, and what they did so far.
+// A proxy's impairments: one column per direction, sliders that apply while it runs, Hold with the next message to
+// release, edit or drop, and what they did so far.
 #include <imgui.h>
+#include <imgui_stdlib.h>
 
 #include <algorithm>
 
 #include "panes.hpp"
+#include "socketeer/core/codec/escape_codec.hpp"
 #include "socketeer/core/units_format.hpp"
 #include "style.hpp"
 #include "ui_probe.hpp"
@@ -68,6 +71,53 @@ bool drawDirection(app::SessionModel& session, ProxyDirection d) {
     return changed;
 }
 
+/// Hold: the checkbox, and the first message held for one client, editable (text with escapes) before it goes.
+void drawHold(app::SessionModel& session, ProxyDirection d, const std::vector<HeldMessages>& held) {
+    const std::string tag(proxyDirectionTag(d));
+    ImGui::PushID(("hold" + tag).c_str());
+    bool hold = session.holding(d);
+    if (ImGui::Checkbox("Hold (each message waits for you)", &hold)) session.setHold(d, hold);
+    UiProbe::mark("impair/" + tag + "/hold");
+    // The selected client's, else the first that holds something.
+    const HeldMessages* shown = nullptr;
+    for (const auto& h : held)
+        if (h.direction == d && (!shown || h.id == session.ui().selectedPeer)) shown = &h;
+    app::SessionUiState& ui = session.ui();
+    std::string& draft = ui.heldDraft[d == ProxyDirection::ToServer ? 0 : 1];
+    std::string& draftOf = ui.heldDraftOf[d == ProxyDirection::ToServer ? 0 : 1];
+    if (shown) {
+        const std::string original = formatEscaped(*shown->next);
+        const std::string key = std::to_string(shown->id) + ":" + original;
+        if (draftOf != key) {
+            draftOf = key;
+            draft = original; // a new message at the front: start from its bytes
+        }
+        ImGui::Text("client #%llu: %zu held; the next, %zu bytes:", static_cast<unsigned long long>(shown->id),
+                    shown->waiting, shown->next->size());
+        ImGui::SetNextItemWidth(em(width::Template));
+        ImGui::InputText("##next", &draft);
+        UiProbe::mark("impair/" + tag + "/next");
+        auto parsed = parseEscaped(draft);
+        if (!parsed) ImGui::TextColored(colour::Error, "%s", parsed.error().describe().c_str());
+        ImGui::BeginDisabled(!parsed);
+        if (ImGui::SmallButton(draft == original ? "Release" : "Release edited")) {
+            session.releaseHeld(shown->id, d, draft == original ? std::nullopt : std::optional<Bytes>(parsed.value()));
+            draftOf.clear();
+        }
+        ImGui::EndDisabled();
+        UiProbe::mark("impair/" + tag + "/release");
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Drop")) {
+            session.dropHeld(shown->id, d);
+            draftOf.clear();
+        }
+        UiProbe::mark("impair/" + tag + "/drop");
+    } else if (hold) {
+        ImGui::TextDisabled("nothing held yet");
+    }
+    ImGui::PopID();
+}
+
 void drawTally(const char* title, const ImpairmentTally& t) {
     ImGui::TextUnformatted(title);
     ImGui::Text("in %llu (%s), out %llu in %llu writes", static_cast<unsigned long long>(t.unitsIn),
@@ -84,17 +134,20 @@ void drawImpairmentPane(app::SessionModel& session) {
     ImGui::TextDisabled("Changes apply at once to every client (what is already on its way keeps its own); seed %llu.",
                         static_cast<unsigned long long>(session.spec().proxy.seed));
     const ProxyTallies tallies = session.proxyTallies();
+    const std::vector<HeldMessages> held = session.heldMessages();
     if (ImGui::BeginTable("##impairments", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableSetupColumn("c>s (client to target)");
         ImGui::TableSetupColumn("s>c (target to client)");
         ImGui::TableHeadersRow();
         ImGui::TableNextColumn();
         drawDirection(session, ProxyDirection::ToServer);
+        drawHold(session, ProxyDirection::ToServer, held);
         ImGui::Separator();
         drawTally("c>s so far", tallies.toServer);
         UiProbe::mark("impair/c>s/tally");
         ImGui::TableNextColumn();
         drawDirection(session, ProxyDirection::ToClient);
+        drawHold(session, ProxyDirection::ToClient, held);
         ImGui::Separator();
         drawTally("s>c so far", tallies.toClient);
         UiProbe::mark("impair/s>c/tally");

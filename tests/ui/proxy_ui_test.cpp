@@ -71,3 +71,44 @@ TEST(ProxyUi, AProxyMadeInTheAppShowsBothDirectionsAndItsSlidersApplyWhileItRuns
     const std::string text = h.frameText();
     EXPECT_NE(text.find("dropped 0, duplicated 0, reordered 0, delayed 1"), std::string::npos) << text;
 }
+
+TEST(ProxyUi, HoldShowsTheNextMessageAndReleasesItEditedOrDropsIt) {
+    UiHarness h;
+    SessionSpec echoSpec;
+    echoSpec.kind = SessionKind::TcpServer;
+    echoSpec.tcpServer = test::loopbackServer(ReplyMode::Echo);
+    app::SessionModel& echo = h.model.addSession(echoSpec);
+    echo.open();
+    ASSERT_TRUE(h.frameUntil([&] { return echo.localEndpoint().has_value(); }));
+    SessionSpec proxySpec;
+    proxySpec.kind = SessionKind::Proxy;
+    proxySpec.name = "mitm";
+    proxySpec.proxy.listenAddress = "127.0.0.1";
+    proxySpec.proxy.targetHost = "127.0.0.1";
+    proxySpec.proxy.targetPort = echo.localEndpoint()->port;
+    app::SessionModel& proxy = h.model.addSession(proxySpec);
+    h.model.selected = proxy.uiId();
+    proxy.open();
+    ASSERT_TRUE(h.frameUntil([&] { return proxy.localEndpoint().has_value(); })) << proxy.lastError();
+    ASSERT_TRUE(h.click("impairments"));
+    ASSERT_TRUE(h.click("impair/c>s/hold"));
+    EXPECT_TRUE(proxy.holding(ProxyDirection::ToServer));
+
+    RawPeer peer(proxy.localEndpoint()->port);
+    peer.write("GET /secret");
+    ASSERT_TRUE(h.frameUntil([&] { return h.frameText().find("1 held; the next, 11 bytes") != std::string::npos; }));
+    EXPECT_EQ(peer.read(1, std::chrono::milliseconds(100)), "") << "held: nothing reached the echo server";
+    ASSERT_TRUE(h.click("impair/c>s/next"));
+    h.pressKey(ImGuiKey_A, true);
+    h.type("GET /public");
+    ASSERT_TRUE(h.click("impair/c>s/release"));
+    EXPECT_EQ(peer.read(11), "GET /public") << "the edited message went on";
+
+    peer.write("DELETE /all");
+    ASSERT_TRUE(h.frameUntil([&] { return h.frameText().find("the next, 11 bytes") != std::string::npos; }));
+    ASSERT_TRUE(h.click("impair/c>s/drop"));
+    ASSERT_TRUE(h.frameUntil([&] { return proxy.heldMessages().empty(); }));
+    ASSERT_TRUE(h.click("impair/c>s/hold")); // let go
+    peer.write("ok");
+    EXPECT_EQ(peer.read(2), "ok") << "the dropped one never went; what follows flows again";
+}
