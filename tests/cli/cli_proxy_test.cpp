@@ -70,8 +70,8 @@ TEST(CliProxy, UdpImpairmentsWithASeedAreExactlyWhatTheReceiverCounted) {
     Server proxy(cli({"proxy", "--udp", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + std::to_string(receiverPort),
                       "--loss", "5", "--reorder", "5", "--duplicate", "5", "--seed", "1", "--format", "jsonl", "-q"}));
     ASSERT_NE(proxy.port, 0) << proxy.process.stderrText();
-    const auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(proxy.port), "--rate", "10000",
-                                       "--size", "64", "--duration", "0.5", "--format", "jsonl", "-q"}));
+    const auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(proxy.port), "--rate", "3000",
+                                       "--size", "64", "--duration", "1", "--format", "jsonl", "-q"}));
     ASSERT_EQ(bench.code, 0) << bench.err;
     const auto sent = lastEvent(bench.out, "summary")["messages_sent"].get<std::uint64_t>();
     // Stopping the proxy delivers what it still held back, then it reports what it did.

@@ -327,13 +327,13 @@ TEST(Proxy, UdpLossDuplicationAndReorderingAreExactlyWhatTheReceiverCounts) {
     spec.host = "127.0.0.1";
     spec.port = port;
     spec.payloadBytes = 64;
-    spec.ratePerSecond = 10000;
-    spec.duration = 600ms;
+    spec.ratePerSecond = 3000; // a sanitizer build's proxy keeps up too: nothing may be lost on the way to it
+    spec.duration = 1000ms;
     TrafficGenerator sender(spec);
     sender.start();
     ASSERT_TRUE(sender.waitUntilDone(10s));
     const std::uint64_t sent = sender.snapshot().messagesSent;
-    ASSERT_GT(sent, 3000u);
+    ASSERT_GT(sent, 2500u);
     // Everything the proxy let through has arrived once the held-back datagrams have gone too.
     ASSERT_TRUE(test::eventually([&] {
         const auto t = proxy.tallies().toServer;

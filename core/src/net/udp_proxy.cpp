@@ -14,6 +14,7 @@ namespace {
 using asio::ip::udp;
 using Clock = std::chrono::steady_clock;
 constexpr std::size_t MaxDatagram = 65536;
+constexpr std::size_t ReceiveBufferBytes = 4u << 20;
 } // namespace
 
 struct UdpProxyRelay::Flow {
@@ -77,6 +78,9 @@ std::string UdpProxyRelay::open(const std::vector<asio::ip::address>& targets) {
         return why;
     }
     m_socket.non_blocking(true, ec);
+    // Every client's datagrams land in this one socket: a deep buffer rides out a burst (best effort: the kernel
+    // caps it at net.core.rmem_max).
+    m_socket.set_option(asio::socket_base::receive_buffer_size(static_cast<int>(ReceiveBufferBytes)), ec);
     m_local = toEndpoint(m_socket.local_endpoint(ec));
     m_open = true;
     receiveFromClients();
