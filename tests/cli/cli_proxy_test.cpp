@@ -6,6 +6,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <unistd.h>
 
@@ -43,7 +44,10 @@ nlohmann::json lastEvent(const std::string& text, const std::string& name) {
 TEST(CliProxy, BothDirectionsAreTaggedAndTheEndsArePassedOn) {
     Server echo(tcpServer({"--echo"}));
     ASSERT_NE(echo.port, 0) << echo.process.stderrText();
-    Server proxy(proxyTo(echo.port, {"--format", "jsonl"}));
+    const std::string capture =
+        (std::filesystem::temp_directory_path() / ("socketeer-proxy-" + std::to_string(::getpid()) + ".rec")).string();
+    std::filesystem::remove(capture);
+    Server proxy(proxyTo(echo.port, {"--format", "jsonl", "--capture", capture, "--capture-format", "records"}));
     ASSERT_NE(proxy.port, 0) << proxy.process.stderrText();
     const auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(proxy.port), "--send", "ping\\n", "--count", "1"}));
     EXPECT_EQ(client.code, 0) << client.err;
@@ -60,6 +64,12 @@ TEST(CliProxy, BothDirectionsAreTaggedAndTheEndsArePassedOn) {
     ASSERT_TRUE(summary.is_object()) << proxy.process.stdoutText();
     EXPECT_EQ(summary["c>s"]["bytesOut"].get<std::uint64_t>(), 5u);
     EXPECT_EQ(summary["s>c"]["bytesOut"].get<std::uint64_t>(), 5u);
+    // The capture keeps both directions: c>s as received (RX), s>c as sent on to the client (TX).
+    std::ifstream in(capture);
+    const std::string records((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(capture);
+    EXPECT_TRUE(std::regex_search(records, std::regex(R"(RX 127\.0\.0\.1:\d+ conn=1 size=5\nping\n)"))) << records;
+    EXPECT_TRUE(std::regex_search(records, std::regex(R"(TX 127\.0\.0\.1:\d+ conn=1 size=5\nping\n)"))) << records;
 }
 
 TEST(CliProxy, UdpImpairmentsWithASeedAreExactlyWhatTheReceiverCounted) {
