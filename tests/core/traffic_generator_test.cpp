@@ -126,7 +126,8 @@ TEST(TrafficGenerator, UdpStreamFlatOutAccountsForEveryDatagram) {
     ASSERT_TRUE(generator.waitUntilDone(10s));
     const auto result = generator.snapshot();
     ASSERT_EQ(result.phase, GeneratorPhase::Finished) << problemsOf(result);
-    EXPECT_GT(result.messagesSent, 1000u);
+    // Flat out: well above the 200 a 1000/s pace would send in 200 ms, even under Wine on a loaded machine.
+    EXPECT_GT(result.messagesSent, 400u);
     // The kernel may drop what the receiver's buffer cannot hold; what arrives is ours, in order, once each, and
     // the tracker's sequence numbers agree with the receiver's counters.
     std::uint64_t lastSeen = ~0ull;
