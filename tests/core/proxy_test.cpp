@@ -47,6 +47,23 @@ std::uint16_t openProxy(Proxy& proxy, EventLog& log) {
 
 /// Writes `total` bytes of PatternStream(seed) then a FIN, while reading until the peer's FIN: the SHA-256s of what
 /// went out and of what came in.
+/// Hands `total` bytes of PatternStream(seed) to `each`, 256 KiB at a time (stopping when it returns false), and
+/// returns the SHA-256 of what it handed over.
+template <class Each>
+std::string forEachPatternChunk(std::uint64_t total, std::uint64_t seed, Each each) {
+    test::PatternStream pattern(seed);
+    test::Sha256 sha;
+    Bytes chunk(256u << 10);
+    for (std::uint64_t left = total; left > 0;) {
+        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
+        pattern.fill(std::span(chunk.data(), n));
+        sha.update(ByteView(chunk.data(), n));
+        if (!each(ByteView(chunk.data(), n))) break;
+        left -= n;
+    }
+    return sha.hexDigest();
+}
+
 struct Duplex {
     std::string sent, received;
     std::uint64_t receivedBytes = 0;
@@ -54,19 +71,11 @@ struct Duplex {
 Duplex duplex(tcp::socket& socket, std::uint64_t total, std::uint64_t seed) {
     Duplex result;
     std::thread writer([&] {
-        test::PatternStream pattern(seed);
-        test::Sha256 sha;
-        Bytes chunk(256u << 10);
-        for (std::uint64_t left = total; left > 0;) {
-            const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
-            pattern.fill(std::span(chunk.data(), n));
-            sha.update(ByteView(chunk.data(), n));
+        result.sent = forEachPatternChunk(total, seed, [&](ByteView chunk) {
             std::error_code ec;
-            asio::write(socket, asio::buffer(chunk.data(), n), ec);
-            if (ec) break;
-            left -= n;
-        }
-        result.sent = sha.hexDigest();
+            asio::write(socket, asio::buffer(chunk.data(), chunk.size()), ec);
+            return !ec;
+        });
         std::error_code ignored;
         socket.shutdown(tcp::socket::shutdown_send, ignored);
     });
@@ -86,16 +95,7 @@ Duplex duplex(tcp::socket& socket, std::uint64_t total, std::uint64_t seed) {
 
 /// The digest of `total` bytes of PatternStream(seed).
 std::string patternDigest(std::uint64_t total, std::uint64_t seed) {
-    test::PatternStream pattern(seed);
-    test::Sha256 sha;
-    Bytes chunk(256u << 10);
-    for (std::uint64_t left = total; left > 0;) {
-        const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk.size(), left));
-        pattern.fill(std::span(chunk.data(), n));
-        sha.update(ByteView(chunk.data(), n));
-        left -= n;
-    }
-    return sha.hexDigest();
+    return forEachPatternChunk(total, seed, [](ByteView) { return true; });
 }
 
 /// A target that accepts one connection and runs `serve` on it in a thread of its own.

@@ -23,16 +23,23 @@ bool historyHas(app::SessionModel& session, Direction direction, const std::stri
     return false;
 }
 
+/// An echo server made through the model, open and listening (the tests' subject is the proxy in front of it).
+app::SessionModel& openEchoServer(UiHarness& h) {
+    SessionSpec spec;
+    spec.kind = SessionKind::TcpServer;
+    spec.tcpServer = test::loopbackServer(ReplyMode::Echo);
+    app::SessionModel& echo = h.model.addSession(spec);
+    echo.open();
+    h.frameUntil([&] { return echo.localEndpoint().has_value(); });
+    return echo;
+}
+
 } // namespace
 
 TEST(ProxyUi, AProxyMadeInTheAppShowsBothDirectionsAndItsSlidersApplyWhileItRuns) {
     UiHarness h;
-    SessionSpec echoSpec;
-    echoSpec.kind = SessionKind::TcpServer;
-    echoSpec.tcpServer = test::loopbackServer(ReplyMode::Echo);
-    app::SessionModel& echo = h.model.addSession(echoSpec);
-    echo.open();
-    ASSERT_TRUE(h.frameUntil([&] { return echo.localEndpoint().has_value(); }));
+    app::SessionModel& echo = openEchoServer(h);
+    ASSERT_TRUE(echo.localEndpoint().has_value());
 
     ASSERT_TRUE(h.click("new-proxy"));
     app::SessionModel* proxy = h.model.find(h.model.selected);
@@ -74,12 +81,8 @@ TEST(ProxyUi, AProxyMadeInTheAppShowsBothDirectionsAndItsSlidersApplyWhileItRuns
 
 TEST(ProxyUi, HoldShowsTheNextMessageAndReleasesItEditedOrDropsIt) {
     UiHarness h;
-    SessionSpec echoSpec;
-    echoSpec.kind = SessionKind::TcpServer;
-    echoSpec.tcpServer = test::loopbackServer(ReplyMode::Echo);
-    app::SessionModel& echo = h.model.addSession(echoSpec);
-    echo.open();
-    ASSERT_TRUE(h.frameUntil([&] { return echo.localEndpoint().has_value(); }));
+    app::SessionModel& echo = openEchoServer(h);
+    ASSERT_TRUE(echo.localEndpoint().has_value());
     SessionSpec proxySpec;
     proxySpec.kind = SessionKind::Proxy;
     proxySpec.name = "mitm";
