@@ -207,15 +207,25 @@ void addRuleOptions(CLI::App* command, RawOptions& raw) {
         ->take_all();
 }
 
+void addProxyRuleOptions(CLI::App* command, RawOptions& raw) {
+    command->add_option("--rule", raw.rules,
+                        "Act on messages in flight: '[c2s:|s2c:]MATCHER => ACTION[; ACTION]' (repeatable, tried in order on "
+                        "each message of either direction, or of the one named; the first match wins unless it says "
+                        "continue). Matchers as for a server's --rule. Actions: rewrite:DATA (forwarded in the message's "
+                        "place; tokens and {1}..{9} captures), drop (not forwarded), reply:DATA (sent back to the "
+                        "message's sender), delay:MS (before the replies after it), close (the client's link, TCP), "
+                        "state:NAME, continue; 'when:NAME' as for a server")
+        ->take_all();
+}
+
 /// --rule TEXT...: each parsed as --hex says DATA is written; a bad one is named with its number and column.
-core::RuleSet rulesValue(const RawOptions& raw, core::TextEncoding encoding, bool udp) {
+core::RuleSet rulesValue(const RawOptions& raw, core::TextEncoding encoding, core::RuleHost host) {
     std::vector<core::Rule> rules;
     for (std::size_t i = 0; i < raw.rules.size(); ++i) {
         auto rule = core::parseRule(raw.rules[i], raw.hex ? core::PayloadSyntax::Hex : core::PayloadSyntax::Text, encoding);
         if (!rule) throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': " + rule.error().describe()};
-        if (udp && rule.value().closeColumn() != std::string::npos)
-            throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': close at column " +
-                             std::to_string(rule.value().closeColumn() + 1) + ": a UDP socket has no connection to close"};
+        if (const std::string problem = core::checkRuleHost(rule.value(), host); !problem.empty())
+            throw UsageError{"--rule " + std::to_string(i + 1) + " '" + raw.rules[i] + "': " + problem};
         rules.push_back(std::move(rule).value());
     }
     return core::RuleSet(std::move(rules));
@@ -253,7 +263,7 @@ core::AutoReply replyFrom(const RawOptions& raw, core::TextEncoding encoding, bo
     if (raw.welcome) reply.welcome = dataValue(*raw.welcome, raw, encoding, "--welcome");
     reply.relay = raw.relay;
     reply.closeAfterReply = raw.closeAfterReply;
-    reply.rules = rulesValue(raw, encoding, udp);
+    reply.rules = rulesValue(raw, encoding, udp ? core::RuleHost::UdpSession : core::RuleHost::TcpSession);
     if (reply.closeAfterReply && reply.mode == core::ReplyMode::None && reply.welcome.empty())
         throw UsageError{"--close-after-reply needs a reply: --echo, --reply, --prefix or --welcome"};
     return reply;
@@ -345,6 +355,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         if (auto* problem = std::get_if<std::string>(&config)) throw UsageError{*problem};
         spec.proxy = std::get<core::ProxyConfig>(std::move(config));
         spec.proxy.limits = spec.tcpServer.limits;
+        spec.proxy.rules = rulesValue(raw, options.encoding, spec.proxy.udp ? core::RuleHost::UdpProxy : core::RuleHost::TcpProxy);
         if (const auto check = checkValue(raw)) throw UsageError{"--check: a proxy forwards what it gets, checked or not"};
     } else if (tcpServer->parsed()) {
         options.command = CliOptions::Command::TcpServer;
@@ -393,7 +404,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             spec.tcpClient.framing = framingValue(raw, true);
             spec.tcpClient.check = checkValue(raw);
             spec.tcpClient.tls = tlsSettings(raw, TlsRole::Client);
-            spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding, false);
+            spec.tcpClient.autoReply.rules = rulesValue(raw, options.encoding, core::RuleHost::TcpSession);
         } else {
             spec.kind = core::SessionKind::Udp;
             spec.udp.remoteHost = raw.host;
@@ -408,7 +419,7 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
             if (raw.localAddress.empty() && core::isAddressLiteral(raw.host) && raw.host.find(':') == std::string::npos)
                 spec.udp.bindAddress = "0.0.0.0";
             spec.udp.check = checkValue(raw);
-            spec.udp.autoReply.rules = rulesValue(raw, options.encoding, true);
+            spec.udp.autoReply.rules = rulesValue(raw, options.encoding, core::RuleHost::UdpSession);
             (void)framingValue(raw, false);
         }
         for (const auto& text : raw.sends) options.sends.push_back(sendValue(text, raw, options.encoding));
@@ -530,6 +541,7 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     auto* proxy = app.add_subcommand("proxy", "Relay clients to a target, showing both directions (c>s, s>c), "
                                               "framed, captured and impaired as asked");
     addProxyOptions(proxy, raw.proxy);
+    addProxyRuleOptions(proxy, raw);
     addOutputOptions(proxy, raw, false);
 
     auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");

@@ -23,14 +23,21 @@ std::string shown(ByteView bytes, bool hex) {
 
 } // namespace
 
-RuleTable::RuleTable(RuleSet& target, bool udp) : m_target(target), m_udp(udp) { reload(); }
+RuleTable::RuleTable(RuleSet& target, RuleHost host) : m_target(target), m_host(host) { reload(); }
+
+void RuleTable::setHost(RuleHost host) {
+    if (host == m_host) return;
+    m_host = host;
+    for (RuleRow& row : m_rows) parseRow(row);
+    apply();
+}
 
 void RuleTable::reload() {
     m_rows.clear();
     m_rowOf.clear();
     for (const Rule& rule : m_target.rules()) {
         m_rowOf.push_back(m_rows.size());
-        m_rows.push_back({rule.source, rule.syntax == PayloadSyntax::Hex, rule.enabled, {}});
+        m_rows.push_back({rule.source, rule.syntax == PayloadSyntax::Hex, rule.enabled, checkRuleHost(rule, m_host)});
     }
 }
 
@@ -39,8 +46,7 @@ void RuleTable::parseRow(RuleRow& row) const {
     if (row.text.find_first_not_of(" \t") == std::string::npos) return; // empty: waits to be typed
     auto rule = parseRule(row.text, syntaxOf(row.hex));
     if (!rule) row.error = rule.error().describe();
-    else if (m_udp && rule.value().closeColumn() != std::string::npos)
-        row.error = "close at column " + std::to_string(rule.value().closeColumn() + 1) + ": a UDP socket has no connection to close";
+    else row.error = checkRuleHost(rule.value(), m_host);
 }
 
 std::vector<Rule> RuleTable::rules(std::vector<std::size_t>* rowOf) const {
@@ -113,7 +119,7 @@ std::optional<std::vector<std::optional<std::uint64_t>>> RuleTable::liveHits(con
     return hits;
 }
 
-RuleTestResult RuleTable::test(const std::string& message, bool hex) const {
+RuleTestResult RuleTable::test(const std::string& message, bool hex, RuleFlow flow) const {
     RuleTestResult result;
     auto bytes = hex ? parseHex(message) : parseEscaped(message);
     if (!bytes) {
@@ -122,9 +128,11 @@ RuleTestResult RuleTable::test(const std::string& message, bool hex) const {
     }
     std::vector<std::size_t> rowOf;
     const RuleSet set(rules(&rowOf)); // its own counters: a test is no hit
-    const auto hits = set.match(bytes.value(), {});
+    const auto hits = set.match(bytes.value(), {}, flow);
+    const bool proxy = m_host == RuleHost::TcpProxy || m_host == RuleHost::UdpProxy;
     if (hits.empty()) {
-        result.lines.push_back("no rule matches " + shown(bytes.value(), hex) + ": the auto-reply setting answers, if any");
+        result.lines.push_back("no rule matches " + shown(bytes.value(), hex) +
+                               (proxy ? ": it is forwarded as it is" : ": the auto-reply setting answers, if any"));
         return result;
     }
     for (const RuleHit& hit : hits) {
@@ -141,11 +149,19 @@ RuleTestResult RuleTable::test(const std::string& message, bool hex) const {
             switch (action.kind) {
             case ActionKind::Reply: {
                 auto reply = action.reply->resolve(context);
-                result.lines.push_back(reply ? "  reply " + shown(reply.value(), ruleHex) : "  reply fails: " + reply.error().describe());
+                result.lines.push_back(reply ? (proxy ? "  reply to the sender " : "  reply ") + shown(reply.value(), ruleHex)
+                                             : "  reply fails: " + reply.error().describe());
                 break;
             }
+            case ActionKind::Rewrite: {
+                auto rewrite = action.reply->resolve(context);
+                result.lines.push_back(rewrite ? "  forward " + shown(rewrite.value(), ruleHex) + " in its place"
+                                               : "  rewrite fails (forwarded as it is): " + rewrite.error().describe());
+                break;
+            }
+            case ActionKind::Drop: result.lines.push_back("  drop it (not forwarded)"); break;
             case ActionKind::Delay: result.lines.push_back("  wait " + std::to_string(action.delay.count()) + " ms"); break;
-            case ActionKind::Close: result.lines.push_back("  close the connection"); break;
+            case ActionKind::Close: result.lines.push_back(proxy ? "  close the client's link" : "  close the connection"); break;
             case ActionKind::Ignore: result.lines.push_back("  ignore it (no auto-reply either)"); break;
             case ActionKind::SetState: result.lines.push_back("  go to state " + action.state); break;
             case ActionKind::Continue: result.lines.push_back("  continue with the rules after it"); break;

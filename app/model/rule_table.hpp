@@ -27,8 +27,12 @@ struct RuleTestResult {
 
 class RuleTable {
 public:
-    /// target: the session's rules (its settings), rewritten after every edit. udp: close is refused.
-    RuleTable(core::RuleSet& target, bool udp);
+    /// target: the session's rules (its settings), rewritten after every edit. host: what rules may do there
+    /// (UDP refuses close; only a proxy rewrites, drops, or scopes a rule to a direction).
+    RuleTable(core::RuleSet& target, core::RuleHost host);
+    /// The session changed what it is (a proxy switched to UDP): every row is checked again.
+    void setHost(core::RuleHost host);
+    [[nodiscard]] core::RuleHost host() const { return m_host; }
 
     [[nodiscard]] const std::vector<RuleRow>& rows() const { return m_rows; }
     /// Appends a row (empty rows wait to be typed); returns its index.
@@ -47,15 +51,16 @@ public:
     /// Hits of each row in `live` (the rules the running session was opened with), when they are these rules;
     /// nullopt for all when the table was changed since (the session runs its old rules until it is reopened).
     [[nodiscard]] std::optional<std::vector<std::optional<std::uint64_t>>> liveHits(const core::RuleSet* live) const;
-    /// What the rules do with `message` (text with escapes, or hex), in the initial state.
-    [[nodiscard]] RuleTestResult test(const std::string& message, bool hex) const;
+    /// What the rules do with `message` (text with escapes, or hex), in the initial state; a proxy's message
+    /// travels in `flow`.
+    [[nodiscard]] RuleTestResult test(const std::string& message, bool hex, core::RuleFlow flow = core::RuleFlow::Both) const;
 
 private:
     void parseRow(RuleRow& row) const;
     void apply();
 
     core::RuleSet& m_target;
-    bool m_udp;
+    core::RuleHost m_host;
     std::vector<RuleRow> m_rows;
     std::vector<std::size_t> m_rowOf; ///< the row of each of the target's rules
 };

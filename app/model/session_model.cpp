@@ -20,12 +20,26 @@ const AutoReply& autoReplyOf(const SessionSpec& spec) {
     case SessionKind::TcpClient: return spec.tcpClient.autoReply;
     case SessionKind::TcpServer: return spec.tcpServer.autoReply;
     case SessionKind::Udp: break;
-    case SessionKind::Proxy: break; // a proxy answers nothing: its rule table stays empty and is not shown
+    case SessionKind::Proxy: break; // a proxy has no automatic reply: its rules are its own (rulesOf)
     }
     return spec.udp.autoReply;
 }
 
-AutoReply& autoReplyOf(SessionSpec& spec) { return const_cast<AutoReply&>(autoReplyOf(std::as_const(spec))); }
+/// The rules the Rules tab edits: a proxy's act on messages in flight, the others' answer them.
+const RuleSet& rulesOf(const SessionSpec& spec) {
+    return spec.kind == SessionKind::Proxy ? spec.proxy.rules : autoReplyOf(spec).rules;
+}
+RuleSet& rulesOf(SessionSpec& spec) { return const_cast<RuleSet&>(rulesOf(std::as_const(spec))); }
+
+RuleHost ruleHostOf(const SessionSpec& spec) {
+    switch (spec.kind) {
+    case SessionKind::TcpClient:
+    case SessionKind::TcpServer: return RuleHost::TcpSession;
+    case SessionKind::Udp: return RuleHost::UdpSession;
+    case SessionKind::Proxy: return spec.proxy.udp ? RuleHost::UdpProxy : RuleHost::TcpProxy;
+    }
+    return RuleHost::TcpSession;
+}
 
 TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
     return {a.rxBytes - b.rxBytes, a.rxMessages - b.rxMessages, a.txBytes - b.txBytes, a.txMessages - b.txMessages};
@@ -34,15 +48,20 @@ TrafficSnapshot minus(const TrafficSnapshot& a, const TrafficSnapshot& b) {
 } // namespace
 
 SessionModel::SessionModel(std::uint64_t uiId, SessionSpec spec, std::function<void()> wake)
-    : m_uiId(uiId), m_spec(std::move(spec)), m_ruleTable(autoReplyOf(m_spec).rules, m_spec.kind == SessionKind::Udp),
+    : m_uiId(uiId), m_spec(std::move(spec)), m_ruleTable(rulesOf(m_spec), ruleHostOf(m_spec)),
       m_wake(std::move(wake)) {}
 
 const RuleSet* SessionModel::liveRules() const {
     if (!m_session) return nullptr;
-    return &autoReplyOf(m_openedWith).rules;
+    return &rulesOf(m_openedWith);
 }
 
 SessionModel::~SessionModel() = default;
+
+RuleTable& SessionModel::ruleTable() {
+    m_ruleTable.setHost(ruleHostOf(m_spec));
+    return m_ruleTable;
+}
 
 void SessionModel::open() {
     if (!m_session || !m_openedWith.sameSession(m_spec)) {

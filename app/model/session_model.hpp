@@ -93,7 +93,7 @@ public:
     [[nodiscard]] const std::optional<core::SequenceStats>& sequenceStats() const { return m_sequence; }
     SendComposer& composer() { return m_composer; }
     /// The match rules as the Rules tab edits them (they are the settings' rules: they apply at the next open).
-    RuleTable& ruleTable() { return m_ruleTable; }
+    RuleTable& ruleTable(); // checked against what the session now is (a proxy switched to UDP refuses close)
     /// The rules the live session runs (its hit counters count for these), nullptr before the first open.
     [[nodiscard]] const core::RuleSet* liveRules() const;
     /// Every event drained from now on is shown to `observer` first (a running sequence); nullptr ends it.

@@ -60,6 +60,7 @@ struct SessionUiState {
     // Rules tab: the message to test the rules against, and what the test said.
     std::string ruleTestText;
     bool ruleTestHex = false;
+    bool ruleTestToClient = false; // a proxy's test message travels s>c (else c>s)
     RuleTestResult ruleTest;
 
     // Send pane.

@@ -71,8 +71,20 @@ void drawRuleTest(app::SessionModel& session) {
     ImGui::SameLine();
     ImGui::Checkbox("hex##test", &ui.ruleTestHex);
     UiProbe::mark("rules/test-hex");
+    RuleFlow flow = RuleFlow::Both;
+    if (session.kind() == SessionKind::Proxy) {
+        ImGui::SameLine();
+        int toClient = ui.ruleTestToClient ? 1 : 0;
+        ImGui::RadioButton("c>s", &toClient, 0);
+        UiProbe::mark("rules/test-c2s");
+        ImGui::SameLine();
+        ImGui::RadioButton("s>c", &toClient, 1);
+        UiProbe::mark("rules/test-s2c");
+        ui.ruleTestToClient = toClient == 1;
+        flow = ui.ruleTestToClient ? RuleFlow::ToClient : RuleFlow::ToServer;
+    }
     ImGui::SameLine();
-    if (ImGui::Button("test")) ui.ruleTest = session.ruleTable().test(ui.ruleTestText, ui.ruleTestHex);
+    if (ImGui::Button("test")) ui.ruleTest = session.ruleTable().test(ui.ruleTestText, ui.ruleTestHex, flow);
     UiProbe::mark("rules/test");
     if (!ui.ruleTest.error.empty()) ImGui::TextColored(colour::Error, "%s", ui.ruleTest.error.c_str());
     for (const std::string& line : ui.ruleTest.lines) ImGui::TextWrapped("%s", line.c_str());
@@ -83,9 +95,15 @@ void drawRuleTest(app::SessionModel& session) {
 
 void drawRuleTable(app::SessionModel& session) {
     app::RuleTable& table = session.ruleTable();
-    ImGui::TextWrapped("Tried in order on each received message (each framed message); the first match answers "
-                       "unless it says continue. MATCHER => ACTION[; ACTION]: exact: prefix: contains: suffix: hex: "
-                       "regex: => reply: delay: close ignore state: continue; when:STATE before a matcher.");
+    if (session.kind() == SessionKind::Proxy)
+        ImGui::TextWrapped("Tried in order on each message of either direction (c2s: or s2c: before a rule: that one "
+                           "only), before Hold and the impairments; the first match acts unless it says continue. "
+                           "MATCHER => ACTION[; ACTION]: exact: prefix: contains: suffix: hex: regex: => rewrite: "
+                           "(forwarded in its place) drop reply: (back to the sender) delay: close state: continue.");
+    else
+        ImGui::TextWrapped("Tried in order on each received message (each framed message); the first match answers "
+                           "unless it says continue. MATCHER => ACTION[; ACTION]: exact: prefix: contains: suffix: hex: "
+                           "regex: => reply: delay: close ignore state: continue; when:STATE before a matcher.");
     const bool discarding = (session.kind() == SessionKind::TcpServer && session.spec().tcpServer.discard) ||
                             (session.kind() == SessionKind::Udp && session.spec().udp.discard);
     if (discarding) ImGui::TextColored(colour::Warning, "This session discards what it receives: no rule answers.");

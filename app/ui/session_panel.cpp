@@ -145,15 +145,15 @@ void drawSessionPanel(app::AppModel& model, app::SessionModel& session) {
                 ImGui::EndChild();
                 ImGui::EndTabItem();
             }
-        } else { // a proxy answers nothing: rules and the generator are the other kinds'
-            const bool rules = ImGui::BeginTabItem("Rules");
-            UiProbe::mark("rules");
-            if (rules) {
-                ImGui::BeginChild("##rules", ImVec2(0, 0), false);
-                drawRuleTable(session);
-                ImGui::EndChild();
-                ImGui::EndTabItem();
-            }
+        }
+        // A proxy's rules act on messages in flight; the other kinds' answer them.
+        const bool rules = ImGui::BeginTabItem("Rules");
+        UiProbe::mark("rules");
+        if (rules) {
+            ImGui::BeginChild("##rules", ImVec2(0, 0), false);
+            drawRuleTable(session);
+            ImGui::EndChild();
+            ImGui::EndTabItem();
         }
         if (session.kind() != SessionKind::TcpServer && session.kind() != SessionKind::Proxy) { // no remote to load
             const bool generator = ImGui::BeginTabItem("Generator");

@@ -111,7 +111,7 @@ TEST(CliRules, ABadRuleIsRefusedWithItsNumberAndColumn) {
     const auto bad = runProcess(cli({"tcp-server", "--port", "0", "--rule", "prefix:a => close", "--rule", "prefix:b => clsoe"}));
     EXPECT_EQ(bad.code, 2);
     EXPECT_NE(bad.err.find("--rule 2 'prefix:b => clsoe': unknown action 'clsoe' (actions: reply, delay, close, ignore, "
-                           "state, continue) at column 13"),
+                           "state, continue; in a proxy also rewrite, drop) at column 13"),
               std::string::npos)
         << bad.err;
     const auto udp = runProcess(cli({"udp-server", "--port", "0", "--rule", "exact:a => reply:b; close"}));

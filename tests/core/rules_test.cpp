@@ -126,7 +126,7 @@ TEST(RuleErrors, EachProblemIsNamedWithItsColumn) {
     EXPECT_EQ(errorOf(""), "a rule is MATCHER => ACTION, and this one is empty at column 1");
     EXPECT_EQ(errorOf("prefx:a => close"), "unknown matcher 'prefx' (matchers: exact, prefix, contains, suffix, hex, regex) at column 1");
     EXPECT_EQ(errorOf("prefix:a close"), "a rule is MATCHER => ACTION[; ACTION]: no ' => ' after the matcher at column 1");
-    EXPECT_EQ(errorOf("prefix:a => clsoe"), "unknown action 'clsoe' (actions: reply, delay, close, ignore, state, continue) at column 13");
+    EXPECT_EQ(errorOf("prefix:a => clsoe"), "unknown action 'clsoe' (actions: reply, delay, close, ignore, state, continue; in a proxy also rewrite, drop) at column 13");
     EXPECT_EQ(errorOf("prefix:a => reply:x; delay:-1"), "delay: needs milliseconds from 0 to 600000 at column 28");
     const std::string checksum = errorOf("prefix:a => reply:{crc99}");
     EXPECT_TRUE(checksum.starts_with("unknown checksum {crc99} (checksums: ")) << checksum;
@@ -180,14 +180,51 @@ TEST(RuleSets, IgnoreIsAMatchThatDoesNothing) {
 namespace {
 
 TEST(RuleErrors, AnEmptyActionListATrailingSemicolonAndActionsAfterCloseAreRefused) {
-    EXPECT_EQ(errorOf("exact:a => "), "an action is missing here (actions: reply, delay, close, ignore, state, continue) at column 12")
+    EXPECT_EQ(errorOf("exact:a => "), "an action is missing here (actions: reply, delay, close, ignore, state, continue; in a proxy also rewrite, drop) at column 12")
         << "a rule with no action would swallow what it matches";
-    EXPECT_EQ(errorOf("exact:a =>  x"), "unknown action 'x' (actions: reply, delay, close, ignore, state, continue) at column 13");
+    EXPECT_EQ(errorOf("exact:a =>  x"), "unknown action 'x' (actions: reply, delay, close, ignore, state, continue; in a proxy also rewrite, drop) at column 13");
     EXPECT_EQ(errorOf("exact:a => reply:x;"), "a ';' with no action after it (a reply that ends in ';' writes it \\x3b, or 3b in hex) at column 19");
     EXPECT_EQ(errorOf("exact:a => close; reply:b"), "close ends the rule's actions: put what it should still do before it at column 19");
     const Rule closed = rule("exact:a => reply:x; closed");
     ASSERT_EQ(closed.actions.size(), 1u) << "'closed' is not the action close: it stays in the reply's text";
     EXPECT_EQ(closed.actions[0].reply->resolve({}).value(), bytes("x; closed"));
+}
+
+TEST(ProxyRuleSyntax, ADirectionScopesARuleAndRewriteAndDropParse) {
+    const Rule toServer = rule("c2s:when:in regex:^SET (\\d+) => rewrite:SET {1}0\\n; continue");
+    EXPECT_EQ(toServer.flow, RuleFlow::ToServer);
+    EXPECT_EQ(toServer.when, "in");
+    ASSERT_EQ(toServer.actions.size(), 2u);
+    EXPECT_EQ(toServer.actions[0].kind, ActionKind::Rewrite);
+    EXPECT_EQ(toServer.actions[0].column, 32u) << "0-based, where rewrite: begins";
+    std::vector<ByteView> captures;
+    const Bytes message = bytes("SET 12");
+    ASSERT_TRUE(matchMessage(toServer.matcher, message, captures));
+    SendContext context;
+    context.captures = captures;
+    EXPECT_EQ(toServer.actions[0].reply->resolve(context).value(), bytes("SET 120\n"));
+    EXPECT_EQ(rule("s>c:exact:x => drop; reply:no").flow, RuleFlow::ToClient) << "c>s: and s>c: are spelled both ways";
+    EXPECT_EQ(rule("s>c:exact:x => drop; reply:no").actions[0].kind, ActionKind::Drop);
+    EXPECT_EQ(rule("exact:x => drop").flow, RuleFlow::Both);
+
+    // A scoped rule sees its direction's messages only; a session's messages (Both) never meet it.
+    const RuleSet set({rule("c2s:exact:a => drop"), rule("s2c:exact:a => drop"), rule("exact:a => reply:b")});
+    const auto indexes = [&](RuleFlow flow) {
+        std::vector<std::size_t> out;
+        for (const auto& hit : set.match(bytes("a"), {}, flow)) out.push_back(hit.index);
+        return out;
+    };
+    EXPECT_EQ(indexes(RuleFlow::ToServer), std::vector<std::size_t>{0});
+    EXPECT_EQ(indexes(RuleFlow::ToClient), std::vector<std::size_t>{1});
+    EXPECT_EQ(indexes(RuleFlow::Both), std::vector<std::size_t>{2});
+}
+
+TEST(ProxyRuleSyntax, ContradictionsAreRefusedWithTheirColumn) {
+    EXPECT_EQ(errorOf("exact:a => rewrite:b; rewrite:c"), "rewrite: a rule forwards one message in its place, and this is a second at column 23");
+    EXPECT_EQ(errorOf("exact:a => rewrite:b; drop"), "drop and rewrite: exclude each other (a dropped message is not forwarded at all) at column 23");
+    EXPECT_EQ(errorOf("c2s:"), "c2s: needs a rule after it at column 5");
+    EXPECT_EQ(errorOf("c2s:exact:a => rewrite:{2}"), "rewrite: {2} is not captured (the matcher has 0 captures) at column 24");
+    EXPECT_EQ(errorOf("exact:a => drop me"), "unknown action 'drop me' (actions: reply, delay, close, ignore, state, continue; in a proxy also rewrite, drop) at column 12");
 }
 
 } // namespace

@@ -346,7 +346,7 @@ TEST(WorkspaceRules, RulesRoundTripAsWrittenAndABadOneIsNamedWithItsIndexAndColu
     auto refused = parseWorkspace(bad);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().describe(), "sessions[0].reply.rules[1]: unknown action 'clsoe' (actions: reply, delay, "
-                                          "close, ignore, state, continue) at column 12");
+                                          "close, ignore, state, continue; in a proxy also rewrite, drop) at column 12");
     auto udp = parseWorkspace(R"({"format":"socketeer-workspace","version":1,"sessions":[
         {"kind":"udp","name":"u","port":0,"reply":{"rules":["exact:a => reply:b; close"]}}]})");
     ASSERT_FALSE(udp);

@@ -12,7 +12,7 @@ namespace {
 
 TEST(RuleTable, EditsWriteTheRowsThatParseToTheSessionsRules) {
     RuleSet target;
-    app::RuleTable table(target, false);
+    app::RuleTable table(target, RuleHost::TcpSession);
     EXPECT_TRUE(table.rows().empty());
     table.add("prefix:PING => reply:PONG\\n");
     const std::size_t second = table.add();
@@ -43,14 +43,14 @@ TEST(RuleTable, EditsWriteTheRowsThatParseToTheSessionsRules) {
     ASSERT_EQ(target.rules().size(), 1u);
     EXPECT_EQ(target.rules()[0].source, "prefix:PING => reply:PONG\\n");
 
-    app::RuleTable reloaded(target, false);
+    app::RuleTable reloaded(target, RuleHost::TcpSession);
     ASSERT_EQ(reloaded.rows().size(), 1u);
     EXPECT_EQ(reloaded.rows()[0].text, "prefix:PING => reply:PONG\\n");
 }
 
 TEST(RuleTable, UdpRefusesClose) {
     RuleSet target;
-    app::RuleTable table(target, true);
+    app::RuleTable table(target, RuleHost::UdpSession);
     table.add("exact:bye => reply:ok; close");
     EXPECT_EQ(table.rows()[0].error, "close at column 24: a UDP socket has no connection to close");
     EXPECT_TRUE(target.rules().empty());
@@ -58,7 +58,7 @@ TEST(RuleTable, UdpRefusesClose) {
 
 TEST(RuleTable, TheDryRunSaysWhichRuleAnswersAndWithWhatWithoutCountingAHit) {
     RuleSet target;
-    app::RuleTable table(target, false);
+    app::RuleTable table(target, RuleHost::TcpSession);
     table.add("exact:never => ignore");
     table.add(R"(regex:^GET (\w+) => reply:VALUE {1}\n; continue)");
     table.add("prefix:GET => delay:50; reply:{crc16/modbus}; close");
@@ -81,7 +81,7 @@ TEST(RuleTable, TheDryRunSaysWhichRuleAnswersAndWithWhatWithoutCountingAHit) {
 
 TEST(RuleTable, HitsMapToRowsWhileTheTableIsWhatTheSessionRuns) {
     RuleSet target;
-    app::RuleTable table(target, false);
+    app::RuleTable table(target, RuleHost::TcpSession);
     table.add("prefix:a => reply:1");
     table.add(); // an empty row between: the rules' indexes skip it
     table.add("prefix:b => reply:2");

@@ -37,6 +37,9 @@ std::string checkProxyConfig(const ProxyConfig& c) {
         return "--frame is for TCP: a UDP proxy's messages are its datagrams";
     if (auto problem = checkTlsSettings(c.tlsListen, true); !problem.empty()) return "--tls-listen: " + problem;
     if (auto problem = checkTlsSettings(c.tlsTo, false); !problem.empty()) return "--tls-to: " + problem;
+    for (std::size_t i = 0; i < c.rules.rules().size(); ++i)
+        if (auto problem = checkRuleHost(c.rules.rules()[i], c.udp ? RuleHost::UdpProxy : RuleHost::TcpProxy); !problem.empty())
+            return "rule " + std::to_string(i + 1) + ": " + problem;
     return {};
 }
 
@@ -203,7 +206,9 @@ private:
         m_out->emit(EventNotice{"relaying " + m_listenText + (m_listenTls ? " (TLS)" : "") + " to " + target() +
                                 (m_toTls ? " (TLS)" : "") + "; c>s impairments: " + describeImpairment(m_config.toServer) +
                                 "; s>c: " + describeImpairment(m_config.toClient) +
-                                (m_config.toServer.any() || m_config.toClient.any() ? "; seed " + std::to_string(m_config.seed) : "")});
+                                (m_config.toServer.any() || m_config.toClient.any() ? "; seed " + std::to_string(m_config.seed) : "") +
+                                (m_config.rules.empty() ? "" : "; " + std::to_string(m_config.rules.rules().size()) +
+                                                                   (m_config.rules.rules().size() == 1 ? " rule" : " rules"))});
     }
 
     void listen() {
@@ -296,6 +301,7 @@ private:
         setup.toServer = m_config.toServer;
         setup.toClient = m_config.toClient;
         setup.seed = m_config.seed;
+        setup.rules = m_config.rules;
         setup.connectTimeout = m_config.connectTimeout;
         setup.budget = m_limits.sendBudgetBytes;
         std::weak_ptr<ProxyImpl> weak = shared();

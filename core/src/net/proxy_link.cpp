@@ -37,7 +37,7 @@ ProxyLink::ProxyLink(asio::io_context& io, tcp::socket client, ProxyLinkSetup se
                  unitsOf(m_setup.framingToServer)),
       m_toClient(io, m_setup.toClient, impairmentSeed(m_setup.seed, m_setup.id, ProxyDirection::ToClient),
                  unitsOf(m_setup.framingToClient)),
-      m_connectTimer(io) {
+      m_connectTimer(io), m_rules(m_setup.rules, m_setup.id, m_setup.client, m_out, m_board) {
     m_client.socket = std::move(client);
     m_client.connected = true;
     m_client.tls = std::move(m_setup.clientTls);
@@ -104,6 +104,7 @@ void ProxyLink::onTargetConnected(const tcp::endpoint& endpoint) {
 }
 
 void ProxyLink::read(Side& side) {
+    if (side.eof) return; // a rule closed the link: nothing more is read
     side.socket.async_wait(tcp::socket::wait_read, [self = shared_from_this(), this, &side](std::error_code ec) {
         if (m_closed) return;
         if (ec) return fail(side, ec, "receiving");
@@ -112,6 +113,7 @@ void ProxyLink::read(Side& side) {
 }
 
 void ProxyLink::onReadable(Side& side) {
+    if (side.eof) return;
     SessionOutput::QuietScope quiet(*m_out); // the front end is woken once, after what this read caused
     std::error_code ec;
     const std::size_t n = side.socket.read_some(asio::buffer(*m_readBuffer), ec);
@@ -160,11 +162,29 @@ void ProxyLink::receive(Side& side, ByteView plaintext) {
 }
 
 void ProxyLink::unit(Side& side, ByteView bytes, FrameStatus status) {
+    if (m_closed) return;
     auto shared = std::make_shared<const Bytes>(bytes.begin(), bytes.end());
     const ProxyDirection d = directionFrom(side);
     // Reported as it arrived, on the client's connection: c>s as received, s>c as sent (toward the client).
     m_out->emitData(d == ProxyDirection::ToServer ? core::Direction::Rx : core::Direction::Tx, m_setup.id,
                     m_setup.client, shared, -1, status);
+    if (!m_endedByRule.empty()) return; // what was read with the message a rule closed on goes no further
+    if (!m_rules.empty()) {
+        InFlightOutcome outcome = m_rules.decide(d, std::move(shared));
+        for (const RuleStep& step : outcome.back) {
+            if (step.after.count() == 0) {
+                runRuleStep(d, step);
+                continue;
+            }
+            if (!m_ruleSteps) m_ruleSteps.emplace(m_io.get_executor());
+            if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, d, step] { runRuleStep(d, step); }))
+                m_out->emitError(m_setup.id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                                 "#" + std::to_string(m_setup.id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
+                                     " delayed rule replies wait already; this one is not sent");
+        }
+        if (!outcome.forward || m_closed) return;
+        shared = std::move(outcome.forward);
+    }
     Direction& dir = direction(d);
     if (dir.hold) {
         dir.heldBytes += shared->size();
@@ -312,8 +332,39 @@ void ProxyLink::resumeSourceIfDrained(ProxyDirection d) {
 }
 
 void ProxyLink::closeIfDone() {
-    if (m_client.eof && m_target.eof && m_client.finSent && m_target.finSent)
+    if (m_client.eof && m_target.eof && m_client.finSent && m_target.finSent) {
+        if (!m_endedByRule.empty()) return close(CloseReason::Local, m_endedByRule);
         close(CloseReason::PeerClosed, "both directions ended");
+    }
+}
+
+void ProxyLink::inject(ProxyDirection d, const SharedBytes& bytes, std::int32_t rule) {
+    m_out->emitData(d == ProxyDirection::ToServer ? core::Direction::Rx : core::Direction::Tx, m_setup.id, m_setup.client,
+                    bytes, rule);
+    direction(d).impairer.push(Clock::now(), bytes);
+    pump(d);
+}
+
+void ProxyLink::runRuleStep(ProxyDirection d, const RuleStep& step) {
+    if (m_closed) return;
+    const ProxyDirection back = backwardsOf(d);
+    for (const RulePlan::Reply& reply : step.replies)
+        if (!destination(back).finWanted) inject(back, reply.bytes, reply.rule);
+    if (step.close) endByRule(step.closeRule);
+}
+
+void ProxyLink::endByRule(std::int32_t rule) {
+    if (m_closed || !m_endedByRule.empty()) return;
+    m_endedByRule = "rule " + std::to_string(rule + 1) + " closed the link";
+    m_out->emit(EventNotice{"#" + std::to_string(m_setup.id) + ": " + m_endedByRule + " (what is queued goes out first)"});
+    for (Side* side : {&m_client, &m_target}) {
+        side->eof = true;
+        side->finWanted = true;
+        side->idleTimer.cancel();
+    }
+    writeNext(m_client);
+    writeNext(m_target);
+    closeIfDone();
 }
 
 void ProxyLink::fail(Side& side, const std::error_code& ec, const std::string& doing) {
@@ -330,6 +381,7 @@ void ProxyLink::close(CloseReason reason, std::string detail) {
     m_connectTimer.cancel();
     m_toServer.timer.cancel();
     m_toClient.timer.cancel();
+    if (m_ruleSteps) m_ruleSteps->cancelAll(); // delayed replies go with the link
     for (Side* side : {&m_client, &m_target}) {
         side->idleTimer.cancel();
         std::error_code ignored;
@@ -405,8 +457,7 @@ void ProxyLink::publishHeld() {
 
 bool ProxyLink::sendToClient(const SharedBytes& bytes) {
     if (m_closed || m_client.finWanted) return false;
-    m_toClient.impairer.push(Clock::now(), bytes);
-    pump(ProxyDirection::ToClient);
+    inject(ProxyDirection::ToClient, bytes, -1);
     return true;
 }
 

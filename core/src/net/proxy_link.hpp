@@ -12,6 +12,8 @@
 #include <memory>
 #include <optional>
 
+#include "net/proxy_rules.hpp"
+#include "net/rule_responder.hpp"
 #include "net/session_impl.hpp"
 #include "net/session_output.hpp"
 #include "socketeer/core/framing/framer.hpp"
@@ -31,6 +33,7 @@ struct ProxyLinkSetup {
     std::shared_ptr<TlsEndpoint> targetTls;       ///< TLS toward the target (client role), or null
     FrameSpec framingToServer, framingToClient;
     ImpairmentSettings toServer, toClient;
+    RuleSet rules;
     std::uint64_t seed = 1;
     std::chrono::milliseconds connectTimeout{5000};
     std::size_t budget = 16u << 20; ///< bytes waiting per direction before the sending side stops being read
@@ -107,6 +110,12 @@ private:
     void closeIfDone();
     void fail(Side& side, const std::error_code& ec, const std::string& doing);
     void publishTallies();
+    /// Bytes the proxy itself puts in `direction` (a rule's reply, the user's send): reported, then impaired.
+    void inject(ProxyDirection direction, const SharedBytes& bytes, std::int32_t rule);
+    /// One step of the rules' answer to a message of `direction`: its replies go back, then the close if it says so.
+    void runRuleStep(ProxyDirection direction, const RuleStep& step);
+    /// A rule's close: nothing more is read, what is queued goes out, then both FINs.
+    void endByRule(std::int32_t rule);
     /// The board's view of what this link holds (none once it is closed).
     void publishHeld();
 
@@ -135,6 +144,9 @@ private:
     asio::steady_timer m_connectTimer;
     Endpoint m_targetEndpoint;
     std::vector<std::uint8_t> m_plaintext; // TLS: what a read decrypts to
+    InFlightRules m_rules;
+    std::optional<DelayedRuleSteps> m_ruleSteps; // made at the first delayed reply
+    std::string m_endedByRule;                   // "rule 3 closed the link", once one did
     bool m_closed = false;
 };
 

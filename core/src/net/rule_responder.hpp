@@ -28,6 +28,11 @@ struct RulePlan {
     bool matched = false; ///< a rule matched: the automatic reply does not answer this message
     std::vector<Reply> replies;
     std::optional<std::chrono::milliseconds> closeAfter; ///< close once this much time passed and the replies are out
+    std::int32_t closeRule = -1;                         ///< the rule that closes
+    // A proxy's: what goes on in the message's place (the last rewrite: of the matched rules), or that nothing does.
+    SharedBytes rewrite;
+    std::int32_t rewriteRule = -1;
+    std::int32_t dropRule = -1; ///< a matched rule said drop (the first that did)
 };
 
 /// The steps of a plan, in order, grouped by when they are due: each group is one step (its replies, then the
@@ -36,6 +41,7 @@ struct RuleStep {
     std::chrono::milliseconds after{0};
     std::vector<RulePlan::Reply> replies;
     bool close = false;
+    std::int32_t closeRule = -1;
 };
 std::vector<RuleStep> stepsOf(const RulePlan& plan);
 
@@ -55,10 +61,11 @@ private:
     std::list<asio::steady_timer> m_timers; // a list: a timer's place stays valid until it is erased
 };
 
-/// Matches `message` against `rules` in `state` (which state: actions change) and resolves each reply with the
-/// match's captures; a reply that cannot be made (a length that outgrew its field) is reported through onError and
-/// not sent cut short.
+/// Matches `message` (of `flow`, a proxy's direction) against `rules` in `state` (which state: actions change) and
+/// resolves each reply and rewrite with the match's captures; one that cannot be made (a length that outgrew its
+/// field) is reported through onError and not sent cut short (a rewrite that cannot be made leaves the message as
+/// it was).
 RulePlan planRules(const RuleSet& rules, ByteView message, std::string& state, const SendContext& context,
-                   const std::function<void(const std::string&)>& onError);
+                   const std::function<void(const std::string&)>& onError, RuleFlow flow = RuleFlow::Both);
 
 } // namespace socketeer::core

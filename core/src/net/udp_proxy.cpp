@@ -18,11 +18,12 @@ constexpr std::size_t ReceiveBufferBytes = 4u << 20;
 } // namespace
 
 struct UdpProxyRelay::Flow {
-    Flow(asio::io_context& io, ConnectionId flowId, const udp::endpoint& from, const ProxyConfig& config)
+    Flow(asio::io_context& io, ConnectionId flowId, const udp::endpoint& from, const ProxyConfig& config,
+         const std::shared_ptr<SessionOutput>& out, const std::shared_ptr<Proxy::TallyBoard>& board)
         : id(flowId), clientEndpoint(from), client(toEndpoint(from)), upstream(io),
           toServer(config.toServer, impairmentSeed(config.seed, flowId, ProxyDirection::ToServer), TrafficUnits::Datagrams),
           toClient(config.toClient, impairmentSeed(config.seed, flowId, ProxyDirection::ToClient), TrafficUnits::Datagrams),
-          toServerTimer(io), toClientTimer(io) {}
+          toServerTimer(io), toClientTimer(io), rules(config.rules, flowId, client, out, board), ruleSteps(io.get_executor()) {}
 
     ConnectionId id;
     udp::endpoint clientEndpoint;
@@ -38,6 +39,8 @@ struct UdpProxyRelay::Flow {
     bool sendFailureSaid = false;
     bool hold[2] = {false, false};
     std::deque<SharedBytes> held[2];
+    InFlightRules rules;
+    DelayedRuleSteps ruleSteps;
 
     Impairer& impairer(ProxyDirection d) { return d == ProxyDirection::ToServer ? toServer : toClient; }
     asio::steady_timer& timer(ProxyDirection d) { return d == ProxyDirection::ToServer ? toServerTimer : toClientTimer; }
@@ -130,7 +133,7 @@ std::shared_ptr<UdpProxyRelay::Flow> UdpProxyRelay::flowFor(const udp::endpoint&
                                                          std::to_string(m_config.maxClients) + " clients is reached"});
         return nullptr;
     }
-    auto flow = std::make_shared<Flow>(m_io, ++m_nextId, client, m_config);
+    auto flow = std::make_shared<Flow>(m_io, ++m_nextId, client, m_config, m_out, m_board);
     flow->hold[0] = m_hold[0];
     flow->hold[1] = m_hold[1];
     std::error_code ec;
@@ -181,12 +184,35 @@ void UdpProxyRelay::receiveFromTarget(const std::shared_ptr<Flow>& flow) {
 
 void UdpProxyRelay::arrive(const std::shared_ptr<Flow>& flow, ProxyDirection d, SharedBytes bytes) {
     flow->lastActivity = Clock::now();
+    if (!flow->rules.empty()) {
+        InFlightOutcome outcome = flow->rules.decide(d, std::move(bytes));
+        const ProxyDirection back = backwardsOf(d);
+        for (const RuleStep& step : outcome.back) {
+            auto replies = [this, weak = std::weak_ptr<Flow>(flow), back, step] {
+                if (auto alive = weak.lock(); alive && !alive->closed)
+                    for (const RulePlan::Reply& reply : step.replies) inject(alive, back, reply.bytes, reply.rule);
+            };
+            if (step.after.count() == 0) replies();
+            else if (!flow->ruleSteps.schedule(step.after, flow, replies))
+                m_out->emitError(flow->id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                                 "#" + std::to_string(flow->id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
+                                     " delayed rule replies wait already; this one is not sent");
+        }
+        if (!outcome.forward) return;
+        bytes = std::move(outcome.forward);
+    }
     const int i = d == ProxyDirection::ToServer ? 0 : 1;
     if (flow->hold[i]) {
         flow->held[i].push_back(std::move(bytes));
         return publishHeld(*flow);
     }
     flow->impairer(d).push(flow->lastActivity, std::move(bytes));
+    pump(flow, d);
+}
+
+void UdpProxyRelay::inject(const std::shared_ptr<Flow>& flow, ProxyDirection d, const SharedBytes& bytes, std::int32_t rule) {
+    m_out->emitData(d == ProxyDirection::ToServer ? Direction::Rx : Direction::Tx, flow->id, flow->client, bytes, rule);
+    flow->impairer(d).push(Clock::now(), bytes);
     pump(flow, d);
 }
 
@@ -289,6 +315,7 @@ void UdpProxyRelay::closeFlow(const std::shared_ptr<Flow>& flow, CloseReason rea
     publishHeld(*flow); // what it held goes with it
     flow->toServerTimer.cancel();
     flow->toClientTimer.cancel();
+    flow->ruleSteps.cancelAll();
     std::error_code ignored;
     flow->upstream.close(ignored);
     m_flows.erase(flow->clientEndpoint);
@@ -324,8 +351,7 @@ bool UdpProxyRelay::sendToClients(ConnectionId id, const SharedBytes& bytes) {
     auto flows = m_flows;
     for (auto& [endpoint, flow] : flows) {
         if (id != 0 && flow->id != id) continue;
-        flow->toClient.push(Clock::now(), bytes);
-        pump(flow, ProxyDirection::ToClient);
+        inject(flow, ProxyDirection::ToClient, bytes, -1);
         any = true;
     }
     return any;

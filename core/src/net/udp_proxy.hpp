@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 
+#include "net/proxy_rules.hpp"
 #include "net/session_impl.hpp"
 #include "net/session_output.hpp"
 #include "socketeer/core/net/proxy.hpp"
@@ -43,8 +44,10 @@ private:
     void sweepIdle();
     void publish(Flow& flow);
     void publishHeld(Flow& flow);
-    /// A datagram of `direction` arrived for `flow`: held, or on to its impairer.
+    /// A datagram of `direction` arrived for `flow`: through the rules, then held, or on to its impairer.
     void arrive(const std::shared_ptr<Flow>& flow, ProxyDirection direction, SharedBytes bytes);
+    /// A rule's reply: reported, then on to the impairer of `direction`.
+    void inject(const std::shared_ptr<Flow>& flow, ProxyDirection direction, const SharedBytes& bytes, std::int32_t rule);
 
     asio::io_context& m_io;
     std::shared_ptr<SessionOutput> m_out;

@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::string_view Arrow = " => ";
 constexpr std::string_view MatcherNames = "matchers: exact, prefix, contains, suffix, hex, regex";
-constexpr std::string_view ActionNames = "actions: reply, delay, close, ignore, state, continue";
+constexpr std::string_view ActionNames = "actions: reply, delay, close, ignore, state, continue; in a proxy also rewrite, drop";
 constexpr std::int64_t RegexMemoryBytes = 8 << 20; // a pattern that needs more is refused, not run
 
 ParseError at(std::size_t offset, std::string message) { return ParseError{1, offset + 1, std::move(message)}; }
@@ -108,35 +108,50 @@ Parsed<Matcher> parseMatcher(std::string_view text, std::size_t offset, PayloadS
     return matcher;
 }
 
-/// The text begins with an action: "reply:", "delay:", "state:", or a bare word action then its end or a blank.
+/// The text begins with an action: "reply:", "delay:", "state:", "rewrite:", or a bare word action then its end or
+/// a blank.
 bool startsAnAction(std::string_view text) {
-    for (std::string_view name : {"reply:", "delay:", "state:"})
+    for (std::string_view name : {"reply:", "delay:", "state:", "rewrite:"})
         if (text.starts_with(name)) return true;
-    for (std::string_view name : {"close", "ignore", "continue"})
+    for (std::string_view name : {"close", "ignore", "continue", "drop"})
         if (text.starts_with(name) && (text.size() == name.size() || std::isspace(static_cast<unsigned char>(text[name.size()]))))
             return true;
     return false;
 }
 
+/// DATA of reply: or rewrite: (the action's name is `name`, its DATA at text[offset...]): a template whose
+/// captures the matcher must have.
+Parsed<std::shared_ptr<const PayloadTemplate>> parseMadeBytes(std::string_view name, std::string_view data, std::size_t offset,
+                                                              const Matcher& matcher, PayloadSyntax syntax, TextEncoding encoding) {
+    auto made = PayloadTemplate::parse(data, syntax, encoding, TemplateTokens::SendAndCaptures);
+    if (!made) return shiftedBy(made.error(), offset);
+    const std::size_t highest = made.value().highestCapture();
+    if (highest > matcher.captureCount()) {
+        const std::string source(data);
+        const std::size_t token = source.find("{" + std::to_string(highest) + "}");
+        const std::size_t hexToken = source.find("{hex:" + std::to_string(highest) + "}");
+        return at(offset + std::min(token, hexToken), std::string(name) + ": {" + std::to_string(highest) +
+                                                          "} is not captured (the matcher has " +
+                                                          std::to_string(matcher.captureCount()) + " captures)");
+    }
+    return std::make_shared<const PayloadTemplate>(std::move(made).value());
+}
+
 Parsed<RuleAction> parseAction(std::string_view text, std::size_t offset, const Matcher& matcher, PayloadSyntax syntax,
                                TextEncoding encoding) {
     RuleAction action;
+    action.column = offset;
     if (text == "close") action.kind = ActionKind::Close;
     else if (text == "ignore") action.kind = ActionKind::Ignore;
     else if (text == "continue") action.kind = ActionKind::Continue;
-    else if (text.starts_with("reply:")) {
-        action.kind = ActionKind::Reply;
-        auto reply = PayloadTemplate::parse(text.substr(6), syntax, encoding, TemplateTokens::SendAndCaptures);
-        if (!reply) return shiftedBy(reply.error(), offset + 6);
-        if (reply.value().highestCapture() > matcher.captureCount()) {
-            const std::string source(text.substr(6));
-            const std::size_t token = source.find("{" + std::to_string(reply.value().highestCapture()) + "}");
-            const std::size_t hexToken = source.find("{hex:" + std::to_string(reply.value().highestCapture()) + "}");
-            return at(offset + 6 + std::min(token, hexToken),
-                      "reply: {" + std::to_string(reply.value().highestCapture()) + "} is not captured (the matcher has " +
-                          std::to_string(matcher.captureCount()) + " captures)");
-        }
-        action.reply = std::make_shared<const PayloadTemplate>(std::move(reply).value());
+    else if (text == "drop") action.kind = ActionKind::Drop;
+    else if (text.starts_with("reply:") || text.starts_with("rewrite:")) {
+        const bool reply = text.starts_with("reply:");
+        action.kind = reply ? ActionKind::Reply : ActionKind::Rewrite;
+        const std::size_t name = reply ? 5 : 7;
+        auto made = parseMadeBytes(text.substr(0, name), text.substr(name + 1), offset + name + 1, matcher, syntax, encoding);
+        if (!made) return made.error();
+        action.reply = std::move(made).value();
     } else if (text.starts_with("delay:")) {
         action.kind = ActionKind::Delay;
         const std::string_view number = text.substr(6);
@@ -177,11 +192,29 @@ std::size_t Matcher::captureCount() const {
 #endif
 }
 
-std::size_t Rule::closeColumn() const {
-    const bool closes = std::any_of(actions.begin(), actions.end(), [](const RuleAction& a) { return a.kind == ActionKind::Close; });
-    if (!closes) return std::string::npos;
-    const std::size_t at = source.rfind("close");
-    return at == std::string::npos ? 0 : at;
+const RuleAction* Rule::find(ActionKind kind) const {
+    const auto it = std::find_if(actions.begin(), actions.end(), [kind](const RuleAction& a) { return a.kind == kind; });
+    return it == actions.end() ? nullptr : &*it;
+}
+
+std::string checkRuleHost(const Rule& rule, RuleHost host) {
+    const bool proxy = host == RuleHost::TcpProxy || host == RuleHost::UdpProxy;
+    const auto column = [](std::size_t at) { return std::to_string(at + 1); };
+    if (!proxy && rule.flow != RuleFlow::Both)
+        return std::string(rule.flow == RuleFlow::ToServer ? "c2s:" : "s2c:") + " at column " + column(rule.source.find_first_not_of(" \t")) +
+               ": only a proxy has directions";
+    if (!proxy)
+        for (ActionKind kind : {ActionKind::Rewrite, ActionKind::Drop})
+            if (const RuleAction* action = rule.find(kind))
+                return std::string(kind == ActionKind::Rewrite ? "rewrite" : "drop") + " at column " + column(action->column) +
+                       ": only a proxy forwards messages (a session answers with reply:)";
+    if (const RuleAction* close = rule.find(ActionKind::Close)) {
+        if (host == RuleHost::UdpSession)
+            return "close at column " + column(close->column) + ": a UDP socket has no connection to close";
+        if (host == RuleHost::UdpProxy)
+            return "close at column " + column(close->column) + ": a UDP proxy's clients have no connection to close";
+    }
+    return {};
 }
 
 bool Rule::continues() const {
@@ -195,7 +228,14 @@ Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding
     auto [begin, end] = trimmed(text, 0, text.size());
     if (begin == end) return at(0, "a rule is MATCHER => ACTION, and this one is empty");
 
-    // when:STATE, then the matcher.
+    // c2s: or s2c: (a proxy's direction), when:STATE, then the matcher.
+    for (std::string_view tag : {"c2s:", "c>s:", "s2c:", "s>c:"})
+        if (text.substr(begin).starts_with(tag)) {
+            rule.flow = tag[0] == 'c' ? RuleFlow::ToServer : RuleFlow::ToClient;
+            std::tie(begin, end) = trimmed(text, begin + tag.size(), end);
+            if (begin == end) return at(begin, std::string(tag) + " needs a rule after it");
+            break;
+        }
     if (text.substr(begin).starts_with("when:")) {
         std::size_t nameEnd = begin + 5;
         while (nameEnd < end && !std::isspace(static_cast<unsigned char>(text[nameEnd]))) ++nameEnd;
@@ -241,6 +281,14 @@ Parsed<Rule> parseRule(std::string_view text, PayloadSyntax syntax, TextEncoding
     };
     if (has(ActionKind::Ignore) && rule.actions.size() > 1)
         return at(arrow + Arrow.size(), "ignore stands alone: a rule that ignores a message does nothing else with it");
+    const auto count = [&rule](ActionKind kind) {
+        return std::count_if(rule.actions.begin(), rule.actions.end(), [kind](const RuleAction& a) { return a.kind == kind; });
+    };
+    if (count(ActionKind::Rewrite) > 1)
+        return at(std::find_if(rule.actions.rbegin(), rule.actions.rend(), [](const RuleAction& a) { return a.kind == ActionKind::Rewrite; })->column,
+                  "rewrite: a rule forwards one message in its place, and this is a second");
+    if (has(ActionKind::Rewrite) && has(ActionKind::Drop))
+        return at(rule.find(ActionKind::Drop)->column, "drop and rewrite: exclude each other (a dropped message is not forwarded at all)");
     return rule;
 }
 

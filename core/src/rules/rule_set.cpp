@@ -50,12 +50,12 @@ bool matchMessage(const Matcher& matcher, ByteView message, std::vector<ByteView
 RuleSet::RuleSet(std::vector<Rule> rules)
     : m_rules(std::move(rules)), m_hits(new std::atomic<std::uint64_t>[m_rules.size()]()) {}
 
-std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state) const {
+std::vector<RuleHit> RuleSet::match(ByteView message, std::string_view state, RuleFlow flow) const {
     std::vector<RuleHit> hits;
     std::vector<ByteView> captures;
     for (std::size_t i = 0; i < m_rules.size(); ++i) {
         const Rule& rule = m_rules[i];
-        if (!rule.enabled || (!rule.when.empty() && rule.when != state)) continue;
+        if (!rule.enabled || !rule.watches(flow) || (!rule.when.empty() && rule.when != state)) continue;
         captures.clear();
         if (!matchMessage(rule.matcher, message, captures)) continue;
         m_hits[i].fetch_add(1, std::memory_order_relaxed);

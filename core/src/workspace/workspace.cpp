@@ -81,7 +81,7 @@ std::string_view replyModeKey(ReplyMode mode) {
 
 /// "rules": ["MATCHER => ACTION", {"rule": "MATCHER => ACTION", "hex": true, "enabled": false}, ...]: a string's DATA is text with
 /// escapes; an object says how. A bad rule is refused with its index and the column of the problem.
-void readRules(WorkspaceReader& in, const json& reply, const std::string& path, RuleSet& out, bool udp) {
+void readRules(WorkspaceReader& in, const json& reply, const std::string& path, RuleSet& out, RuleHost host) {
     if (in.failed() || !reply.contains("rules")) return;
     const json& list = reply.at("rules");
     const std::string where = WorkspaceReader::join(path, "rules");
@@ -107,9 +107,7 @@ void readRules(WorkspaceReader& in, const json& reply, const std::string& path, 
         }
         auto rule = parseRule(text, hex ? PayloadSyntax::Hex : PayloadSyntax::Text);
         if (!rule) return (void)in.fail(at, rule.error().describe());
-        if (udp && rule.value().closeColumn() != std::string::npos)
-            return (void)in.fail(at, "close at column " + std::to_string(rule.value().closeColumn() + 1) +
-                                         ": a UDP socket has no connection to close");
+        if (const std::string problem = checkRuleHost(rule.value(), host); !problem.empty()) return (void)in.fail(at, problem);
         rule.value().enabled = enabled;
         rules.push_back(std::move(rule).value());
     }
@@ -135,7 +133,7 @@ void readReply(WorkspaceReader& in, const json& object, const std::string& path,
     in.payloadTemplate(reply, where, "welcome", out.welcome);
     in.boolean(reply, where, "relay", out.relay);
     in.boolean(reply, where, "closeAfterReply", out.closeAfterReply);
-    readRules(in, reply, where, out.rules, udp);
+    readRules(in, reply, where, out.rules, udp ? RuleHost::UdpSession : RuleHost::TcpSession);
 }
 
 void readLimits(WorkspaceReader& in, const json& object, const std::string& path, SessionLimits& out) {
@@ -349,7 +347,7 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         if (!in.onlyKeys(object, path, {"kind", "name", "openOnLoad", "listenAddress", "listenPort", "targetHost",
                                         "targetPort", "udp", "tlsListen", "tlsTo", "framingToServer", "framingToClient",
                                         "toServer", "toClient", "seed", "connectTimeoutMs", "udpIdleTimeoutMs",
-                                        "maxClients", "limits"}))
+                                        "maxClients", "rules", "limits"}))
             return;
         in.string(object, path, "listenAddress", c.listenAddress);
         in.number(object, path, "listenPort", c.listenPort, 0, MaxPort);
@@ -362,6 +360,7 @@ void readSession(WorkspaceReader& in, const json& object, const std::string& pat
         readFraming(in, object, path, c.framingToClient, "framingToClient");
         readImpairment(in, object, path, "toServer", c.toServer);
         readImpairment(in, object, path, "toClient", c.toClient);
+        readRules(in, object, path, c.rules, c.udp ? RuleHost::UdpProxy : RuleHost::TcpProxy);
         in.number(object, path, "seed", c.seed, 0, std::numeric_limits<std::uint64_t>::max());
         in.milliseconds(object, path, "connectTimeoutMs", c.connectTimeout, 1, MaxDelayMs);
         in.milliseconds(object, path, "udpIdleTimeoutMs", c.udpIdleTimeout, 1, MaxDelayMs);
@@ -380,6 +379,8 @@ std::string templateText(const PayloadTemplate& payload) {
     return payload.syntax() == PayloadSyntax::Text ? payload.source() : payload.asText();
 }
 
+json rulesJson(const RuleSet& set);
+
 json replyJson(const AutoReply& reply) {
     json out{{"mode", replyModeKey(reply.mode)},
              {"reply", templateText(reply.reply)},
@@ -387,21 +388,23 @@ json replyJson(const AutoReply& reply) {
              {"welcome", templateText(reply.welcome)},
              {"relay", reply.relay},
              {"closeAfterReply", reply.closeAfterReply}};
-    if (!reply.rules.empty()) {
-        json rules = json::array();
-        for (const Rule& rule : reply.rules.rules()) {
-            if (rule.syntax == PayloadSyntax::Text && rule.enabled) {
-                rules.push_back(rule.source);
-                continue;
-            }
-            json object{{"rule", rule.source}};
-            if (rule.syntax == PayloadSyntax::Hex) object["hex"] = true;
-            if (!rule.enabled) object["enabled"] = false;
-            rules.push_back(std::move(object));
-        }
-        out["rules"] = std::move(rules);
-    }
+    if (!reply.rules.empty()) out["rules"] = rulesJson(reply.rules);
     return out;
+}
+
+json rulesJson(const RuleSet& set) {
+    json rules = json::array();
+    for (const Rule& rule : set.rules()) {
+        if (rule.syntax == PayloadSyntax::Text && rule.enabled) {
+            rules.push_back(rule.source);
+            continue;
+        }
+        json object{{"rule", rule.source}};
+        if (rule.syntax == PayloadSyntax::Hex) object["hex"] = true;
+        if (!rule.enabled) object["enabled"] = false;
+        rules.push_back(std::move(object));
+    }
+    return rules;
 }
 
 json limitsJson(const SessionLimits& limits) {
@@ -465,6 +468,7 @@ json sessionJson(const SessionSpec& spec) {
                     {"udpIdleTimeoutMs", c.udpIdleTimeout.count()},
                     {"maxClients", c.maxClients},
                     {"limits", limitsJson(c.limits)}});
+        if (!c.rules.empty()) out["rules"] = rulesJson(c.rules);
         break;
     }
     case SessionKind::Udp: {

@@ -15,6 +15,7 @@
 #include "socketeer/core/framing/frame_spec.hpp"
 #include "socketeer/core/net/session.hpp"
 #include "socketeer/core/proxy/impairment.hpp"
+#include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/tls/tls_settings.hpp"
 
 namespace socketeer::core {
@@ -35,6 +36,10 @@ struct ProxyConfig {
     FrameSpec framingToClient;     ///< how s>c is
     ImpairmentSettings toServer;
     ImpairmentSettings toClient;
+    /// Matched on each message of either direction (a rule scoped c2s: or s2c: on that one only), before Hold and
+    /// the impairments: reply: answers the sender, rewrite: forwards other bytes, drop forwards nothing, close
+    /// ends the client's link. The rule state (state:, when:) is per client, shared by its two directions.
+    RuleSet rules;
     std::uint64_t seed = 1;        ///< the impairments' decisions; client n's directions draw from seed, n and the direction
     std::chrono::milliseconds connectTimeout{5000};
     std::chrono::milliseconds udpIdleTimeout{60000}; ///< UDP: an upstream socket idle this long is closed
@@ -59,10 +64,21 @@ struct HeldMessages {
     SharedBytes next;        ///< the first of them (what a release sends, unless edited)
 };
 
-/// What the impairments of one direction did, over every client so far (closed ones included).
+/// What the rules did to one direction's messages.
+struct RuleTally {
+    std::uint64_t matched = 0;   ///< messages a rule matched
+    std::uint64_t rewritten = 0; ///< forwarded as a rewrite: made them
+    std::uint64_t dropped = 0;   ///< not forwarded
+    std::uint64_t replies = 0;   ///< replies sent back toward the message's sender
+    bool operator==(const RuleTally&) const = default;
+};
+
+/// What the impairments and rules of each direction did, over every client so far (closed ones included).
 struct ProxyTallies {
     ImpairmentTally toServer;
     ImpairmentTally toClient;
+    RuleTally rulesToServer;
+    RuleTally rulesToClient;
 };
 
 class ProxyImpl;

@@ -26,7 +26,8 @@ public:
 
     /// The rules that apply to `message` in `state`, in order: the first match, then the matches after it while
     /// the last matched rule continues. Each is counted. Linear in the message for every matcher, regexes included.
-    [[nodiscard]] std::vector<RuleHit> match(ByteView message, std::string_view state) const;
+    /// `flow`: the proxy direction the message travels (rules scoped to the other one are passed over).
+    [[nodiscard]] std::vector<RuleHit> match(ByteView message, std::string_view state, RuleFlow flow = RuleFlow::Both) const;
 
     [[nodiscard]] const std::vector<Rule>& rules() const { return m_rules; }
     [[nodiscard]] bool empty() const { return m_rules.empty(); }
