@@ -13,6 +13,7 @@
 #include "socketeer/core/codec/hex_codec.hpp"
 #include "socketeer/core/rules/rule_set.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
+#include "proxy_control.hpp"
 #include "proxy_options.hpp"
 #include "tls_options.hpp"
 
@@ -356,6 +357,11 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         spec.proxy = std::get<core::ProxyConfig>(std::move(config));
         spec.proxy.limits = spec.tcpServer.limits;
         spec.proxy.rules = rulesValue(raw, options.encoding, spec.proxy.udp ? core::RuleHost::UdpProxy : core::RuleHost::TcpProxy);
+        if (!raw.proxy.control.empty()) {
+            if (const std::string problem = checkControlPath(raw.proxy.control); !problem.empty()) throw UsageError{problem};
+            options.proxyControl = raw.proxy.control;
+            options.hex = raw.hex;
+        }
         if (const auto check = checkValue(raw)) throw UsageError{"--check: a proxy forwards what it gets, checked or not"};
     } else if (tcpServer->parsed()) {
         options.command = CliOptions::Command::TcpServer;

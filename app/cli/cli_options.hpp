@@ -61,6 +61,10 @@ struct CliOptions {
 
     std::optional<core::CaptureSpec> capture;
 
+    /// `proxy --control PATH`: commands that change the running proxy, one per line ("-" = stdin); "" = none.
+    std::string proxyControl;
+    bool hex = false; ///< --hex: DATA on a control line is hex too
+
     /// `bench`: what the traffic generator does.
     core::GeneratorSpec generator;
     /// `bench` and discard-mode servers: seconds between report lines (0 = summary only).

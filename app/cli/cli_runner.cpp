@@ -16,6 +16,8 @@
 #include "bench_runner.hpp"
 #include "console_text.hpp"
 #include "event_printer.hpp"
+#include "inbox.hpp"
+#include "proxy_control.hpp"
 #include "sequence_player.hpp"
 #include "socketeer/core/net/proxy.hpp"
 #include "socketeer/core/net/udp_socket.hpp"
@@ -32,23 +34,6 @@ constexpr std::size_t MaxStreamsInFlight = 64; // --send payloads handed to core
 constexpr std::size_t MaxStdinBuffered = 4u << 20;
 constexpr auto DefaultTcpWait = std::chrono::milliseconds(2000);
 
-/// What other threads tell the control loop: the sessions' queues that have events, the stdin reader, the signal
-/// thread. Shared (the stdin reader may outlive the run, blocked in a read); every change bumps `generation`.
-struct Inbox {
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::uint64_t generation = 0;
-    bool stopRequested = false;
-    std::deque<Bytes> stdinChunks; // read but not yet sent
-    std::size_t stdinBuffered = 0;
-    bool stdinEnded = false;
-
-    void notifyLocked() {
-        ++generation;
-        changed.notify_all();
-    }
-};
-
 struct RunningSession {
     std::string name;
     SessionKind kind = SessionKind::TcpClient;
@@ -59,7 +44,7 @@ struct RunningSession {
 
 /// The CLI never drops an event it would print: a lossless queue per session.
 SessionSpec losslessSpec(SessionSpec spec) {
-    for (SessionLimits* limits : {&spec.tcpClient.limits, &spec.tcpServer.limits, &spec.udp.limits})
+    for (SessionLimits* limits : {&spec.tcpClient.limits, &spec.tcpServer.limits, &spec.udp.limits, &spec.proxy.limits})
         limits->eventQueue.overflow = QueueOverflow::PauseSources;
     return spec;
 }
@@ -154,6 +139,11 @@ public:
         });
         m_deadline = m_options.timeout ? Clock::now() + *m_options.timeout : Clock::time_point::max();
         for (auto& running : m_sessions) running.session->open();
+        if (!m_options.proxyControl.empty())
+            if (auto* proxy = dynamic_cast<Proxy*>(m_sessions.front().session.get())) {
+                m_control = std::make_unique<ProxyControl>(*proxy, m_options.hex, m_options.encoding);
+                startControlReader(m_inbox, m_options.proxyControl);
+            }
         const bool client = m_options.command == CliOptions::Command::TcpClient ||
                             m_options.command == CliOptions::Command::UdpClient;
         const int code = client ? runClient() : m_player ? runSequence() : runServers();
@@ -172,18 +162,45 @@ private:
         // After the stop: what was still on its way has been delivered and counted.
         for (auto& running : m_sessions)
             if (const auto* proxy = dynamic_cast<const Proxy*>(running.session.get())) reportProxy(running, *proxy);
+        m_control.reset(); // it works on the proxy, which goes now
         m_sessions.clear(); // the printer's StatusWriter writes the last status lines as it goes (bounded wait)
     }
 
     /// Drains every session's queue and handles what it held, in order. Returns how many events there were.
     std::size_t pumpEvents() {
-        std::size_t handled = 0;
+        std::size_t handled = applyControlLines();
         for (auto& running : m_sessions) {
             running.batch.clear();
             handled += running.session->events().drain(running.batch);
             for (const SessionEvent& event : running.batch) handle(running, event);
         }
         return handled;
+    }
+
+    /// proxy --control: the lines read so far, applied in order, each answered (text: stderr; jsonl: a control event).
+    std::size_t applyControlLines() {
+        if (!m_control) return 0;
+        std::deque<std::string> lines;
+        std::string failure;
+        {
+            std::lock_guard lock(m_inbox->mutex);
+            lines.swap(m_inbox->controlLines);
+            failure.swap(m_inbox->controlFailure);
+            if (!lines.empty()) m_inbox->notifyLocked(); // room for the reader
+        }
+        if (!failure.empty()) m_printer.errorLine("socketeer-cli: " + failure);
+        for (const std::string& line : lines) {
+            ++m_controlLine;
+            const ProxyControl::Reply reply = m_control->apply(line);
+            if (reply.text.empty()) continue;
+            if (m_options.format == OutputFormat::Jsonl)
+                m_printer.outputLine(nlohmann::json{{"event", "control"}, {"line", m_controlLine}, {"command", line},
+                                                    {"ok", reply.ok}, {"result", reply.text}}
+                                         .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+            else
+                m_printer.errorLine((reply.ok ? "control: " : "control line " + std::to_string(m_controlLine) + ": ") + reply.text);
+        }
+        return lines.size();
     }
 
     void handle(RunningSession& running, const SessionEvent& event) {
@@ -299,30 +316,40 @@ private:
         return finalCode();
     }
 
-    /// What a proxy's impairments did, in all, once it ends: what a receiver's counts are compared with.
+    /// What a proxy's impairments (and rules, when it has them) did, in all, once it ends: what a receiver's counts
+    /// are compared with.
     void reportProxy(RunningSession& running, const Proxy& proxy) {
         const ProxyTallies t = proxy.tallies();
+        const bool rules = !proxy.config().rules.empty();
         if (m_options.format == OutputFormat::Jsonl) {
-            const auto direction = [](const ImpairmentTally& d) {
-                return nlohmann::json{{"unitsIn", d.unitsIn},       {"bytesIn", d.bytesIn},       {"unitsOut", d.unitsOut},
-                                      {"bytesOut", d.bytesOut},     {"writesOut", d.writesOut},   {"dropped", d.dropped},
-                                      {"droppedBytes", d.droppedBytes}, {"duplicated", d.duplicated},
-                                      {"reordered", d.reordered},   {"delayed", d.delayed}};
+            const auto direction = [rules](const ImpairmentTally& d, const RuleTally& r) {
+                nlohmann::json out{{"unitsIn", d.unitsIn},       {"bytesIn", d.bytesIn},       {"unitsOut", d.unitsOut},
+                                   {"bytesOut", d.bytesOut},     {"writesOut", d.writesOut},   {"dropped", d.dropped},
+                                   {"droppedBytes", d.droppedBytes}, {"duplicated", d.duplicated},
+                                   {"reordered", d.reordered},   {"delayed", d.delayed}};
+                if (rules)
+                    out["rules"] = {{"matched", r.matched}, {"rewritten", r.rewritten}, {"dropped", r.dropped}, {"replies", r.replies}};
+                return out;
             };
             m_printer.outputLine(nlohmann::json{{"event", "proxy-summary"}, {"session", running.name}, {"seed", proxy.config().seed},
-                                                {"c>s", direction(t.toServer)}, {"s>c", direction(t.toClient)}}
+                                                {"c>s", direction(t.toServer, t.rulesToServer)},
+                                                {"s>c", direction(t.toClient, t.rulesToClient)}}
                                      .dump());
             return;
         }
-        const auto line = [](const char* tag, const ImpairmentTally& d) {
-            return std::string(tag) + ": " + std::to_string(d.unitsIn) + " in (" + formatByteCount(d.bytesIn) + "), " +
-                   std::to_string(d.unitsOut) + " out in " + std::to_string(d.writesOut) + " writes, " +
-                   std::to_string(d.dropped) + " dropped, " + std::to_string(d.duplicated) + " duplicated, " +
-                   std::to_string(d.reordered) + " reordered, " + std::to_string(d.delayed) + " delayed";
+        const auto line = [rules](const char* tag, const ImpairmentTally& d, const RuleTally& r) {
+            std::string text = std::string(tag) + ": " + std::to_string(d.unitsIn) + " in (" + formatByteCount(d.bytesIn) + "), " +
+                               std::to_string(d.unitsOut) + " out in " + std::to_string(d.writesOut) + " writes, " +
+                               std::to_string(d.dropped) + " dropped, " + std::to_string(d.duplicated) + " duplicated, " +
+                               std::to_string(d.reordered) + " reordered, " + std::to_string(d.delayed) + " delayed";
+            if (rules)
+                text += "; rules matched " + std::to_string(r.matched) + ", rewrote " + std::to_string(r.rewritten) + ", dropped " +
+                        std::to_string(r.dropped) + ", replied " + std::to_string(r.replies);
+            return text;
         };
         if (!m_options.quiet)
             m_printer.errorLine("proxy summary (seed " + std::to_string(proxy.config().seed) + "): " +
-                                line("c>s", t.toServer) + "; " + line("s>c", t.toClient));
+                                line("c>s", t.toServer, t.rulesToServer) + "; " + line("s>c", t.toClient, t.rulesToClient));
     }
 
     /// `run --sequence`: once every session is open (clients connected), play the sequence to its end; its outcome
@@ -515,6 +542,8 @@ private:
     std::shared_ptr<Inbox> m_inbox;
     std::vector<RunningSession> m_sessions;
     std::unique_ptr<SequencePlayer> m_player; // run --sequence
+    std::unique_ptr<ProxyControl> m_control;  // proxy --control
+    std::uint64_t m_controlLine = 0;
     bool m_finished = false;
     // What the sessions' events said so far (this thread only).
     std::uint64_t m_rxEvents = 0;

@@ -32,7 +32,7 @@ Directed directed(const std::string& text) {
     return {true, true, text};
 }
 
-std::optional<double> number(const std::string& text) {
+std::optional<double> numberIn(const std::string& text) {
     double value = 0;
     const char* end = text.data() + text.size();
     const auto [stop, ec] = std::from_chars(text.data(), end, value);
@@ -40,23 +40,41 @@ std::optional<double> number(const std::string& text) {
     return value;
 }
 
-/// Applies every occurrence of one impairment option to the directions it names.
-template <class Set>
-std::string applyEach(const std::vector<std::string>& values, const char* option, const char* unit, core::ProxyConfig& config,
-                      Set set) {
-    for (const std::string& text : values) {
-        const Directed d = directed(text);
-        const auto value = number(d.value);
-        if (!value) return std::string(option) + " '" + text + "': not a number of " + unit + " (prefix c2s: or s2c: for one direction)";
-        if (d.toServer) set(config.toServer, *value);
-        if (d.toClient) set(config.toClient, *value);
-    }
-    return {};
-}
-
 std::chrono::microseconds fromMs(double ms) { return std::chrono::microseconds(static_cast<std::int64_t>(ms * 1000.0 + 0.5)); }
 
+struct ImpairmentOption {
+    const char* name;
+    const char* unit;
+    void (*set)(core::ImpairmentSettings&, double);
+};
+using S = core::ImpairmentSettings;
+const ImpairmentOption ImpairmentOptions[] = {
+    {"delay", "milliseconds", [](S& s, double v) { s.delay = fromMs(v); }},
+    {"jitter", "milliseconds", [](S& s, double v) { s.jitter = fromMs(v); }},
+    {"loss", "percent", [](S& s, double v) { s.lossPercent = v; }},
+    {"duplicate", "percent", [](S& s, double v) { s.duplicatePercent = v; }},
+    {"reorder", "percent", [](S& s, double v) { s.reorderPercent = v; }},
+    {"split", "bytes", [](S& s, double v) { s.splitBytes = static_cast<std::size_t>(v); }},
+    {"rate", "bytes per second", [](S& s, double v) { s.rateBytesPerSecond = static_cast<std::uint64_t>(v); }},
+};
+
 } // namespace
+
+std::string applyImpairment(std::string_view name, const std::string& value, core::ImpairmentSettings& toServer,
+                            core::ImpairmentSettings& toClient) {
+    for (const ImpairmentOption& option : ImpairmentOptions) {
+        if (name != option.name) continue;
+        const Directed d = directed(value);
+        const auto number = numberIn(d.value);
+        if (!number)
+            return "--" + std::string(name) + " '" + value + "': not a number of " + option.unit +
+                   " (prefix c2s: or s2c: for one direction)";
+        if (d.toServer) option.set(toServer, *number);
+        if (d.toClient) option.set(toClient, *number);
+        return {};
+    }
+    return "'" + std::string(name) + "' is not an impairment (" + std::string(ImpairmentNames) + ")";
+}
 
 void addProxyOptions(CLI::App* command, RawProxyOptions& raw) {
     command->add_option("--listen", raw.listen, "[ADDR:]PORT to accept clients on (0 = any free port; the real one is printed)")
@@ -86,6 +104,10 @@ void addProxyOptions(CLI::App* command, RawProxyOptions& raw) {
     command->add_option("--udp-idle-timeout", raw.udpIdleTimeoutMs,
                         "UDP: milliseconds after which a client's idle upstream socket is closed (default 60000)");
     command->add_option("--max-clients", raw.maxClients, "Refuse clients beyond N");
+    command->add_option("--control", raw.control,
+                        "Read commands that change the running proxy from FILE, one per line (a FIFO: mkfifo FILE, then "
+                        "echo 'loss c2s:10' > FILE; - for stdin): delay|jitter|loss|duplicate|reorder|split|rate "
+                        "[c2s:|s2c:]VALUE, hold|flow [c2s|s2c], release ID c2s|s2c [DATA], drop ID c2s|s2c, held, show");
 }
 
 std::variant<core::ProxyConfig, std::string> proxyConfigValue(const RawProxyOptions& raw) {
@@ -132,18 +154,12 @@ std::variant<core::ProxyConfig, std::string> proxyConfigValue(const RawProxyOpti
     }
     if (raw.maxFrame && raw.frame.empty()) return "--max-frame needs --frame";
 
-    using S = core::ImpairmentSettings;
-    std::string problem;
-    if ((problem = applyEach(raw.delay, "--delay", "milliseconds", config, [](S& s, double v) { s.delay = fromMs(v); })).size() ||
-        (problem = applyEach(raw.jitter, "--jitter", "milliseconds", config, [](S& s, double v) { s.jitter = fromMs(v); })).size() ||
-        (problem = applyEach(raw.loss, "--loss", "percent", config, [](S& s, double v) { s.lossPercent = v; })).size() ||
-        (problem = applyEach(raw.duplicate, "--duplicate", "percent", config, [](S& s, double v) { s.duplicatePercent = v; })).size() ||
-        (problem = applyEach(raw.reorder, "--reorder", "percent", config, [](S& s, double v) { s.reorderPercent = v; })).size() ||
-        (problem = applyEach(raw.split, "--split", "bytes", config,
-                             [](S& s, double v) { s.splitBytes = static_cast<std::size_t>(v); })).size() ||
-        (problem = applyEach(raw.rate, "--rate", "bytes per second", config,
-                             [](S& s, double v) { s.rateBytesPerSecond = static_cast<std::uint64_t>(v); })).size())
-        return problem;
+    const std::pair<const char*, const std::vector<std::string>*> given[] = {
+        {"delay", &raw.delay}, {"jitter", &raw.jitter}, {"loss", &raw.loss},   {"duplicate", &raw.duplicate},
+        {"reorder", &raw.reorder}, {"split", &raw.split}, {"rate", &raw.rate}};
+    for (const auto& [name, values] : given)
+        for (const std::string& value : *values)
+            if (auto problem = applyImpairment(name, value, config.toServer, config.toClient); !problem.empty()) return problem;
     config.seed = raw.seed;
     config.connectTimeout = std::chrono::milliseconds(std::max<std::uint64_t>(1, raw.connectTimeoutMs));
     config.udpIdleTimeout = std::chrono::milliseconds(std::max<std::uint64_t>(1, raw.udpIdleTimeoutMs));

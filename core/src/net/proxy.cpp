@@ -26,12 +26,15 @@ std::uint64_t impairmentSeed(std::uint64_t seed, ConnectionId id, ProxyDirection
     return x ^ (x >> 29);
 }
 
+TrafficUnits proxyUnits(const ProxyConfig& c, ProxyDirection direction) {
+    const FrameSpec& framing = direction == ProxyDirection::ToServer ? c.framingToServer : c.framingToClient;
+    return c.udp ? TrafficUnits::Datagrams : framing.enabled() ? TrafficUnits::Messages : TrafficUnits::Stream;
+}
+
 std::string checkProxyConfig(const ProxyConfig& c) {
     if (c.targetHost.empty() || c.targetPort == 0) return "--to needs HOST:PORT (the target the clients are relayed to)";
-    const TrafficUnits toServer = c.udp ? TrafficUnits::Datagrams : c.framingToServer.enabled() ? TrafficUnits::Messages : TrafficUnits::Stream;
-    const TrafficUnits toClient = c.udp ? TrafficUnits::Datagrams : c.framingToClient.enabled() ? TrafficUnits::Messages : TrafficUnits::Stream;
-    if (auto problem = checkImpairment(c.toServer, toServer); !problem.empty()) return "c>s: " + problem;
-    if (auto problem = checkImpairment(c.toClient, toClient); !problem.empty()) return "s>c: " + problem;
+    if (auto problem = checkImpairment(c.toServer, proxyUnits(c, ProxyDirection::ToServer)); !problem.empty()) return "c>s: " + problem;
+    if (auto problem = checkImpairment(c.toClient, proxyUnits(c, ProxyDirection::ToClient)); !problem.empty()) return "s>c: " + problem;
     if (c.udp && (c.tlsListen.enabled || c.tlsTo.enabled)) return "--tls-listen and --tls-to are for TCP (UDP has no TLS)";
     if (c.udp && (c.framingToServer.enabled() || c.framingToClient.enabled()))
         return "--frame is for TCP: a UDP proxy's messages are its datagrams";
@@ -121,6 +124,12 @@ public:
         }
     }
 
+    void onEventQueueRoom() override {
+        auto links = m_links; // a resumed read may close a link, which leaves the registry
+        for (auto& [id, link] : links) link->resumeAfterQueueRoom();
+        if (m_udp) m_udp->resumeAfterQueueRoom();
+    }
+
     void kick(ConnectionId id) override {
         if (m_udp)
             return m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported),
@@ -154,6 +163,9 @@ public:
     }
 
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings) {
+        if (auto problem = checkImpairment(settings, proxyUnits(m_config, direction)); !problem.empty())
+            return m_out->emitError(0, std::make_error_code(std::errc::invalid_argument),
+                                    "proxy " + std::string(proxyDirectionTag(direction)) + " impairments unchanged: " + problem);
         (direction == ProxyDirection::ToServer ? m_config.toServer : m_config.toClient) = settings;
         for (auto& [id, link] : m_links) link->setImpairment(direction, settings);
         if (m_udp) m_udp->setImpairment(direction, settings);

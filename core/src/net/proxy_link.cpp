@@ -114,6 +114,11 @@ void ProxyLink::read(Side& side) {
 
 void ProxyLink::onReadable(Side& side) {
     if (side.eof) return;
+    if (m_out->queue.overBudget()) {
+        // A lossless front end is behind: the bytes stay with the kernel (the sender slows down) until it drains.
+        side.waitingForQueueRoom = true;
+        return;
+    }
     SessionOutput::QuietScope quiet(*m_out); // the front end is woken once, after what this read caused
     std::error_code ec;
     const std::size_t n = side.socket.read_some(asio::buffer(*m_readBuffer), ec);
@@ -397,6 +402,14 @@ void ProxyLink::close(CloseReason reason, std::string detail) {
 
 void ProxyLink::setImpairment(ProxyDirection d, const ImpairmentSettings& settings) {
     direction(d).impairer.setSettings(settings);
+}
+
+void ProxyLink::resumeAfterQueueRoom() {
+    for (Side* side : {&m_client, &m_target})
+        if (side->waitingForQueueRoom && !m_closed) {
+            side->waitingForQueueRoom = false;
+            onReadable(*side);
+        }
 }
 
 void ProxyLink::setHold(ProxyDirection d, bool hold) {

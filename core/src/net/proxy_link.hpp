@@ -50,6 +50,8 @@ public:
     /// Closes both sides now (what waits is dropped). Emits the Closed event once.
     void close(CloseReason reason, std::string detail = {});
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
+    /// The lossless event queue has room again: the sides that stopped for it are read.
+    void resumeAfterQueueRoom();
     /// Hold: what arrives in `direction` waits for the user (see Proxy::setHold).
     void setHold(ProxyDirection direction, bool hold);
     /// The first held message goes on (replaced, if asked), or is dropped. False when nothing is held.
@@ -76,6 +78,7 @@ private:
         bool connected = false;
         bool writing = false;
         bool readPaused = false;
+        bool waitingForQueueRoom = false; // a lossless front end is behind: not read until it drains
         bool eof = false;         // the peer's FIN or close_notify: nothing more comes from this side
         bool finWanted = false;   // the other side ended: our FIN follows what is queued
         bool finSent = false;

@@ -37,6 +37,7 @@ struct UdpProxyRelay::Flow {
     bool closed = false;
     bool unreachableSaid = false;
     bool sendFailureSaid = false;
+    bool waitingForQueueRoom = false;
     bool hold[2] = {false, false};
     std::deque<SharedBytes> held[2];
     InFlightRules rules;
@@ -104,9 +105,21 @@ void UdpProxyRelay::close() {
 void UdpProxyRelay::receiveFromClients() {
     m_socket.async_wait(udp::socket::wait_read, [self = shared_from_this(), this](std::error_code ec) {
         if (!m_open || ec == asio::error::operation_aborted) return;
+        readFromClients();
+    });
+}
+
+void UdpProxyRelay::readFromClients() {
+    {
+        std::error_code ec;
         SessionOutput::QuietScope quiet(*m_out);
         // Whatever is waiting, up to a batch: one wake-up per burst, not per datagram.
         for (int i = 0; i < 64 && m_open; ++i) {
+            if (m_out->queue.overBudget()) {
+                // A lossless front end is behind: datagrams wait in the socket's buffer until it drains.
+                m_clientsWaitForQueueRoom = true;
+                return;
+            }
             udp::endpoint from;
             const std::size_t n = m_socket.receive_from(asio::buffer(m_buffer), from, 0, ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) break;
@@ -121,8 +134,8 @@ void UdpProxyRelay::receiveFromClients() {
             m_out->emitData(Direction::Rx, flow->id, flow->client, bytes);
             arrive(flow, ProxyDirection::ToServer, std::move(bytes));
         }
-        if (m_open) receiveFromClients();
-    });
+    }
+    if (m_open) receiveFromClients();
 }
 
 std::shared_ptr<UdpProxyRelay::Flow> UdpProxyRelay::flowFor(const udp::endpoint& client) {
@@ -159,8 +172,19 @@ std::shared_ptr<UdpProxyRelay::Flow> UdpProxyRelay::flowFor(const udp::endpoint&
 void UdpProxyRelay::receiveFromTarget(const std::shared_ptr<Flow>& flow) {
     flow->upstream.async_wait(udp::socket::wait_read, [self = shared_from_this(), this, flow](std::error_code ec) {
         if (flow->closed || ec == asio::error::operation_aborted) return;
+        readFromTarget(flow);
+    });
+}
+
+void UdpProxyRelay::readFromTarget(const std::shared_ptr<Flow>& flow) {
+    {
+        std::error_code ec;
         SessionOutput::QuietScope quiet(*m_out);
         for (int i = 0; i < 64 && !flow->closed; ++i) {
+            if (m_out->queue.overBudget()) {
+                flow->waitingForQueueRoom = true;
+                return;
+            }
             const std::size_t n = flow->upstream.receive(asio::buffer(m_buffer), 0, ec);
             if (ec == asio::error::would_block || ec == asio::error::try_again) break;
             if (ec == asio::error::connection_refused || ec == asio::error::connection_reset) {
@@ -178,8 +202,21 @@ void UdpProxyRelay::receiveFromTarget(const std::shared_ptr<Flow>& flow) {
             m_out->emitData(Direction::Tx, flow->id, flow->client, bytes);
             arrive(flow, ProxyDirection::ToClient, std::move(bytes));
         }
-        if (!flow->closed) receiveFromTarget(flow);
-    });
+    }
+    if (!flow->closed) receiveFromTarget(flow);
+}
+
+void UdpProxyRelay::resumeAfterQueueRoom() {
+    if (m_clientsWaitForQueueRoom && m_open) {
+        m_clientsWaitForQueueRoom = false;
+        readFromClients();
+    }
+    auto flows = m_flows;
+    for (auto& [endpoint, flow] : flows)
+        if (flow->waitingForQueueRoom && !flow->closed) {
+            flow->waitingForQueueRoom = false;
+            readFromTarget(flow);
+        }
 }
 
 void UdpProxyRelay::arrive(const std::shared_ptr<Flow>& flow, ProxyDirection d, SharedBytes bytes) {

@@ -28,6 +28,8 @@ public:
     /// Closes every flow (each says so) and the listening socket.
     void close();
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
+    /// The lossless event queue has room again: the sockets that stopped for it are read.
+    void resumeAfterQueueRoom();
     /// Sends to one client (0: all), as if the target had sent it. False when there is no such client.
     bool sendToClients(ConnectionId id, const SharedBytes& bytes);
     void setHold(ProxyDirection direction, bool hold);
@@ -36,8 +38,10 @@ public:
 
 private:
     struct Flow;
-    void receiveFromClients();
+    void receiveFromClients(); // waits for a datagram, then readFromClients
+    void readFromClients();
     void receiveFromTarget(const std::shared_ptr<Flow>& flow);
+    void readFromTarget(const std::shared_ptr<Flow>& flow);
     std::shared_ptr<Flow> flowFor(const asio::ip::udp::endpoint& client);
     void pump(const std::shared_ptr<Flow>& flow, ProxyDirection direction);
     void closeFlow(const std::shared_ptr<Flow>& flow, CloseReason reason, std::string detail);
@@ -61,6 +65,7 @@ private:
     Endpoint m_local;
     ConnectionId m_nextId = 0;
     bool m_open = false;
+    bool m_clientsWaitForQueueRoom = false;
     bool m_hold[2] = {false, false};
 };
 

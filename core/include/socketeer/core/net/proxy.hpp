@@ -53,6 +53,9 @@ struct ProxyConfig {
 /// other clients do.
 std::uint64_t impairmentSeed(std::uint64_t seed, ConnectionId id, ProxyDirection direction);
 
+/// What one direction's impairments act on: datagrams (UDP), framed messages, or reads of a stream.
+TrafficUnits proxyUnits(const ProxyConfig& config, ProxyDirection direction);
+
 /// "" when the config can open, else what is wrong ("--to needs HOST:PORT", "--split is for TCP...").
 std::string checkProxyConfig(const ProxyConfig& config);
 
@@ -89,6 +92,7 @@ public:
     [[nodiscard]] const ProxyConfig& config() const { return m_config; }
 
     /// Changes one direction's impairments for every client, now and later (units already waiting keep theirs).
+    /// Settings that checkImpairment refuses for the direction's units are refused with an error event.
     void setImpairment(ProxyDirection direction, const ImpairmentSettings& settings);
     /// Any thread: the impairments' exact counts so far.
     [[nodiscard]] ProxyTallies tallies() const;
