@@ -53,6 +53,9 @@ T = {
     "sk_rtt_tls": ["{cli}", "bench", "rtt", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--size", "64", "--duration",
                    "{dur}", "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_proxy": ["{cli}", "proxy", "--listen", HOST + ":0", "--to", HOST + ":{target}"],
+    # Two rules each way that never match, one a substring search and one an RE2 regex: every byte is looked at.
+    "sk_proxy_rules": ["{cli}", "proxy", "--listen", HOST + ":0", "--to", HOST + ":{target}",
+                       "--rule", "contains:NEVER-SEEN => drop", "--rule", r"regex:NEVER\d{{4}}-SEEN => rewrite:x"],
     "socat_proxy": ["socat", "TCP-LISTEN:{port},bind=%s,fork,reuseaddr" % HOST, "TCP:%s:{target}" % HOST],
     "sk_rtt_tcp_count": ["{cli}", "bench", "rtt", HOST, "{port}", "--size", "64", "--duration", "{dur}",
                          "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
@@ -198,6 +201,8 @@ def _start_relay(kind, target):
     """A relay in front of `target`: Socketeer's proxy (its transcript to /dev/null) or socat's fork relay."""
     if kind == "socketeer":
         return procs.start_announcing("sk-proxy", argv("sk_proxy", target=target), stdout="null")
+    if kind == "socketeer-rules":
+        return procs.start_announcing("sk-proxy-rules", argv("sk_proxy_rules", target=target), stdout="null")
     return procs.start_on_free_port("socat-proxy", lambda p: argv("socat_proxy", port=p, target=target), "tcp")
 
 
@@ -239,7 +244,9 @@ def relay_rtt(kind, dur):
 
 
 def relay_cmds(kind):
-    return [show("sk_proxy", target="TARGET") + " >/dev/null" if kind == "socketeer" else show("socat_proxy", target="TARGET")]
+    if kind in ("socketeer", "socketeer-rules"):
+        return [show("sk_proxy" if kind == "socketeer" else "sk_proxy_rules", target="TARGET") + " >/dev/null"]
+    return [show("socat_proxy", target="TARGET")]
 
 
 # ===== 1c. TLS bulk ===========================================================================

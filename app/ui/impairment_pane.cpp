@@ -118,7 +118,7 @@ void drawHold(app::SessionModel& session, ProxyDirection d, const std::vector<He
     ImGui::PopID();
 }
 
-void drawTally(const char* title, const ImpairmentTally& t) {
+void drawTally(const char* title, const ImpairmentTally& t, const RuleTally* rules) {
     ImGui::TextUnformatted(title);
     ImGui::Text("in %llu (%s), out %llu in %llu writes", static_cast<unsigned long long>(t.unitsIn),
                 formatByteCount(t.bytesIn).c_str(), static_cast<unsigned long long>(t.unitsOut),
@@ -126,6 +126,10 @@ void drawTally(const char* title, const ImpairmentTally& t) {
     ImGui::Text("dropped %llu, duplicated %llu, reordered %llu, delayed %llu", static_cast<unsigned long long>(t.dropped),
                 static_cast<unsigned long long>(t.duplicated), static_cast<unsigned long long>(t.reordered),
                 static_cast<unsigned long long>(t.delayed));
+    if (rules) // what the Rules tab's rules did before the impairments saw it
+        ImGui::Text("rules: matched %llu, rewrote %llu, dropped %llu, replied %llu", static_cast<unsigned long long>(rules->matched),
+                    static_cast<unsigned long long>(rules->rewritten), static_cast<unsigned long long>(rules->dropped),
+                    static_cast<unsigned long long>(rules->replies));
 }
 
 } // namespace
@@ -134,6 +138,7 @@ void drawImpairmentPane(app::SessionModel& session) {
     ImGui::TextDisabled("Changes apply at once to every client (what is already on its way keeps its own); seed %llu.",
                         static_cast<unsigned long long>(session.spec().proxy.seed));
     const ProxyTallies tallies = session.proxyTallies();
+    const bool rules = !session.spec().proxy.rules.empty();
     const std::vector<HeldMessages> held = session.heldMessages();
     if (ImGui::BeginTable("##impairments", 2, ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingStretchSame)) {
         ImGui::TableSetupColumn("c>s (client to target)");
@@ -143,13 +148,13 @@ void drawImpairmentPane(app::SessionModel& session) {
         drawDirection(session, ProxyDirection::ToServer);
         drawHold(session, ProxyDirection::ToServer, held);
         ImGui::Separator();
-        drawTally("c>s so far", tallies.toServer);
+        drawTally("c>s so far", tallies.toServer, rules ? &tallies.rulesToServer : nullptr);
         UiProbe::mark("impair/c>s/tally");
         ImGui::TableNextColumn();
         drawDirection(session, ProxyDirection::ToClient);
         drawHold(session, ProxyDirection::ToClient, held);
         ImGui::Separator();
-        drawTally("s>c so far", tallies.toClient);
+        drawTally("s>c so far", tallies.toClient, rules ? &tallies.rulesToClient : nullptr);
         UiProbe::mark("impair/s>c/tally");
         ImGui::EndTable();
     }

@@ -266,6 +266,12 @@ TEST_F(CliSequence, TheDocumentedSchemaAcceptsTheExampleAndWhatSocketeerWritesAn
     nlohmann::json badHotkey = nlohmann::json::parse(example);
     badHotkey["sequences"][0]["hotkey"] = "F1";
     std::ofstream(path("hotkey.json")) << badHotkey.dump();
+    // A proxy's rules, scoped to a direction and with its own actions, as Socketeer writes them.
+    auto proxy = socketeer::core::parseWorkspace(R"({"format":"socketeer-workspace","version":1,"sessions":[{"kind":"proxy",
+        "name":"p","listenPort":0,"targetHost":"127.0.0.1","targetPort":9,"framingToServer":{"frame":"line"},
+        "rules":["c2s:prefix:Host: => rewrite:Host: staging\r\n",{"rule":"s2c:hex:01 ?? => drop","hex":true}]}]})");
+    ASSERT_TRUE(proxy) << proxy.error().describe();
+    std::ofstream(path("proxy.json")) << socketeer::core::serializeWorkspace(proxy.value());
     const std::string script = R"(
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -276,11 +282,11 @@ for name in sys.argv[2:]:
     print(name.rsplit('/', 1)[-1] + ' ' + ('valid' if not errors else 'invalid'))
 )";
     const auto result = runProcess({"/usr/bin/python3", "-c", script, schemaFile, exampleFile, writtenFile, bad[0], bad[1],
-                                    bad[2], bad[3], path("hotkey.json")},
+                                    bad[2], bad[3], path("hotkey.json"), path("proxy.json")},
                                    "", 60s);
     ASSERT_EQ(result.code, 0) << result.err;
     EXPECT_EQ(result.out, "example.json valid\nwritten.json valid\nmisspelt.json invalid\nno-within.json invalid\n"
-                          "two-lines.json invalid\nrepeat-zero.json invalid\nhotkey.json invalid\n");
+                          "two-lines.json invalid\nrepeat-zero.json invalid\nhotkey.json invalid\nproxy.json valid\n");
 }
 
 } // namespace

@@ -199,6 +199,11 @@ TEST(Workspace, ProxySessionsRoundTripAndBadImpairmentsAreNamed) {
     proxy.proxy.toClient.splitBytes = 16;
     proxy.proxy.toClient.rateBytesPerSecond = 9600;
     proxy.proxy.seed = 42;
+    std::vector<Rule> rules;
+    rules.push_back(parseRule("c2s:hex:?? ?? 00 00 00 06 ?? 06 => drop", PayloadSyntax::Text).value());
+    rules.push_back(parseRule("s2c:prefix:x => rewrite:y{crc16/modbus}", PayloadSyntax::Text).value());
+    rules.back().enabled = false;
+    proxy.proxy.rules = RuleSet(std::move(rules));
     ws.sessions.push_back(proxy);
     auto parsed = parseWorkspace(serializeWorkspace(ws));
     ASSERT_TRUE(parsed.ok()) << parsed.error().describe();
@@ -208,6 +213,10 @@ TEST(Workspace, ProxySessionsRoundTripAndBadImpairmentsAreNamed) {
     EXPECT_EQ(refusal(withSession(R"({"kind":"proxy","targetHost":"h","targetPort":1,"udp":true,"toClient":{"reorderPercent":101}})")),
               "sessions[0].toClient.reorderPercent: 101 is not a percentage (0 to 100)");
     EXPECT_EQ(refusal(withSession(R"({"kind":"proxy"})")), "sessions[0]: --to needs HOST:PORT (the target the clients are relayed to)");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"proxy","targetHost":"h","targetPort":1,"udp":true,"rules":["exact:a => drop","exact:b => close"]})")),
+              "sessions[0].rules[1]: close at column 12: a UDP proxy's clients have no connection to close");
+    EXPECT_EQ(refusal(withSession(R"({"kind":"tcp-server","reply":{"rules":["c2s:exact:a => reply:b"]}})")),
+              "sessions[0].reply.rules[0]: c2s: at column 1: only a proxy has directions");
 }
 
 TEST(Workspace, HostileShapesAreRefused) {

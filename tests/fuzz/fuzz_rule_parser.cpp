@@ -1,6 +1,7 @@
 // Fuzz target: the match rule parser and matcher. The first byte chooses text or hex DATA; the rest is the rule.
 // A refusal names its problem and a column inside the rule; an accepted rule matches messages (its own text among
-// them) with captures that lie inside the message, and its replies resolve with those captures.
+// them, in its own direction) with captures that lie inside the message, its replies and rewrites resolve with
+// those captures, and where it cannot run is said with a column inside it.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -18,11 +19,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (error.message.empty() || error.column == 0 || (error.line == 1 && error.column > text.size() + 1)) std::abort();
         return 0;
     }
+    for (RuleHost host : {RuleHost::TcpSession, RuleHost::UdpSession, RuleHost::TcpProxy, RuleHost::UdpProxy}) {
+        const std::string problem = checkRuleHost(parsed.value(), host);
+        if (problem.empty()) continue;
+        const std::size_t at = problem.find(" at column ");
+        if (at == std::string::npos) std::abort();
+        const unsigned long column = std::strtoul(problem.c_str() + at + 11, nullptr, 10);
+        if (column == 0 || column > text.size()) std::abort();
+    }
     const RuleSet set({parsed.value()});
     const Bytes messages[] = {Bytes(data + 1, data + size), Bytes{}, Bytes{0x00, 0x01, 0x00, 0x00, 0x00, 0x06, 0x01, 0x03},
                               Bytes(300, 'a')};
     for (const Bytes& message : messages) {
-        for (const RuleHit& hit : set.match(message, parsed.value().when)) {
+        for (const RuleHit& hit : set.match(message, parsed.value().when, parsed.value().flow)) {
             SendContext context;
             for (const ByteView capture : hit.captures) {
                 if (!capture.empty() && (capture.data() < message.data() || capture.data() + capture.size() > message.data() + message.size()))
@@ -30,8 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 context.captures.push_back(capture);
             }
             for (const RuleAction& action : hit.rule->actions) {
-                if (action.kind == ActionKind::Reply && !action.reply) std::abort();
-                if (action.kind == ActionKind::Reply) {
+                const bool makesBytes = action.kind == ActionKind::Reply || action.kind == ActionKind::Rewrite;
+                if (makesBytes && !action.reply) std::abort();
+                if (makesBytes) {
                     auto reply = action.reply->resolve(context);
                     if (!reply && reply.error().message.empty()) std::abort();
                 }

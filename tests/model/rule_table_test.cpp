@@ -98,4 +98,36 @@ TEST(RuleTable, HitsMapToRowsWhileTheTableIsWhatTheSessionRuns) {
     EXPECT_FALSE(table.liveHits(nullptr));
 }
 
+TEST(RuleTable, AProxysTableTakesDirectionsRewritesAndDropsAndItsDryRunFollowsTheDirection) {
+    RuleSet target;
+    app::RuleTable table(target, RuleHost::TcpProxy);
+    table.add(R"(c2s:regex:^SET (\d+) => rewrite:SET {1}0\n)");
+    table.add("s2c:prefix:ERR => drop; reply:retry\\n");
+    table.add("exact:bye => close");
+    for (const auto& row : table.rows()) EXPECT_EQ(row.error, "") << row.text;
+    EXPECT_EQ(target.rules().size(), 3u);
+    EXPECT_EQ(table.test("SET 7", false, RuleFlow::ToServer).lines,
+              (std::vector<std::string>{"rule 1 matches, captures 1 = \"7\" (1 byte)", "  forward \"SET 70\\n\" (7 bytes) in its place"}));
+    EXPECT_EQ(table.test("SET 7", false, RuleFlow::ToClient).lines,
+              std::vector<std::string>{"no rule matches \"SET 7\" (5 bytes): it is forwarded as it is"})
+        << "a c2s: rule does not see s>c messages";
+    EXPECT_EQ(table.test("ERR 1", false, RuleFlow::ToClient).lines,
+              (std::vector<std::string>{"rule 2 matches", "  drop it (not forwarded)", "  reply to the sender \"retry\\n\" (6 bytes)"}));
+
+    // Switched to UDP, the proxy's clients have no link to close: the row says so and leaves the rules.
+    table.setHost(RuleHost::UdpProxy);
+    EXPECT_EQ(table.rows()[2].error, "close at column 14: a UDP proxy's clients have no connection to close");
+    EXPECT_EQ(target.rules().size(), 2u);
+    table.setHost(RuleHost::TcpProxy);
+    EXPECT_EQ(target.rules().size(), 3u);
+
+    RuleSet serverRules;
+    app::RuleTable server(serverRules, RuleHost::TcpSession);
+    server.add("c2s:exact:a => reply:b");
+    server.add("exact:a => rewrite:b");
+    EXPECT_EQ(server.rows()[0].error, "c2s: at column 1: only a proxy has directions");
+    EXPECT_EQ(server.rows()[1].error, "rewrite at column 12: only a proxy forwards messages (a session answers with reply:)");
+    EXPECT_TRUE(serverRules.empty());
+}
+
 } // namespace

@@ -115,3 +115,46 @@ TEST(ProxyUi, HoldShowsTheNextMessageAndReleasesItEditedOrDropsIt) {
     peer.write("ok");
     EXPECT_EQ(peer.read(2), "ok") << "the dropped one never went; what follows flows again";
 }
+
+TEST(ProxyUi, ARuleTypedInAProxysRulesTabDropsAndRewritesInFlight) {
+    UiHarness h;
+    app::SessionModel& echo = openEchoServer(h);
+    ASSERT_TRUE(echo.localEndpoint().has_value());
+    SessionSpec proxySpec;
+    proxySpec.kind = SessionKind::Proxy;
+    proxySpec.name = "mitm";
+    proxySpec.proxy.listenAddress = "127.0.0.1";
+    proxySpec.proxy.targetHost = "127.0.0.1";
+    proxySpec.proxy.targetPort = echo.localEndpoint()->port;
+    proxySpec.proxy.framingToServer = parseFrameSpec("line").value();
+    app::SessionModel& proxy = h.model.addSession(proxySpec);
+    h.model.selected = proxy.uiId();
+    ASSERT_TRUE(h.click("rules"));
+    ASSERT_TRUE(h.click("rules/add"));
+    ASSERT_TRUE(h.click("rules/1/text"));
+    h.type("c2s:exact:secret\\n => drop");
+    ASSERT_TRUE(h.click("rules/add"));
+    ASSERT_TRUE(h.click("rules/2/text"));
+    h.type("c2s:prefix:hi => rewrite:HI\\n");
+    h.frame();
+    ASSERT_EQ(proxy.spec().proxy.rules.rules().size(), 2u) << proxy.ruleTable().rows()[0].error << proxy.ruleTable().rows()[1].error;
+    // The dry run follows the direction chosen.
+    ASSERT_TRUE(h.click("rules/test-message"));
+    h.type("hi there");
+    ASSERT_TRUE(h.click("rules/test"));
+    EXPECT_NE(h.frameText().find("forward \"HI\\n\" (3 bytes) in its place"), std::string::npos) << h.frameText();
+    ASSERT_TRUE(h.click("rules/test-s2c"));
+    ASSERT_TRUE(h.click("rules/test"));
+    EXPECT_NE(h.frameText().find("it is forwarded as it is"), std::string::npos) << h.frameText();
+
+    proxy.open();
+    ASSERT_TRUE(h.frameUntil([&] { return proxy.localEndpoint().has_value(); })) << proxy.lastError();
+    RawPeer peer(proxy.localEndpoint()->port);
+    peer.write("secret\nhi there\n");
+    EXPECT_EQ(peer.read(3), "HI\n") << "secret was dropped, hi there rewritten";
+    ASSERT_TRUE(h.frameUntil([&] { return proxy.proxyTallies().rulesToServer.matched == 2; }));
+    ASSERT_TRUE(h.frameUntil([&] { return historyHas(echo, Direction::Rx, "HI\n"); }));
+    EXPECT_FALSE(historyHas(echo, Direction::Rx, "secret\n"));
+    ASSERT_TRUE(h.click("impairments"));
+    EXPECT_NE(h.frameText().find("rules: matched 2, rewrote 1, dropped 1, replied 0"), std::string::npos) << h.frameText();
+}
