@@ -224,3 +224,23 @@ TEST(ProxyRules, WhatARuleCannotDoWhereItRunsIsRefusedWithItsColumn) {
     EXPECT_EQ(checkRuleHost(scoped, RuleHost::UdpSession), "s2c: at column 3: only a proxy has directions");
     EXPECT_EQ(checkRuleHost(scoped, RuleHost::UdpProxy), "");
 }
+
+TEST(ProxyRules, AMessageARuleClosesOnStillReachesTheTargetBeforeItsFin) {
+    TcpServer sink(test::loopbackServer(ReplyMode::None));
+    EventLog sinkLog(sink);
+    const auto sinkPort = test::openAndGetPort(sink, sinkLog);
+    ASSERT_NE(sinkPort, 0);
+    ProxyConfig config = proxyTo(sinkPort);
+    config.framingToServer = parseFrameSpec("line").value();
+    config.rules = rulesOf({"c2s:exact:QUIT\\n => reply:BYE\\n; close"}); // no drop: QUIT goes on, then the FIN
+    Proxy proxy(config);
+    EventLog log(proxy);
+    const auto port = openProxy(proxy, log);
+    ASSERT_NE(port, 0) << log.errors();
+    RawPeer peer(port);
+    peer.write("QUIT\nlate\n"); // nothing else waits to go: the FIN could overtake QUIT
+    EXPECT_EQ(peer.read(4), "BYE\n");
+    EXPECT_TRUE(peer.closedByPeer());
+    ASSERT_TRUE(sinkLog.waitForEvent<EventClosed>()) << "the target got the FIN";
+    EXPECT_EQ(sinkLog.bytes(Direction::Rx), toBytes("QUIT\n")) << "what came after the close went no further";
+}

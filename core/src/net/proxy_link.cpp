@@ -174,29 +174,32 @@ void ProxyLink::unit(Side& side, ByteView bytes, FrameStatus status) {
     m_out->emitData(d == ProxyDirection::ToServer ? core::Direction::Rx : core::Direction::Tx, m_setup.id,
                     m_setup.client, shared, -1, status);
     if (!m_endedByRule.empty()) return; // what was read with the message a rule closed on goes no further
-    if (!m_rules.empty()) {
-        InFlightOutcome outcome = m_rules.decide(d, std::move(shared));
-        for (const RuleStep& step : outcome.back) {
-            if (step.after.count() == 0) {
-                runRuleStep(d, step);
-                continue;
-            }
-            if (!m_ruleSteps) m_ruleSteps.emplace(m_io.get_executor());
-            if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, d, step] { runRuleStep(d, step); }))
-                m_out->emitError(m_setup.id, std::make_error_code(std::errc::resource_unavailable_try_again),
-                                 "#" + std::to_string(m_setup.id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
-                                     " delayed rule replies wait already; this one is not sent");
+    if (m_rules.empty()) return forward(d, std::move(shared));
+    InFlightOutcome outcome = m_rules.decide(d, std::move(shared));
+    // The message goes on first: a close the rules ask for now then waits behind it.
+    if (outcome.forward) forward(d, std::move(outcome.forward));
+    for (const RuleStep& step : outcome.back) {
+        if (m_closed) return;
+        if (step.after.count() == 0) {
+            runRuleStep(d, step);
+            continue;
         }
-        if (!outcome.forward || m_closed) return;
-        shared = std::move(outcome.forward);
+        if (!m_ruleSteps) m_ruleSteps.emplace(m_io.get_executor());
+        if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, d, step] { runRuleStep(d, step); }))
+            m_out->emitError(m_setup.id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                             "#" + std::to_string(m_setup.id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
+                                 " delayed rule replies wait already; this one is not sent");
     }
+}
+
+void ProxyLink::forward(ProxyDirection d, SharedBytes bytes) {
     Direction& dir = direction(d);
     if (dir.hold) {
-        dir.heldBytes += shared->size();
-        dir.held.push_back(std::move(shared));
+        dir.heldBytes += bytes->size();
+        dir.held.push_back(std::move(bytes));
         return publishHeld();
     }
-    dir.impairer.push(Clock::now(), std::move(shared));
+    dir.impairer.push(Clock::now(), std::move(bytes));
 }
 
 void ProxyLink::armIdleTimer(Side& side) {

@@ -103,6 +103,8 @@ private:
     /// Plaintext from `side`: cut into units (framed or as read), reported, impaired.
     void receive(Side& side, ByteView plaintext);
     void unit(Side& side, ByteView bytes, FrameStatus status);
+    /// A unit on its way in direction `d`: held for the user, or into the direction's impairer.
+    void forward(ProxyDirection d, SharedBytes bytes);
     bool advanceHandshake(Side& side);
     void endOfInput(Side& side);
     void armIdleTimer(Side& side);
