@@ -186,9 +186,7 @@ void ProxyLink::unit(Side& side, ByteView bytes, FrameStatus status) {
         }
         if (!m_ruleSteps) m_ruleSteps.emplace(m_io.get_executor());
         if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, d, step] { runRuleStep(d, step); }))
-            m_out->emitError(m_setup.id, std::make_error_code(std::errc::resource_unavailable_try_again),
-                             "#" + std::to_string(m_setup.id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
-                                 " delayed rule replies wait already; this one is not sent");
+            m_rules.sayDelayRefused();
     }
 }
 

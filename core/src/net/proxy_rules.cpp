@@ -24,19 +24,27 @@ std::string bytesText(std::size_t n) { return std::to_string(n) + (n == 1 ? " by
 
 InFlightRules::InFlightRules(RuleSet rules, ConnectionId id, Endpoint client, std::shared_ptr<SessionOutput> output,
                              std::shared_ptr<Proxy::TallyBoard> board)
-    : m_rules(std::move(rules)), m_id(id), m_client(std::move(client)), m_out(std::move(output)), m_board(std::move(board)) {}
+    : m_rules(std::move(rules)), m_id(id), m_client(std::move(client)), m_out(std::move(output)), m_board(std::move(board)) {
+    m_context.peer = m_client.toString();
+    m_context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
+}
+
+void InFlightRules::sayDelayRefused() const {
+    m_out->emitError(m_id, std::make_error_code(std::errc::resource_unavailable_try_again),
+                     "#" + std::to_string(m_id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
+                         " delayed rule replies wait already; this one is not sent");
+}
 
 InFlightOutcome InFlightRules::decide(ProxyDirection direction, SharedBytes message) {
     InFlightOutcome outcome;
     const int i = direction == ProxyDirection::ToServer ? 0 : 1;
-    SendContext context;
-    context.peer = m_client.toString();
-    context.messageNumber = ++m_messages[i];
-    context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
-    const std::string tag = "#" + std::to_string(m_id) + " " + std::string(proxyDirectionTag(direction));
+    // Every message of the direction passes here: nothing is built for one that no rule matches.
+    m_context.time = std::chrono::system_clock::now();
+    m_context.messageNumber = ++m_messages[i];
+    const auto tag = [&] { return "#" + std::to_string(m_id) + " " + std::string(proxyDirectionTag(direction)); };
     const RulePlan plan = planRules(
-        m_rules, *message, m_state, context,
-        [&](const std::string& error) { m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), tag + ": " + error); },
+        m_rules, *message, m_state, m_context,
+        [&](const std::string& error) { m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), tag() + ": " + error); },
         flowOf(direction));
     if (!plan.matched) {
         outcome.forward = std::move(message);
@@ -51,10 +59,10 @@ InFlightOutcome InFlightRules::decide(ProxyDirection direction, SharedBytes mess
         else if (plan.rewrite) ++tally.rewritten;
     }
     if (plan.dropRule >= 0) {
-        m_out->emit(EventNotice{tag + ": rule " + std::to_string(plan.dropRule + 1) + " dropped the message (" +
+        m_out->emit(EventNotice{tag() + ": rule " + std::to_string(plan.dropRule + 1) + " dropped the message (" +
                                 bytesText(message->size()) + ")"});
     } else if (plan.rewrite) {
-        m_out->emit(EventNotice{tag + ": rule " + std::to_string(plan.rewriteRule + 1) + " rewrote the message (" +
+        m_out->emit(EventNotice{tag() + ": rule " + std::to_string(plan.rewriteRule + 1) + " rewrote the message (" +
                                 bytesText(message->size()) + " became " + std::to_string(plan.rewrite->size()) + "): " +
                                 preview(*plan.rewrite)});
         outcome.forward = plan.rewrite;

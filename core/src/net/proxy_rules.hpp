@@ -32,6 +32,8 @@ public:
     [[nodiscard]] bool empty() const { return m_rules.empty(); }
     /// A message of `direction` arrived (reported already): what the rules make of it.
     InFlightOutcome decide(ProxyDirection direction, SharedBytes message);
+    /// A delayed step could not be scheduled (too many wait already): said, and not sent.
+    void sayDelayRefused() const;
 
 private:
     RuleSet m_rules; // a copy shares the proxy's hit counters
@@ -39,6 +41,7 @@ private:
     Endpoint m_client;
     std::shared_ptr<SessionOutput> m_out;
     std::shared_ptr<Proxy::TallyBoard> m_board;
+    SendContext m_context; // the client's {peer} and the session's {counter}; the time and {n} are set per message
     std::string m_state;
     std::uint64_t m_messages[2] = {0, 0}; // per direction: {n} in a reply or rewrite
 };

@@ -230,10 +230,7 @@ void UdpProxyRelay::arrive(const std::shared_ptr<Flow>& flow, ProxyDirection d, 
                     for (const RulePlan::Reply& reply : step.replies) inject(alive, back, reply.bytes, reply.rule);
             };
             if (step.after.count() == 0) replies();
-            else if (!flow->ruleSteps.schedule(step.after, flow, replies))
-                m_out->emitError(flow->id, std::make_error_code(std::errc::resource_unavailable_try_again),
-                                 "#" + std::to_string(flow->id) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
-                                     " delayed rule replies wait already; this one is not sent");
+            else if (!flow->ruleSteps.schedule(step.after, flow, replies)) flow->rules.sayDelayRefused();
         }
         if (!outcome.forward) return;
         bytes = std::move(outcome.forward);
