@@ -190,7 +190,8 @@ TEST(RuleErrors, AnEmptyActionListATrailingSemicolonAndActionsAfterCloseAreRefus
     EXPECT_EQ(closed.actions[0].reply->resolve({}).value(), bytes("x; closed"));
 }
 
-TEST(ProxyRuleSyntax, ADirectionScopesARuleAndRewriteAndDropParse) {
+#ifdef SOCKETEER_HAVE_RE2
+TEST(ProxyRuleSyntax, ARewriteMakesItsBytesFromTheCaptures) {
     const Rule toServer = rule("c2s:when:in regex:^SET (\\d+) => rewrite:SET {1}0\\n; continue");
     EXPECT_EQ(toServer.flow, RuleFlow::ToServer);
     EXPECT_EQ(toServer.when, "in");
@@ -203,6 +204,10 @@ TEST(ProxyRuleSyntax, ADirectionScopesARuleAndRewriteAndDropParse) {
     SendContext context;
     context.captures = captures;
     EXPECT_EQ(toServer.actions[0].reply->resolve(context).value(), bytes("SET 120\n"));
+}
+#endif
+
+TEST(ProxyRuleSyntax, ADirectionScopesARuleAndRewriteAndDropParse) {
     EXPECT_EQ(rule("s>c:exact:x => drop; reply:no").flow, RuleFlow::ToClient) << "c>s: and s>c: are spelled both ways";
     EXPECT_EQ(rule("s>c:exact:x => drop; reply:no").actions[0].kind, ActionKind::Drop);
     EXPECT_EQ(rule("exact:x => drop").flow, RuleFlow::Both);
