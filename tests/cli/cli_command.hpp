@@ -34,6 +34,21 @@ inline std::vector<nlohmann::json> jsonLines(const std::string& text) {
     return lines;
 }
 
+/// The last jsonl line whose "event" is `name` (null when there is none).
+inline nlohmann::json lastEvent(const std::string& text, const std::string& name) {
+    nlohmann::json found;
+    for (auto& line : jsonLines(text))
+        if (line.value("event", "") == name) found = std::move(line);
+    return found;
+}
+
+/// `socketeer-cli proxy` on 127.0.0.1 (any free port) in front of 127.0.0.1:`target`, then `extra`.
+inline std::vector<std::string> proxyTo(std::uint16_t target, std::initializer_list<std::string> extra) {
+    auto args = cli({"proxy", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + std::to_string(target)});
+    args.insert(args.end(), extra);
+    return args;
+}
+
 /// A server process on 127.0.0.1 port 0 with extra arguments; the test reads its real port.
 struct Server {
     explicit Server(std::vector<std::string> args) : process(std::move(args)), port(process.waitForListeningPort()) {}

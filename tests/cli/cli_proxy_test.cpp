@@ -17,29 +17,13 @@
 
 using socketeer::test::cli;
 using socketeer::test::jsonLines;
+using socketeer::test::lastEvent;
+using socketeer::test::proxyTo;
 using socketeer::test::Process;
 using socketeer::test::runProcess;
 using socketeer::test::Server;
 using socketeer::test::tcpServer;
 using namespace std::chrono_literals;
-
-namespace {
-
-std::vector<std::string> proxyTo(std::uint16_t target, std::initializer_list<std::string> extra) {
-    auto args = cli({"proxy", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + std::to_string(target)});
-    args.insert(args.end(), extra);
-    return args;
-}
-
-/// The last jsonl line whose "event" is `name` (null when there is none).
-nlohmann::json lastEvent(const std::string& text, const std::string& name) {
-    nlohmann::json found;
-    for (auto& line : jsonLines(text))
-        if (line.value("event", "") == name) found = std::move(line);
-    return found;
-}
-
-} // namespace
 
 TEST(CliProxy, BothDirectionsAreTaggedAndTheEndsArePassedOn) {
     Server echo(tcpServer({"--echo"}));

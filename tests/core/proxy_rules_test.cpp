@@ -32,19 +32,6 @@ RuleSet rulesOf(std::initializer_list<const char*> texts) {
     return RuleSet(std::move(rules));
 }
 
-ProxyConfig proxyTo(std::uint16_t port) {
-    ProxyConfig config;
-    config.listenAddress = "127.0.0.1";
-    config.targetHost = "127.0.0.1";
-    config.targetPort = port;
-    return config;
-}
-
-std::uint16_t openProxy(Proxy& proxy, EventLog& log) {
-    proxy.open();
-    if (!log.waitForEvent<EventOpened>()) return 0;
-    return log.first<EventOpened>()->local.port;
-}
 
 std::vector<std::string> linesOf(const std::string& text) {
     std::vector<std::string> lines;
@@ -81,7 +68,7 @@ TEST(ProxyRules, DropRewriteReplyAndCloseActOnEachDirectionExactly) {
     EventLog echoLog(echo);
     const auto echoPort = test::openAndGetPort(echo, echoLog);
     ASSERT_NE(echoPort, 0);
-    ProxyConfig config = proxyTo(echoPort);
+    ProxyConfig config = test::proxyToLoopback(echoPort);
     config.framingToServer = parseFrameSpec("line").value();
     config.framingToClient = parseFrameSpec("line").value();
     config.rules = rulesOf({
@@ -94,7 +81,7 @@ TEST(ProxyRules, DropRewriteReplyAndCloseActOnEachDirectionExactly) {
     });
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     RawPeer peer(port);
     peer.write("hello\nsecret\nSET 12\nPING\n");
@@ -153,7 +140,7 @@ TEST(ProxyRules, StateIsSharedByBothDirectionsOfAClient) {
     EventLog serverLog(server);
     const auto serverPort = test::openAndGetPort(server, serverLog);
     ASSERT_NE(serverPort, 0);
-    ProxyConfig config = proxyTo(serverPort);
+    ProxyConfig config = test::proxyToLoopback(serverPort);
     config.framingToServer = parseFrameSpec("line").value();
     config.framingToClient = parseFrameSpec("line").value();
     // Until the server has welcomed the client, the proxy answers "not yet" itself.
@@ -162,7 +149,7 @@ TEST(ProxyRules, StateIsSharedByBothDirectionsOfAClient) {
                             "c2s:exact:ASK\\n => drop; reply:not yet\\n"});
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     RawPeer peer(port);
     peer.write("ASK\n");
@@ -183,13 +170,13 @@ TEST(ProxyRules, UdpDatagramsAreDroppedRewrittenAndAnsweredPerFlow) {
     EventLog echoLog(echo);
     const auto echoPort = test::openAndGetPort(echo, echoLog);
     ASSERT_NE(echoPort, 0);
-    ProxyConfig config = proxyTo(echoPort);
+    ProxyConfig config = test::proxyToLoopback(echoPort);
     config.udp = true;
     config.rules = rulesOf({"c2s:prefix:drop => drop", SwapRewrite,
                             "c2s:exact:ping => drop; reply:pong", "s2c:exact:hello => rewrite:HELLO"});
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
 
     asio::io_context io;
@@ -217,7 +204,7 @@ TEST(ProxyRules, UdpDatagramsAreDroppedRewrittenAndAnsweredPerFlow) {
 }
 
 TEST(ProxyRules, WhatARuleCannotDoWhereItRunsIsRefusedWithItsColumn) {
-    ProxyConfig udp = proxyTo(9);
+    ProxyConfig udp = test::proxyToLoopback(9);
     udp.udp = true;
     udp.rules = rulesOf({"exact:a => drop", "exact:bye => reply:ok; close"});
     EXPECT_EQ(checkProxyConfig(udp), "rule 2: close at column 24: a UDP proxy's clients have no connection to close");
@@ -240,12 +227,12 @@ TEST(ProxyRules, AMessageARuleClosesOnStillReachesTheTargetBeforeItsFin) {
     EventLog sinkLog(sink);
     const auto sinkPort = test::openAndGetPort(sink, sinkLog);
     ASSERT_NE(sinkPort, 0);
-    ProxyConfig config = proxyTo(sinkPort);
+    ProxyConfig config = test::proxyToLoopback(sinkPort);
     config.framingToServer = parseFrameSpec("line").value();
     config.rules = rulesOf({"c2s:exact:QUIT\\n => reply:BYE\\n; close"}); // no drop: QUIT goes on, then the FIN
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     RawPeer peer(port);
     peer.write("QUIT\nlate\n"); // nothing else waits to go: the FIN could overtake QUIT

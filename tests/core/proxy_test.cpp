@@ -30,21 +30,6 @@ using asio::ip::tcp;
 
 namespace {
 
-ProxyConfig proxyTo(std::uint16_t targetPort) {
-    ProxyConfig config;
-    config.listenAddress = "127.0.0.1";
-    config.targetHost = "127.0.0.1";
-    config.targetPort = targetPort;
-    return config;
-}
-
-/// Opens the proxy and returns its port (0 if it did not open).
-std::uint16_t openProxy(Proxy& proxy, EventLog& log) {
-    proxy.open();
-    if (!log.waitForEvent<EventOpened>()) return 0;
-    return log.first<EventOpened>()->local.port;
-}
-
 /// Writes `total` bytes of PatternStream(seed) then a FIN, while reading until the peer's FIN: the SHA-256s of what
 /// went out and of what came in.
 /// Hands `total` bytes of PatternStream(seed) to `each`, 256 KiB at a time (stopping when it returns false), and
@@ -119,9 +104,9 @@ TEST(Proxy, OneGibibyteEachWayArrivesIntactAndEveryByteIsCounted) {
     constexpr std::uint64_t Size = 1ull << 30;
     OneShotTarget target;
     target.duplexWith(Size, 2);
-    Proxy proxy(proxyTo(target.port()));
+    Proxy proxy(test::proxyToLoopback(target.port()));
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     std::atomic<std::uint64_t> dataEvents{0};
     test::EventPump pump(proxy, [&](const SessionEvent& event) {
@@ -152,9 +137,9 @@ TEST(Proxy, BothDirectionsAreReportedOnTheClientsConnectionAndTheEndsArePassedOn
     EventLog echoLog(echo);
     const auto echoPort = test::openAndGetPort(echo, echoLog);
     ASSERT_NE(echoPort, 0);
-    Proxy proxy(proxyTo(echoPort));
+    Proxy proxy(test::proxyToLoopback(echoPort));
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     RawPeer peer(port);
     peer.write("ping\n");
@@ -177,9 +162,9 @@ TEST(Proxy, AnUnreachableTargetClosesTheClientWithTheReason) {
     tcp::acceptor closedPort(io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
     const auto deadPort = closedPort.local_endpoint().port();
     closedPort.close(); // nothing listens there now
-    Proxy proxy(proxyTo(deadPort));
+    Proxy proxy(test::proxyToLoopback(deadPort));
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0);
     RawPeer peer(port);
     EXPECT_TRUE(peer.closedByPeer());
@@ -193,7 +178,7 @@ TEST(Proxy, DelayAppliesEachWayAndFramedLossMatchesWhatTheTargetReceived) {
     EventLog sinkLog(sink);
     const auto sinkPort = test::openAndGetPort(sink, sinkLog);
     ASSERT_NE(sinkPort, 0);
-    ProxyConfig config = proxyTo(sinkPort);
+    ProxyConfig config = test::proxyToLoopback(sinkPort);
     config.framingToServer = parseFrameSpec("line").value();
     config.framingToClient = parseFrameSpec("line").value();
     config.toServer.lossPercent = 30;
@@ -202,7 +187,7 @@ TEST(Proxy, DelayAppliesEachWayAndFramedLossMatchesWhatTheTargetReceived) {
     config.seed = 7;
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     RawPeer peer(port);
     const auto start = std::chrono::steady_clock::now();
@@ -229,10 +214,10 @@ TEST(Proxy, ImpairmentsChangeWhileItRuns) {
     TcpServer echo(test::loopbackServer(ReplyMode::Echo));
     EventLog echoLog(echo);
     const auto echoPort = test::openAndGetPort(echo, echoLog);
-    ProxyConfig config = proxyTo(echoPort);
+    ProxyConfig config = test::proxyToLoopback(echoPort);
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0);
     RawPeer peer(port);
     peer.write("a");
@@ -259,11 +244,11 @@ TEST(Proxy, TlsToThePlainTargetAndPlainToATlsTarget) {
     TcpServer plainEcho(test::loopbackServer(ReplyMode::Echo));
     EventLog plainLog(plainEcho);
     const auto plainPort = test::openAndGetPort(plainEcho, plainLog);
-    ProxyConfig tlsIn = proxyTo(plainPort);
+    ProxyConfig tlsIn = test::proxyToLoopback(plainPort);
     tlsIn.tlsListen.enabled = true;
     Proxy terminating(tlsIn);
     EventLog terminatingLog(terminating);
-    const auto terminatingPort = openProxy(terminating, terminatingLog);
+    const auto terminatingPort = test::openAndGetPort(terminating, terminatingLog);
     ASSERT_NE(terminatingPort, 0) << terminatingLog.errors();
     TcpClientConfig tlsClient = test::clientTo(terminatingPort);
     tlsClient.tls.enabled = true;
@@ -284,12 +269,12 @@ TEST(Proxy, TlsToThePlainTargetAndPlainToATlsTarget) {
     TcpServer tlsEcho(tlsEchoConfig);
     EventLog tlsEchoLog(tlsEcho);
     const auto tlsEchoPort = test::openAndGetPort(tlsEcho, tlsEchoLog);
-    ProxyConfig tlsOut = proxyTo(tlsEchoPort);
+    ProxyConfig tlsOut = test::proxyToLoopback(tlsEchoPort);
     tlsOut.tlsTo.enabled = true;
     tlsOut.tlsTo.insecure = true;
     Proxy originating(tlsOut);
     EventLog originatingLog(originating);
-    const auto originatingPort = openProxy(originating, originatingLog);
+    const auto originatingPort = test::openAndGetPort(originating, originatingLog);
     ASSERT_NE(originatingPort, 0) << originatingLog.errors();
     RawPeer peer(originatingPort);
     peer.write("hello\n");
@@ -310,7 +295,7 @@ TEST(Proxy, UdpLossDuplicationAndReorderingAreExactlyWhatTheReceiverCounts) {
     EventLog receiverLog(receiver);
     const auto receiverPort = test::openAndGetPort(receiver, receiverLog);
     ASSERT_NE(receiverPort, 0);
-    ProxyConfig config = proxyTo(receiverPort);
+    ProxyConfig config = test::proxyToLoopback(receiverPort);
     config.udp = true;
     config.toServer.lossPercent = 5;
     config.toServer.duplicatePercent = 5;
@@ -318,7 +303,7 @@ TEST(Proxy, UdpLossDuplicationAndReorderingAreExactlyWhatTheReceiverCounts) {
     config.seed = 1;
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     test::EventPump pump(proxy, [](const SessionEvent&) {});
 
@@ -359,11 +344,11 @@ TEST(Proxy, HoldKeepsMessagesUntilTheyAreReleasedEditedOrDroppedAndTheFinWaitsFo
     TcpServer echo(test::loopbackServer(ReplyMode::Echo));
     EventLog echoLog(echo);
     const auto echoPort = test::openAndGetPort(echo, echoLog);
-    ProxyConfig config = proxyTo(echoPort);
+    ProxyConfig config = test::proxyToLoopback(echoPort);
     config.framingToServer = parseFrameSpec("line").value();
     Proxy proxy(config);
     EventLog log(proxy);
-    const auto port = openProxy(proxy, log);
+    const auto port = test::openAndGetPort(proxy, log);
     ASSERT_NE(port, 0) << log.errors();
     proxy.setHold(ProxyDirection::ToServer, true);
     RawPeer peer(port);

@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "socketeer/core/net/proxy.hpp"
 #include "socketeer/core/net/tcp_client.hpp"
 #include "socketeer/core/net/tcp_server.hpp"
 #include "socketeer/core/payload/payload_template.hpp"
@@ -32,6 +33,15 @@ inline core::TcpClientConfig clientTo(std::uint16_t port, std::string host = "12
     core::TcpClientConfig config;
     config.host = std::move(host);
     config.port = port;
+    return config;
+}
+
+/// A proxy listening on 127.0.0.1 (any free port) in front of 127.0.0.1:`targetPort`.
+inline core::ProxyConfig proxyToLoopback(std::uint16_t targetPort) {
+    core::ProxyConfig config;
+    config.listenAddress = "127.0.0.1";
+    config.targetHost = "127.0.0.1";
+    config.targetPort = targetPort;
     return config;
 }
 

@@ -34,6 +34,15 @@ app::SessionModel& openEchoServer(UiHarness& h) {
     return echo;
 }
 
+/// A proxy named "mitm" on 127.0.0.1 in front of `target` (made through the model, not yet open).
+SessionSpec proxyInFrontOf(app::SessionModel& target) {
+    SessionSpec spec;
+    spec.kind = SessionKind::Proxy;
+    spec.name = "mitm";
+    spec.proxy = test::proxyToLoopback(target.localEndpoint()->port);
+    return spec;
+}
+
 } // namespace
 
 TEST(ProxyUi, AProxyMadeInTheAppShowsBothDirectionsAndItsSlidersApplyWhileItRuns) {
@@ -83,12 +92,7 @@ TEST(ProxyUi, HoldShowsTheNextMessageAndReleasesItEditedOrDropsIt) {
     UiHarness h;
     app::SessionModel& echo = openEchoServer(h);
     ASSERT_TRUE(echo.localEndpoint().has_value());
-    SessionSpec proxySpec;
-    proxySpec.kind = SessionKind::Proxy;
-    proxySpec.name = "mitm";
-    proxySpec.proxy.listenAddress = "127.0.0.1";
-    proxySpec.proxy.targetHost = "127.0.0.1";
-    proxySpec.proxy.targetPort = echo.localEndpoint()->port;
+    SessionSpec proxySpec = proxyInFrontOf(echo);
     app::SessionModel& proxy = h.model.addSession(proxySpec);
     h.model.selected = proxy.uiId();
     proxy.open();
@@ -120,12 +124,7 @@ TEST(ProxyUi, ARuleTypedInAProxysRulesTabDropsAndRewritesInFlight) {
     UiHarness h;
     app::SessionModel& echo = openEchoServer(h);
     ASSERT_TRUE(echo.localEndpoint().has_value());
-    SessionSpec proxySpec;
-    proxySpec.kind = SessionKind::Proxy;
-    proxySpec.name = "mitm";
-    proxySpec.proxy.listenAddress = "127.0.0.1";
-    proxySpec.proxy.targetHost = "127.0.0.1";
-    proxySpec.proxy.targetPort = echo.localEndpoint()->port;
+    SessionSpec proxySpec = proxyInFrontOf(echo);
     proxySpec.proxy.framingToServer = parseFrameSpec("line").value();
     app::SessionModel& proxy = h.model.addSession(proxySpec);
     h.model.selected = proxy.uiId();
