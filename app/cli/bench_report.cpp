@@ -80,9 +80,11 @@ std::string modeHeader(const core::GeneratorSpec& spec) {
                (spec.connections == 1 ? "" : "s") + ", writes of " + std::to_string(spec.payloadBytes) + " B, " +
                duration;
     case core::GeneratorMode::UdpStream:
-        return "bench udp to " + target + ": datagrams of " + std::to_string(spec.payloadBytes) + " B at " +
+        return "bench udp to " + target + ": " +
+               (spec.datagramCount ? std::to_string(spec.datagramCount) + " datagrams" : std::string("datagrams")) +
+               " of " + std::to_string(spec.payloadBytes) + " B at " +
                (spec.ratePerSecond ? std::to_string(spec.ratePerSecond) + "/s" : std::string("the highest rate")) +
-               ", " + duration;
+               (spec.datagramCount && !spec.duration.count() ? std::string() : ", " + duration);
     case core::GeneratorMode::TcpRtt:
     case core::GeneratorMode::UdpRtt:
         return std::string("bench rtt to ") + target + " over " +
@@ -94,6 +96,36 @@ std::string modeHeader(const core::GeneratorSpec& spec) {
 }
 
 } // namespace
+
+nlohmann::json histogramJson(const core::LatencyHistogram& histogram) {
+    const auto parts = histogram.parts();
+    auto buckets = json::array();
+    for (const auto& bucket : parts.buckets) buckets.push_back({bucket.lowNs, bucket.count});
+    return {{"unit", "ns"},        {"count", parts.count}, {"min", parts.minNs},
+            {"max", parts.maxNs},  {"sum", parts.sumNs},   {"buckets", std::move(buckets)}};
+}
+
+std::string histogramFromJson(const nlohmann::json& in, core::LatencyHistogram& out) {
+    if (!in.is_object()) return "is not an object";
+    if (in.value("unit", "") != "ns") return "unit: expected \"ns\"";
+    core::LatencyHistogram::Parts parts;
+    const std::pair<const char*, std::uint64_t*> fields[] = {
+        {"count", &parts.count}, {"min", &parts.minNs}, {"max", &parts.maxNs}, {"sum", &parts.sumNs}};
+    for (const auto& [name, value] : fields) {
+        const auto it = in.find(name);
+        if (it == in.end() || !it->is_number_unsigned()) return std::string(name) + ": expected a whole number";
+        *value = it->get<std::uint64_t>();
+    }
+    const auto buckets = in.find("buckets");
+    if (buckets == in.end() || !buckets->is_array()) return "buckets: expected an array of [low_ns, count]";
+    for (std::size_t i = 0; i < buckets->size(); ++i) {
+        const auto& pair = (*buckets)[i];
+        if (!pair.is_array() || pair.size() != 2 || !pair[0].is_number_unsigned() || !pair[1].is_number_unsigned())
+            return "buckets[" + std::to_string(i) + "]: expected [low_ns, count], two whole numbers";
+        parts.buckets.push_back({pair[0].get<std::uint64_t>(), pair[1].get<std::uint64_t>()});
+    }
+    return core::LatencyHistogram::fromParts(parts, out);
+}
 
 std::string BenchReport::generatorHeader(const core::GeneratorSpec& spec) { return modeHeader(spec) + tlsHeader(spec.tls); }
 
@@ -125,7 +157,7 @@ std::string BenchReport::generatorInterval(const core::GeneratorSpec& spec, cons
 }
 
 std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const core::GeneratorSnapshot& r,
-                                          bool json) {
+                                          bool json, const core::LatencyHistogram* rttHistogram) {
     const double bits = static_cast<double>(r.bytesSent) * 8;
     if (json) {
         nlohmann::json out{{"event", "summary"},
@@ -149,6 +181,7 @@ std::string BenchReport::generatorSummary(const core::GeneratorSpec& spec, const
         }
         if (isRoundTrip(spec.mode)) {
             out["rtt"] = latencyJson(r.rtt);
+            if (rttHistogram) out["rtt"]["histogram"] = histogramJson(*rttHistogram);
             out["probes_lost"] = r.probesLost;
         }
         return out.dump();

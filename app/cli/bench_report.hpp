@@ -6,6 +6,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "socketeer/core/stats/sequence_tracker.hpp"
 #include "socketeer/core/units_format.hpp"
 #include "socketeer/core/traffic/traffic_generator.hpp"
@@ -21,13 +23,21 @@ struct ReceiveFigures {
     std::optional<core::SequenceStats> sequence;
 };
 
+/// A histogram as a report carries it: {"unit": "ns", "count", "min", "max", "sum", "buckets": [[low, count], ...]},
+/// each bucket named by the smallest value it holds.
+nlohmann::json histogramJson(const core::LatencyHistogram& histogram);
+/// The reverse: "" or what is wrong with it, naming the field.
+std::string histogramFromJson(const nlohmann::json& json, core::LatencyHistogram& out);
+
 struct BenchReport {
     static std::string generatorHeader(const core::GeneratorSpec& spec);
     /// Traffic between two snapshots (`previous` may be the zero snapshot).
     static std::string generatorInterval(const core::GeneratorSpec& spec, const core::GeneratorSnapshot& previous,
                                          const core::GeneratorSnapshot& now, bool json);
+    /// JSON summaries of round trips carry `rttHistogram` whole (when given), so that `bench merge` can combine
+    /// reports exactly.
     static std::string generatorSummary(const core::GeneratorSpec& spec, const core::GeneratorSnapshot& result,
-                                        bool json);
+                                        bool json, const core::LatencyHistogram* rttHistogram = nullptr);
 
     static std::string receiveInterval(double atSeconds, const ReceiveFigures& interval, bool json);
     static std::string receiveSummary(const ReceiveFigures& total, bool json);

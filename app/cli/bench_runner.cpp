@@ -40,7 +40,8 @@ int runBench(const CliOptions& options, std::FILE* out, std::FILE* err) {
 
     const auto result = generator.snapshot();
     for (const auto& problem : result.problems) writeLine(err, "socketeer-cli: " + problem, false);
-    writeLine(out, BenchReport::generatorSummary(options.generator, result, json), true);
+    const auto histogram = generator.rttHistogram();
+    writeLine(out, BenchReport::generatorSummary(options.generator, result, json, &histogram), true);
     return result.phase == core::GeneratorPhase::Failed ? ExitNetworkError : ExitDone;
 }
 

@@ -81,6 +81,7 @@ struct RawOptions {
     std::optional<double> durationSeconds;
     std::string rate = "1000";
     std::optional<std::uint64_t> probes;
+    std::vector<std::string> mergeFiles;
     bool udp = false;
     std::uint64_t probeTimeoutMs = 1000;
     RawTlsOptions tls;
@@ -293,6 +294,11 @@ void buildBench(CliOptions& options, CLI::App* benchTcp, CLI::App* benchUdp, con
                 throw UsageError{"--rate '" + raw.rate + "': a number of datagrams per second (at least 1), or max"};
             spec.ratePerSecond = rate;
         }
+        if (raw.probes) {
+            if (*raw.probes == 0) throw UsageError{"--count 0: bench udp needs at least 1 datagram (or no --count)"};
+            spec.datagramCount = *raw.probes;
+            if (!raw.durationSeconds) spec.duration = std::chrono::milliseconds(0); // the count ends it
+        }
     } else {
         spec.mode = raw.udp ? core::GeneratorMode::UdpRtt : core::GeneratorMode::TcpRtt;
         spec.payloadBytes = raw.size.value_or(64);
@@ -338,6 +344,11 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         throw UsageError{"--report-interval must be 0 (at exit only) or a number of seconds"};
     options.reportInterval = raw.reportInterval;
     if (bench->parsed()) {
+        if (bench->get_subcommand("merge")->parsed()) {
+            options.command = CliOptions::Command::BenchMerge;
+            options.mergeFiles = raw.mergeFiles;
+            return options;
+        }
         buildBench(options, benchTcp, benchUdp, raw);
         return options;
     }
@@ -572,7 +583,9 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     addTarget(benchUdp);
     benchUdp->add_option("--rate", raw.rate, "Datagrams per second, or max (default 1000)");
     benchUdp->add_option("--size", raw.size, "Bytes per datagram, 24 to 65507 (default 1400)");
-    benchUdp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
+    benchUdp->add_option("--duration", raw.durationSeconds, "Seconds (default 10, none with --count; 0 = until Ctrl+C)");
+    benchUdp->add_option("--count", raw.probes, "Send exactly N datagrams, then end (with --duration: whichever "
+                                                "comes first)");
     auto* benchRtt = bench->add_subcommand("rtt", "Round trips against any echo server, one in flight; prints "
                                                   "p50, p90, p99 and max in microseconds");
     addTarget(benchRtt);
@@ -582,6 +595,13 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
     benchRtt->add_flag("--udp", raw.udp, "Over UDP (a probe without a reply within --probe-timeout counts as lost)");
     benchRtt->add_option("--probe-timeout", raw.probeTimeoutMs, "Milliseconds to wait for each reply (default 1000)");
     addTlsOptions(benchRtt, raw.tls, TlsRole::Client);
+    auto* benchMerge = bench->add_subcommand("merge", "Combine the --format jsonl summaries of bench runs of one kind "
+                                                      "(from many hosts) into one: counts and rates add up, "
+                                                      "round-trip percentiles come from the merged histograms");
+    benchMerge->add_option("REPORT", raw.mergeFiles, "jsonl files written by bench ... --format jsonl (- = stdin)")
+        ->required();
+    benchMerge->add_option("--format", raw.format, "text, or jsonl (a summary line that merges again)")
+        ->check(CLI::IsMember({"text", "jsonl"}));
 
     try {
         app.parse(argc, argv);

@@ -37,7 +37,7 @@ struct SendItem {
 };
 
 struct CliOptions {
-    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench, Proxy };
+    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench, BenchMerge, Proxy };
     Command command = Command::TcpClient;
 
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.
@@ -67,6 +67,8 @@ struct CliOptions {
 
     /// `bench`: what the traffic generator does.
     core::GeneratorSpec generator;
+    /// `bench merge`: the jsonl reports to combine.
+    std::vector<std::string> mergeFiles;
     /// `bench` and discard-mode servers: seconds between report lines (0 = summary only).
     double reportInterval = 1.0;
 };

@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "bench_merge.hpp"
 #include "bench_report.hpp"
 #include "bench_runner.hpp"
 #include "console_text.hpp"
@@ -566,6 +567,8 @@ private:
 
 int runCli(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err) {
     if (options.command == CliOptions::Command::Bench) return runBench(options, out, err);
+    if (options.command == CliOptions::Command::BenchMerge)
+        return runBenchMerge(options.mergeFiles, options.format == OutputFormat::Jsonl, out, err);
     Runner runner(options, in, out, err);
     return runner.run();
 }

@@ -4,7 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <csignal>
+#include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "cli_command.hpp"
@@ -100,6 +104,113 @@ TEST(CliBench, UdpDatagramsAreCountedByTheReceiverWithTheirSequenceNumbers) {
     EXPECT_EQ(sequence["reordered"].get<std::uint64_t>(), 0u);
     EXPECT_GE(sequence["jitter_us"].get<double>(), 0.0);
     EXPECT_NEAR(sequence["datagrams_per_second"].get<double>(), 2000.0, 400.0);
+}
+
+TEST(CliBench, UdpCountSendsExactlyThatManyDatagramsAndEnds) {
+    Process server(cli({"udp-server", "--bind", "127.0.0.1", "--port", "0", "--discard", "--format", "jsonl",
+                        "--report-interval", "0"}));
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    // 1,237 at 5,000/s: about a quarter of a second, with no --duration to end it.
+    auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(port), "--rate", "5000", "--size", "64",
+                                 "--count", "1237", "--format", "jsonl"}));
+    ASSERT_EQ(bench.code, 0) << bench.err;
+    EXPECT_NE(bench.err.find("1237 datagrams of 64 B at 5000/s"), std::string::npos) << bench.err;
+    const auto sent = summaryOf(bench.out);
+    EXPECT_EQ(sent["messages_sent"].get<std::uint64_t>(), 1237u);
+    EXPECT_EQ(sent["bytes_sent"].get<std::uint64_t>(), 1237u * 64);
+    EXPECT_NEAR(sent["seconds"].get<double>(), 1236.0 / 5000, 0.1);
+    const auto received = stopAndSummarise(server);
+    ASSERT_TRUE(received.contains("sequence")) << server.stdoutText();
+    EXPECT_EQ(received["sequence"]["received"].get<std::uint64_t>(), 1237u);
+    EXPECT_EQ(received["sequence"]["lost"].get<std::uint64_t>(), 0u);
+
+    auto zero = runProcess(cli({"bench", "udp", "127.0.0.1", "9", "--count", "0"}));
+    EXPECT_EQ(zero.code, 2);
+    EXPECT_EQ(zero.err, "socketeer-cli: --count 0: bench udp needs at least 1 datagram (or no --count)\n");
+}
+
+TEST(CliBench, ReportsFromSeveralProcessesMergeIntoOneExactSummary) {
+    Process echo(cli({"tcp-server", "--bind", "127.0.0.1", "--port", "0", "--echo", "--format", "hex"}));
+    const auto port = echo.waitForListeningPort();
+    ASSERT_NE(port, 0) << echo.stderrText();
+    // Three generators side by side, each writing its own report, as three hosts would.
+    const std::vector<std::uint64_t> counts{150, 200, 250};
+    std::vector<std::unique_ptr<Process>> generators;
+    for (auto count : counts)
+        generators.push_back(std::make_unique<Process>(cli({"bench", "rtt", "127.0.0.1", std::to_string(port),
+                                                            "--count", std::to_string(count), "--format", "jsonl"})));
+    const auto dir = std::filesystem::temp_directory_path() / ("sk-merge-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    std::vector<std::string> files;
+    std::uint64_t bytes = 0, minNs = UINT64_MAX, maxNs = 0;
+    for (std::size_t i = 0; i < generators.size(); ++i) {
+        ASSERT_EQ(generators[i]->wait(), 0) << generators[i]->stderrText();
+        const auto text = generators[i]->stdoutText();
+        const auto summary = summaryOf(text);
+        ASSERT_EQ(summary["rtt"]["histogram"]["count"].get<std::uint64_t>(), counts[i]) << text;
+        bytes += summary["bytes_sent"].get<std::uint64_t>();
+        minNs = std::min(minNs, summary["rtt"]["histogram"]["min"].get<std::uint64_t>());
+        maxNs = std::max(maxNs, summary["rtt"]["histogram"]["max"].get<std::uint64_t>());
+        files.push_back((dir / ("gen" + std::to_string(i) + ".jsonl")).string());
+        std::ofstream(files.back()) << text;
+    }
+    auto merged = runProcess(cli({"bench", "merge", files[0], files[1], files[2], "--format", "jsonl"}));
+    ASSERT_EQ(merged.code, 0) << merged.err;
+    const auto total = summaryOf(merged.out);
+    EXPECT_EQ(total["mode"], "rtt");
+    EXPECT_TRUE(total["ok"].get<bool>());
+    EXPECT_EQ(total["rtt"]["count"].get<std::uint64_t>(), 600u);
+    EXPECT_EQ(total["messages_sent"].get<std::uint64_t>(), 600u);
+    EXPECT_EQ(total["bytes_sent"].get<std::uint64_t>(), bytes);
+    EXPECT_EQ(total["bytes_sent"].get<std::uint64_t>(), 600u * 64);
+    EXPECT_EQ(total["rtt"]["histogram"]["min"].get<std::uint64_t>(), minNs);
+    EXPECT_EQ(total["rtt"]["histogram"]["max"].get<std::uint64_t>(), maxNs);
+    EXPECT_EQ(total["merged"]["reports"].size(), 3u);
+
+    // A merged report merges again: the first two merged, then with the third, is the three merged at once.
+    const auto firstTwo = (dir / "first-two.jsonl").string();
+    auto two = runProcess(cli({"bench", "merge", files[0], files[1], "--format", "jsonl"}));
+    ASSERT_EQ(two.code, 0) << two.err;
+    std::ofstream(firstTwo) << two.out;
+    auto again = runProcess(cli({"bench", "merge", firstTwo, files[2], "--format", "jsonl"}));
+    ASSERT_EQ(again.code, 0) << again.err;
+    const auto retotal = summaryOf(again.out);
+    EXPECT_EQ(retotal["rtt"], total["rtt"]);
+    EXPECT_EQ(retotal["merged"]["reports"], total["merged"]["reports"]);
+
+    auto text = runProcess(cli({"bench", "merge", files[0], files[1], files[2]}));
+    ASSERT_EQ(text.code, 0) << text.err;
+    EXPECT_EQ(text.out.rfind("merged 3 reports of bench rtt: 600 round trips: min ", 0), 0u) << text.out;
+
+    // Reports of different kinds, a receiver's summary and a broken histogram are refused by name.
+    Process sink(cli({"udp-server", "--bind", "127.0.0.1", "--port", "0", "--discard", "--format", "jsonl",
+                      "--report-interval", "0"}));
+    const auto sinkPort = sink.waitForListeningPort();
+    ASSERT_NE(sinkPort, 0);
+    auto udp = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(sinkPort), "--count", "10", "--rate",
+                               "1000", "--format", "jsonl"}));
+    ASSERT_EQ(udp.code, 0) << udp.err;
+    const auto udpFile = (dir / "udp.jsonl").string();
+    std::ofstream(udpFile) << udp.out;
+    auto mixed = runProcess(cli({"bench", "merge", files[0], udpFile}));
+    EXPECT_EQ(mixed.code, 2);
+    EXPECT_EQ(mixed.err, "socketeer-cli: bench merge: " + udpFile + ": mode udp, but " + files[0] +
+                             "'s is rtt: merge reports of one kind\n");
+    const auto receiverFile = (dir / "receiver.jsonl").string();
+    std::ofstream(receiverFile) << stopAndSummarise(sink).dump() << "\n";
+    auto receiver = runProcess(cli({"bench", "merge", receiverFile}));
+    EXPECT_EQ(receiver.code, 2);
+    EXPECT_NE(receiver.err.find(receiverFile + " line 1: a receiver's summary"), std::string::npos) << receiver.err;
+    auto broken = summaryOf(generators[0]->stdoutText());
+    broken["rtt"]["histogram"]["count"] = 1;
+    const auto brokenFile = (dir / "broken.jsonl").string();
+    std::ofstream(brokenFile) << broken.dump() << "\n";
+    auto bad = runProcess(cli({"bench", "merge", brokenFile}));
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_EQ(bad.err, "socketeer-cli: bench merge: " + brokenFile + ": rtt.histogram: the buckets hold 150 samples, "
+                                                                     "count says 1\n");
+    std::filesystem::remove_all(dir);
 }
 
 TEST(CliBench, RoundTripsPrintPercentilesInMicroseconds) {

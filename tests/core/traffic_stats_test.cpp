@@ -146,6 +146,55 @@ TEST(LatencyHistogram, SmallValuesAreExactAndMergeAdds) {
     EXPECT_EQ(a.quantileNs(1.0), 1'000'000u);
 }
 
+TEST(LatencyHistogram, PartsRebuildTheSameHistogramAndMergedPartsEqualOneRecording) {
+    LatencyHistogram a, b, all;
+    std::mt19937_64 random(7);
+    for (int i = 0; i < 20'000; ++i) {
+        const std::uint64_t v = random() % 50'000'000;
+        (i % 3 ? a : b).record(v);
+        all.record(v);
+    }
+    LatencyHistogram rebuiltA, rebuiltB;
+    ASSERT_EQ(LatencyHistogram::fromParts(a.parts(), rebuiltA), "");
+    ASSERT_EQ(LatencyHistogram::fromParts(b.parts(), rebuiltB), "");
+    rebuiltA.merge(rebuiltB);
+    const auto merged = rebuiltA.parts(), expected = all.parts();
+    EXPECT_EQ(merged.count, expected.count);
+    EXPECT_EQ(merged.minNs, expected.minNs);
+    EXPECT_EQ(merged.maxNs, expected.maxNs);
+    EXPECT_EQ(merged.sumNs, expected.sumNs);
+    ASSERT_EQ(merged.buckets.size(), expected.buckets.size());
+    for (std::size_t i = 0; i < merged.buckets.size(); ++i) {
+        EXPECT_EQ(merged.buckets[i].lowNs, expected.buckets[i].lowNs);
+        EXPECT_EQ(merged.buckets[i].count, expected.buckets[i].count);
+    }
+    for (double q : {0.5, 0.9, 0.99}) EXPECT_EQ(rebuiltA.quantileNs(q), all.quantileNs(q));
+}
+
+TEST(LatencyHistogram, PartsThatDoNotAddUpAreRefusedByName) {
+    LatencyHistogram h;
+    h.record(1000);
+    h.record(5000);
+    const auto good = h.parts();
+    LatencyHistogram out;
+    auto parts = good;
+    parts.buckets[0].lowNs += 1;
+    EXPECT_EQ(LatencyHistogram::fromParts(parts, out), "bucket 0: 1001 ns is not where a bucket starts");
+    parts = good;
+    std::swap(parts.buckets[0], parts.buckets[1]);
+    EXPECT_EQ(LatencyHistogram::fromParts(parts, out), "bucket 1: buckets must be in ascending order, each once");
+    parts = good;
+    parts.count = 3;
+    EXPECT_EQ(LatencyHistogram::fromParts(parts, out), "the buckets hold 2 samples, count says 3");
+    parts = good;
+    parts.maxNs = 9000;
+    EXPECT_EQ(LatencyHistogram::fromParts(parts, out), "max_ns 9000 is not in the highest bucket");
+    parts = good;
+    parts.buckets[1].count = 0;
+    EXPECT_EQ(LatencyHistogram::fromParts(parts, out), "bucket 1: a bucket listed must hold at least one sample");
+    EXPECT_EQ(out.count(), 0u) << "a refused report leaves the target as it was";
+}
+
 TEST(GeneratorSpec, RefusesWhatCannotWorkWithAReason) {
     GeneratorSpec spec;
     spec.host = "127.0.0.1";

@@ -47,6 +47,7 @@ public:
     void finish(GeneratorPhase phase);
 
     [[nodiscard]] GeneratorSnapshot snapshot() const;
+    [[nodiscard]] LatencyHistogram rttHistogram() const;
     [[nodiscard]] bool done() const;
     bool waitUntilDone(std::chrono::milliseconds limit) const;
 

@@ -50,6 +50,8 @@ std::string validateGeneratorSpec(const GeneratorSpec& spec) {
     if (roundTrips && spec.probeCount == 0 && spec.duration.count() == 0)
         return "round trips need a --count or a --duration";
     if (spec.duration.count() < 0) return "--duration cannot be negative";
+    if (spec.datagramCount != 0 && spec.mode != GeneratorMode::UdpStream)
+        return "a datagram count is for bench udp (bench rtt counts round trips with --count)";
     return {};
 }
 
@@ -115,6 +117,11 @@ GeneratorSnapshot GeneratorLive::snapshot() const {
     s.tls = m_tls;
     if (m_problemsDropped != 0) s.problems.push_back("... and " + std::to_string(m_problemsDropped) + " more");
     return s;
+}
+
+LatencyHistogram GeneratorLive::rttHistogram() const {
+    std::lock_guard lock(m_mutex);
+    return m_rtt;
 }
 
 bool GeneratorLive::done() const {
@@ -245,6 +252,7 @@ void TrafficGenerator::stop() {
 }
 
 GeneratorSnapshot TrafficGenerator::snapshot() const { return m_run->live->snapshot(); }
+LatencyHistogram TrafficGenerator::rttHistogram() const { return m_run->live->rttHistogram(); }
 bool TrafficGenerator::done() const { return m_run->live->done(); }
 bool TrafficGenerator::waitUntilDone(std::chrono::milliseconds limit) const { return m_run->live->waitUntilDone(limit); }
 

@@ -4,6 +4,7 @@
 #include <asio/post.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <set>
 
@@ -66,10 +67,16 @@ private:
         return static_cast<std::uint64_t>(exact) + 1;
     }
 
+    /// With a count: how many datagrams are still to leave (refusals do not count, so exactly N leave).
+    std::uint64_t remaining() const {
+        return m_spec.datagramCount ? m_spec.datagramCount - m_sequence : std::numeric_limits<std::uint64_t>::max();
+    }
+
     void pump() {
         if (ended()) return;
+        if (remaining() == 0) return end(GeneratorPhase::Finished);
         const std::uint64_t target = due();
-        std::uint64_t burst = std::min(target - std::min(target, m_attempts), MaxBurst);
+        std::uint64_t burst = std::min({target - std::min(target, m_attempts), MaxBurst, remaining()});
         while (burst != 0) {
             const std::size_t attempted = sendBatch(static_cast<std::size_t>(std::min<std::uint64_t>(burst, m_slots)));
             if (attempted == 0) {
@@ -78,8 +85,9 @@ private:
                 });
                 return;
             }
-            burst -= attempted;
+            burst = std::min(burst - attempted, remaining());
         }
+        if (remaining() == 0) return end(GeneratorPhase::Finished);
         if (m_spec.ratePerSecond == 0 || m_attempts < due()) {
             asio::post(m_io, [self = shared(), this] { pump(); });
             return;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace socketeer::core {
@@ -13,6 +14,18 @@ struct LatencySummary {
 
 class LatencyHistogram {
 public:
+    /// A non-empty bucket, named by the smallest value it holds: what a report carries, so that reports written by
+    /// many processes merge into exactly the histogram one process would have recorded.
+    struct Bucket {
+        std::uint64_t lowNs = 0;
+        std::uint64_t count = 0;
+    };
+    /// Everything a histogram is, in a form a report can carry.
+    struct Parts {
+        std::uint64_t count = 0, minNs = 0, maxNs = 0, sumNs = 0;
+        std::vector<Bucket> buckets; ///< ascending
+    };
+
     LatencyHistogram();
     void record(std::uint64_t nanoseconds);
     void merge(const LatencyHistogram& other);
@@ -21,8 +34,14 @@ public:
     [[nodiscard]] std::uint64_t count() const { return m_count; }
     [[nodiscard]] LatencySummary summary() const;
 
+    [[nodiscard]] Parts parts() const;
+    /// Rebuilds a histogram from a report's parts into `out`: "" or what does not add up ("bucket 3: 1000 ns is not
+    /// where a bucket starts", "the buckets hold 9 samples, count says 10").
+    static std::string fromParts(const Parts& parts, LatencyHistogram& out);
+
 private:
     static std::size_t bucketOf(std::uint64_t value);
+    static std::uint64_t bucketLow(std::size_t bucket);
     static std::uint64_t bucketMiddle(std::size_t bucket);
 
     std::vector<std::uint64_t> m_buckets;

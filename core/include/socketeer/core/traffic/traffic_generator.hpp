@@ -31,6 +31,7 @@ struct GeneratorSpec {
     std::uint64_t ratePerSecond = 0;             ///< UdpStream: datagrams per second; 0 = as fast as possible
     std::chrono::milliseconds duration{10'000};  ///< streams; 0 = until stop()
     std::uint64_t probeCount = 1000;             ///< round trips; 0 = until duration / stop()
+    std::uint64_t datagramCount = 0;             ///< UdpStream: exactly this many datagrams leave, then it ends; 0 = no limit
     std::chrono::milliseconds probeTimeout{1000};
     std::chrono::milliseconds connectTimeout{5000};
     TlsSettings tls;                             ///< TcpStream and TcpRtt: every connection over TLS (a client's)
@@ -68,6 +69,8 @@ public:
     /// Ends the run early; the figures stay readable and the phase becomes Finished.
     void stop();
     [[nodiscard]] GeneratorSnapshot snapshot() const;
+    /// Every round trip so far (a snapshot carries only its percentiles): what a report needs to merge exactly.
+    [[nodiscard]] LatencyHistogram rttHistogram() const;
     [[nodiscard]] bool done() const; ///< Finished or Failed
     /// Blocks until done or until `limit` passes; true when done.
     bool waitUntilDone(std::chrono::milliseconds limit) const;
