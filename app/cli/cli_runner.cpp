@@ -271,7 +271,9 @@ private:
                 std::lock_guard lock(m_inbox->mutex);
                 seen = m_inbox->generation;
             }
+            if (m_streaming) holdForBatch(limit);
             const std::size_t handled = pumpEvents(); // what arrives from here on bumps the generation
+            noteBatch(handled);
             if (pred()) return true;
             if (stopRequested()) return false;
             if (handled > 0) continue; // more may have come while these were printed: look before sleeping
@@ -285,6 +287,34 @@ private:
                 return pred();
             }
         }
+    }
+
+    /// A session's queue wakes this thread once per drain. While batches come back to back (an echo server at tens
+    /// of thousands of messages a second), draining each at once would wake this thread, and take a core from the
+    /// network, for every message; instead the next drain waits for the batch interval to end, so the hand-over is
+    /// one batch per interval. Printing then lags by at most the interval; a few events (a one-shot send's) are
+    /// handled as they come.
+    static constexpr auto BatchInterval = std::chrono::milliseconds(10); // 100 hand-overs a second at most
+    static constexpr int BackToBackBatches = 16; // batches closer than the interval before holding starts
+
+    void noteBatch(std::size_t handled) {
+        const auto now = Clock::now();
+        const bool close = now - m_lastBatchAt < BatchInterval;
+        if (handled == 0) {
+            if (!close) m_backToBack = 0;
+        } else {
+            m_backToBack = close ? m_backToBack + 1 : 0;
+            m_lastBatchAt = now;
+        }
+        m_streaming = m_backToBack >= BackToBackBatches;
+    }
+
+    /// Waits out the batch interval: only a stop (or the deadline) cuts it short.
+    void holdForBatch(Clock::time_point limit) {
+        const auto until = std::min(limit, m_lastBatchAt + BatchInterval);
+        if (Clock::now() >= until) return;
+        std::unique_lock lock(m_inbox->mutex);
+        m_inbox->changed.wait_until(lock, until, [&] { return m_inbox->stopRequested; });
     }
 
     bool stopped() { return stopRequested() || Clock::now() >= m_deadline; }
@@ -546,6 +576,9 @@ private:
     std::unique_ptr<ProxyControl> m_control;  // proxy --control
     std::uint64_t m_controlLine = 0;
     bool m_finished = false;
+    Clock::time_point m_lastBatchAt{}; // the last drain that found events
+    int m_backToBack = 0;              // drains with events, each within BatchInterval of the one before
+    bool m_streaming = false;          // events come back to back: drains are held to one per interval
     // What the sessions' events said so far (this thread only).
     std::uint64_t m_rxEvents = 0;
     Clock::time_point m_lastRx = Clock::now();

@@ -258,6 +258,43 @@ TEST(TrafficGenerator, StopEndsARunWithoutADuration) {
     EXPECT_EQ(generator.snapshot().phase, GeneratorPhase::Finished);
 }
 
+TEST(TrafficGenerator, StopEndsRoundTripsBlockedOnASilentPeer) {
+    // Round trips block in recv() on the generator's worker: a stop must still end them promptly, both while the
+    // replies flow and while a probe waits for a reply that does not come.
+    TcpServer echo(loopbackServer(ReplyMode::Echo));
+    EventLog log(echo);
+    const auto port = openAndGetPort(echo, log);
+    auto spec = specFor(GeneratorMode::TcpRtt, port);
+    spec.probeCount = 0;
+    spec.duration = 0ms;
+    TrafficGenerator flowing(spec);
+    flowing.start();
+    ASSERT_TRUE(eventually([&] { return flowing.snapshot().rtt.count > 100; }, 5s));
+    flowing.stop();
+    ASSERT_TRUE(flowing.waitUntilDone(1s));
+    EXPECT_EQ(flowing.snapshot().phase, GeneratorPhase::Finished);
+
+    UdpSocket silent(discardUdpReceiver()); // takes the probe, never answers
+    EventLog silentLog(silent);
+    const auto silentPort = openAndGetPort(silent, silentLog);
+    auto udp = specFor(GeneratorMode::UdpRtt, silentPort);
+    udp.probeCount = 0;
+    udp.duration = 0ms;
+    udp.probeTimeout = 60'000ms;
+    udp.payloadBytes = 64;
+    TrafficGenerator waiting(udp);
+    waiting.start();
+    ASSERT_TRUE(eventually([&] { return waiting.snapshot().messagesSent == 1; }, 5s)) << problemsOf(waiting.snapshot());
+    const auto stopAt = std::chrono::steady_clock::now();
+    waiting.stop();
+    ASSERT_TRUE(waiting.waitUntilDone(2s));
+    EXPECT_LT(std::chrono::steady_clock::now() - stopAt, 1500ms);
+    const auto result = waiting.snapshot();
+    EXPECT_EQ(result.phase, GeneratorPhase::Finished);
+    EXPECT_EQ(result.rtt.count, 0u);
+    EXPECT_EQ(result.probesLost, 0u) << "a probe still within its timeout is not lost";
+}
+
 } // namespace
 } // namespace socketeer::test
 

@@ -102,7 +102,7 @@ public:
     }
 
     void onConnectionData(TcpConnection& connection, const SharedBytes& bytes) override {
-        connection.replyAutomatically(m_autoReply, *bytes);
+        connection.replyAutomatically(m_autoReply, bytes);
         if (connection.isCongested()) connection.pauseReading();
     }
 

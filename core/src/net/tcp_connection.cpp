@@ -28,7 +28,7 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endp
                              std::size_t sendBudget, const FrameSpec& framing, std::weak_ptr<TcpConnectionOwner> owner,
                              std::unique_ptr<TlsChannel> tls)
     : m_socket(std::move(socket)), m_tls(std::move(tls)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
-      m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
+      m_peerText(m_peer.toString()), m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
       m_owner(std::move(owner)) {
     if (framing.enabled()) m_framer.emplace(framing);
 }
@@ -131,7 +131,7 @@ bool TcpConnection::receiveTls(ByteView ciphertext) {
             return false;
         case TlsChannel::Read::Failed:
             writeQueued(); // the alert OpenSSL made: the peer learns why
-            failTls("TLS with " + m_peer.toString() + " failed", error);
+            failTls("TLS with " + m_peerText + " failed", error);
             return false;
         }
     }
@@ -144,7 +144,7 @@ void TcpConnection::advanceHandshake() {
     case TlsChannel::Handshake::Pending: writeQueued(); return;
     case TlsChannel::Handshake::Failed:
         writeQueued(); // the alert: the peer learns why too
-        failTls("TLS handshake with " + m_peer.toString() + " failed", error);
+        failTls("TLS handshake with " + m_peerText + " failed", error);
         return;
     case TlsChannel::Handshake::Done:
         m_tlsReady = true;
@@ -227,13 +227,13 @@ void TcpConnection::resumeAfterQueueRoom() {
 void TcpConnection::onReadFailure(const std::error_code& ec) {
     finishFraming(); // the stream ended, however it ended: what is left of a message is reported
     if (m_tls && !m_tlsReady && (ec == asio::error::eof || closeReasonFor(ec) == CloseReason::Reset)) {
-        failTls("TLS handshake with " + m_peer.toString() + " failed", "the peer closed the connection during it");
+        failTls("TLS handshake with " + m_peerText + " failed", "the peer closed the connection during it");
         return;
     }
     if (ec == asio::error::eof) {
         m_peerFinished = true;
         if (m_tls && !m_peerCloseNotified)
-            m_out->emit(EventNotice{m_peer.toString() + " ended the TCP connection without a TLS close_notify: what it "
+            m_out->emit(EventNotice{m_peerText + " ended the TCP connection without a TLS close_notify: what it "
                                                         "sent may have been cut short"});
         if (m_sendShutdown) {
             finishAfterFin(m_closeWhenFlushed.value_or(CloseReason::PeerClosed));
@@ -247,7 +247,7 @@ void TcpConnection::onReadFailure(const std::error_code& ec) {
     }
     const CloseReason reason = closeReasonFor(ec);
     if (reason == CloseReason::Error)
-        m_out->emitError(m_id, ec, "receiving from " + m_peer.toString() + " failed: " + describeError(ec));
+        m_out->emitError(m_id, ec, "receiving from " + m_peerText + " failed: " + describeError(ec));
     finish(reason, ec, {});
 }
 
@@ -256,7 +256,7 @@ bool TcpConnection::send(SharedBytes payload, std::int32_t rule) {
     const std::size_t size = payload ? payload->size() : 0;
     if (m_closed || m_closeWhenFlushed || m_sendShutdown || m_halfCloseWhenFlushed) {
         m_out->counters.sendsRejected.fetch_add(1, std::memory_order_relaxed);
-        m_out->emit(EventSendRejected{m_id, size, "connection to " + m_peer.toString() + " is closing"});
+        m_out->emit(EventSendRejected{m_id, size, "connection to " + m_peerText + " is closing"});
         return false;
     }
     if (m_queuedBytes + size > m_sendBudget) {
@@ -265,7 +265,7 @@ bool TcpConnection::send(SharedBytes payload, std::int32_t rule) {
                                  ? "payload of " + formatByteCount(size) + " is larger than the send budget of " +
                                        formatByteCount(m_sendBudget)
                                  : "send budget of " + formatByteCount(m_sendBudget) + " is full (" +
-                                       std::to_string(m_queuedBytes) + " bytes queued): " + m_peer.toString() +
+                                       std::to_string(m_queuedBytes) + " bytes queued): " + m_peerText +
                                        " is not reading fast enough";
         m_out->emit(EventSendRejected{m_id, size, std::move(reason)});
         return false;
@@ -284,7 +284,7 @@ void TcpConnection::enqueue(SharedBytes payload, StreamLeg* leg, std::int32_t ru
 void TcpConnection::attachStream(std::unique_ptr<StreamLeg> leg) {
     m_out->assertOwnerThread();
     if (!acceptsSends()) {
-        leg->end("the connection to " + m_peer.toString() + " is closing");
+        leg->end("the connection to " + m_peerText + " is closing");
         return;
     }
     m_streams.push_back(std::move(leg));
@@ -393,7 +393,7 @@ bool TcpConnection::sealQueued() {
             const Bytes& payload = *queued.bytes;
             if (m_inFlightCount == MaxBuffersPerWrite || (total != 0 && total + payload.size() > MaxBytesPerWrite)) break;
             if (!m_tls->writePlaintext(payload, error)) {
-                failTls("TLS to " + m_peer.toString() + " failed", error);
+                failTls("TLS to " + m_peerText + " failed", error);
                 return false;
             }
             total += payload.size();
@@ -436,7 +436,7 @@ bool TcpConnection::afterWrite(const std::error_code& ec) {
     if (ec) {
         const CloseReason reason = closeReasonFor(ec);
         if (reason == CloseReason::Error)
-            m_out->emitError(m_id, ec, "sending to " + m_peer.toString() + " failed: " + describeError(ec));
+            m_out->emitError(m_id, ec, "sending to " + m_peerText + " failed: " + describeError(ec));
         finish(reason, ec, {});
         return false;
     }
@@ -557,25 +557,29 @@ void TcpConnection::finishGracefully() {
     waitForData();
 }
 
-void TcpConnection::replyAutomatically(const AutoReply& rule, ByteView received) {
+void TcpConnection::replyAutomatically(const AutoReply& rule, const SharedBytes& received) {
     if (!acceptsSends()) return;
-    if (answerByRules(rule.rules, received)) return;
+    if (answerByRules(rule.rules, *received)) return;
     if (rule.mode == ReplyMode::None) return;
-    auto reply = buildReply(rule, received, replyContext(m_messagesReceived));
-    if (!reply) {
-        // Never sent cut short: the rule's template cannot hold this answer (a length that outgrew its field).
-        m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), "no reply to " + m_peer.toString() + ": " +
-                                                                                     reply.error().describe());
-        return;
+    if (rule.mode == ReplyMode::Echo) {
+        send(received); // the received bytes are immutable and shared: an echo is the same buffer, not a copy
+    } else {
+        auto reply = buildReply(rule, *received, replyContext(m_messagesReceived));
+        if (!reply) {
+            // Never sent cut short: the rule's template cannot hold this answer (a length that outgrew its field).
+            m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument),
+                             "no reply to " + m_peerText + ": " + reply.error().describe());
+            return;
+        }
+        send(std::make_shared<const Bytes>(std::move(reply).value()));
     }
-    send(std::make_shared<const Bytes>(std::move(reply).value()));
     if (rule.closeAfterReply) closeAfterWrites(CloseReason::Local);
 }
 
 bool TcpConnection::answerByRules(const RuleSet& rules, ByteView received) {
     if (rules.empty()) return false;
     const RulePlan plan = planRules(rules, received, m_ruleState, replyContext(m_messagesReceived), [this](const std::string& error) {
-        m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), error + " (to " + m_peer.toString() + ")");
+        m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), error + " (to " + m_peerText + ")");
     });
     if (!plan.matched) return false;
     for (RuleStep& step : stepsOf(plan)) {
@@ -588,7 +592,7 @@ bool TcpConnection::answerByRules(const RuleSet& rules, ByteView received) {
         if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, step] { runRuleStep(step); }))
             m_out->emitError(m_id, std::make_error_code(std::errc::resource_unavailable_try_again),
                              "rule " + std::to_string(rule + 1) + ": " + std::to_string(DelayedRuleSteps::MaxPending) +
-                                 " delayed answers to " + m_peer.toString() + " wait already: this one is dropped");
+                                 " delayed answers to " + m_peerText + " wait already: this one is dropped");
     }
     return true;
 }
@@ -601,7 +605,7 @@ void TcpConnection::runRuleStep(const RuleStep& step) {
 
 SendContext TcpConnection::replyContext(std::uint64_t messageNumber) const {
     SendContext context;
-    context.peer = m_peer.toString();
+    context.peer = m_peerText;
     context.messageNumber = messageNumber;
     context.nextCounter = [out = m_out] { return out->nextPayloadCounter(); };
     return context;
@@ -611,7 +615,7 @@ void TcpConnection::sendWelcome(const AutoReply& rule) {
     if (!rule.welcome.empty()) {
         auto welcome = rule.welcome.resolve(replyContext(0));
         if (welcome) send(std::make_shared<const Bytes>(std::move(welcome).value()));
-        else m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), "no welcome to " + m_peer.toString() +
+        else m_out->emitError(m_id, std::make_error_code(std::errc::invalid_argument), "no welcome to " + m_peerText +
                                                                                             ": " + welcome.error().describe());
     }
     // A "datetime server": welcome, then hang up — unless a reply is still to come.
@@ -641,13 +645,13 @@ void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::s
     m_queuedBytes = 0;
     // Streaming sends to this connection end here, counted as far as they got.
     auto streams = std::move(m_streams);
-    for (auto& leg : streams) leg->end("the connection to " + m_peer.toString() + " closed");
+    for (auto& leg : streams) leg->end("the connection to " + m_peerText + " closed");
     if (detail.empty()) {
         switch (reason) {
         case CloseReason::Local: detail = "closed locally"; break;
         case CloseReason::Kicked: detail = "kicked"; break;
-        case CloseReason::PeerClosed: detail = "closed by peer " + m_peer.toString(); break;
-        case CloseReason::Reset: detail = "connection reset by " + m_peer.toString(); break;
+        case CloseReason::PeerClosed: detail = "closed by peer " + m_peerText; break;
+        case CloseReason::Reset: detail = "connection reset by " + m_peerText; break;
         case CloseReason::Timeout: detail = "timed out"; break;
         case CloseReason::Error: detail = "error: " + describeError(ec); break;
         }

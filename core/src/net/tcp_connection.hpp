@@ -66,7 +66,7 @@ public:
 
     /// Answers `received`: the first match rule that matches it (its replies after their delays, a close), else the
     /// automatic reply (echo, fixed, prefixed), closing after it if asked.
-    void replyAutomatically(const AutoReply& rule, ByteView received);
+    void replyAutomatically(const AutoReply& rule, const SharedBytes& received);
     /// Queues the rule's welcome, and closes after it when close-after-reply has no other reply to wait for.
     void sendWelcome(const AutoReply& rule);
     /// True when the write queue holds more than half the budget: sources feeding it should pause.
@@ -154,6 +154,7 @@ private:
     const ConnectionId m_id;
     const Endpoint m_local;
     const Endpoint m_peer;
+    const std::string m_peerText; // m_peer.toString(), made once: replies and messages name the peer per message
     std::shared_ptr<SessionOutput> m_out;
     std::shared_ptr<ReadBuffer> m_readBuffer;
     const std::size_t m_sendBudget;

@@ -164,7 +164,7 @@ public:
     }
 
     void onConnectionData(TcpConnection& source, const SharedBytes& bytes) override {
-        source.replyAutomatically(m_autoReply, *bytes);
+        source.replyAutomatically(m_autoReply, bytes);
         bool congested = source.isCongested();
         if (m_autoReply.relay) {
             for (auto& [id, connection] : m_connections) {

@@ -334,7 +334,10 @@ private:
             m_lastSender = sender;
             // Reported first (queued; the front end wakes after the reply: QuietScope), then answered at once.
             m_out->emitData(Direction::Rx, id, peer, bytes);
-            if (!m_autoReply.rules.empty() || m_autoReply.mode != ReplyMode::None) {
+            if (m_autoReply.rules.empty() && m_autoReply.mode == ReplyMode::Echo) {
+                ++m_messagesFrom[id];
+                enqueue(sender, bytes); // the received bytes are immutable and shared: an echo is the same buffer
+            } else if (!m_autoReply.rules.empty() || m_autoReply.mode != ReplyMode::None) {
                 SendContext context;
                 context.peer = peer.toString();
                 context.messageNumber = ++m_messagesFrom[id];

@@ -25,6 +25,9 @@ public:
 
     std::atomic<std::uint64_t> bytesSent{0}, messagesSent{0}, bytesReceived{0}, sendErrors{0}, probesLost{0};
     std::atomic<unsigned> connectionsOpen{0};
+    /// Set by stop() on any thread, before the stop is posted: an engine that blocks its worker (round trips) looks
+    /// at it between calls instead.
+    std::atomic<bool> stopRequested{false};
 
     void addSent(unsigned connection, std::uint64_t bytes) {
         bytesSent.fetch_add(bytes, std::memory_order_relaxed);

@@ -1,6 +1,7 @@
 // Round trips: one probe in flight, timed from just before the write to the last byte of its echo. TCP replies
-// must echo the probe byte for byte; a UDP reply must carry the probe's header (any echo server does both). With
-// TLS the time includes sealing the probe and opening its echo, as an application's would.
+// must echo the probe byte for byte; a UDP reply must carry the probe's header (any echo server does both). Plain
+// TCP and UDP block in recv() on the generator's own worker; TLS runs on the reactor, and its time includes sealing
+// the probe and opening its echo, as an application's would.
 #include <asio/connect.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/ip/udp.hpp>
@@ -11,6 +12,7 @@
 #include <random>
 
 #include "traffic/generator_run.hpp"
+#include "net/blocking_io.hpp"
 #include "net/net_error.hpp"
 #include "socketeer/core/stats/probe_header.hpp"
 
@@ -40,14 +42,10 @@ protected:
             std::error_code ec;
             m_udp.open(destination.protocol(), ec);
             if (!ec) m_udp.connect(destination, ec);
-            if (!ec) m_udp.non_blocking(true, ec);
             if (ec) return fail("cannot send to " + target() + ": " + describeError(ec));
             m_live->connectionsOpen.store(1, std::memory_order_relaxed);
             trafficStarted();
-            startWatchdog();
-            receiveDatagram();
-            sendProbe();
-            return;
+            return runBlocking(m_udp.native_handle(), [this](std::error_code& e) { m_udp.non_blocking(false, e); });
         }
         std::vector<tcp::endpoint> endpoints;
         for (const auto& address : addresses) endpoints.emplace_back(address, m_spec.port);
@@ -84,8 +82,121 @@ protected:
         cancelTimer();
         m_live->connectionsOpen.store(1, std::memory_order_relaxed);
         trafficStarted();
+        if (!m_tls) return runBlocking(m_tcp.native_handle(), [this](std::error_code& e) { m_tcp.non_blocking(false, e); });
         startWatchdog();
         sendProbe();
+    }
+
+    // --- Plain TCP and UDP: a blocking loop ---------------------------------------------------------------------
+    // One probe in flight and nothing else for this worker to wait for: it blocks in recv() as sockperf does — a send
+    // and a receive per round trip, where the reactor's wait, re-arm and read cost two system calls more. A receive
+    // gives up after a slice, so a stop, the duration and the probe's deadline are looked at at least that often.
+    // TLS stays on the reactor (its records need the channel's own reads).
+
+    template <class MakeBlocking>
+    void runBlocking(blocking::Handle socket, MakeBlocking makeBlocking) {
+        const auto slice = std::clamp<std::chrono::milliseconds>(m_spec.probeTimeout / 4, std::chrono::milliseconds(1),
+                                                                 std::chrono::milliseconds(50));
+        std::error_code ec;
+        makeBlocking(ec);
+        if (!ec) ec = blocking::setReceiveSlice(socket, slice);
+        if (ec) return fail("cannot wait for replies from " + target() + ": " + describeError(ec));
+        const auto endAt = m_spec.duration.count() ? std::chrono::steady_clock::now() + m_spec.duration
+                                                   : std::chrono::steady_clock::time_point::max();
+        while (!ended()) {
+            if (m_live->stopRequested.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= endAt ||
+                (m_spec.probeCount != 0 && m_sequence == m_spec.probeCount))
+                return end(GeneratorPhase::Finished);
+            if (!sendProbeBlocking(socket)) return;
+            if (!awaitReplyBlocking(socket, endAt)) return;
+        }
+    }
+
+    /// The probe, whole. False when the run has ended.
+    bool sendProbeBlocking(blocking::Handle socket) {
+        m_sentNs = probeClockNs();
+        writeProbeHeader({m_stream, m_sequence, m_sentNs}, m_probe.data());
+        m_received = 0;
+        std::size_t written = 0;
+        while (written < m_probe.size()) {
+            std::error_code ec;
+            const auto n = blocking::send(socket, m_probe.data() + written, m_probe.size() - written, ec);
+            if (n >= 0) {
+                written += static_cast<std::size_t>(n);
+                if (udpMode()) break; // a datagram leaves whole or not at all
+                continue;
+            }
+            if (ec == asio::error::interrupted) continue;
+            if (!udpMode()) {
+                fail("sending to " + target() + " failed: " + describeError(ec));
+                return false;
+            }
+            // A datagram the OS refused: counted and named once per kind; the probe is lost.
+            m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
+            m_live->addProblem("probe " + std::to_string(m_sequence) + " to " + target() + ": " + describeError(ec));
+            m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
+            ++m_sequence;
+            return true;
+        }
+        m_live->addSent(0, written);
+        return true;
+    }
+
+    /// Waits for the probe's reply (or its deadline). False when the run has ended.
+    bool awaitReplyBlocking(blocking::Handle socket, std::chrono::steady_clock::time_point endAt) {
+        const auto deadline = std::chrono::steady_clock::now() + m_spec.probeTimeout;
+        const std::uint64_t sequence = m_sequence;
+        while (m_sequence == sequence) {
+            std::error_code ec;
+            const std::size_t room = udpMode() ? m_reply.size() : m_probe.size() - m_received;
+            const auto n = blocking::receive(socket, m_reply.data() + (udpMode() ? 0 : m_received), room, ec);
+            if (n > 0) {
+                const auto size = static_cast<std::size_t>(n);
+                if (!udpMode()) {
+                    if (!acceptEcho(size)) return false;
+                    if (m_received == m_probe.size()) completeRoundTrip();
+                    continue;
+                }
+                m_live->bytesReceived.fetch_add(size, std::memory_order_relaxed);
+                // A late reply to a probe already counted as lost, or a datagram not ours, is ignored.
+                const auto header = readProbeHeader(ByteView(m_reply.data(), size));
+                if (header && header->stream == m_stream && header->sequence == m_sequence) completeRoundTrip();
+                continue;
+            }
+            if (n == 0 && !udpMode()) {
+                fail(target() + " closed the connection mid-echo");
+                return false;
+            }
+            if (ec && ec != std::errc::timed_out && ec != asio::error::interrupted) {
+                if (udpMode() && (ec == asio::error::connection_refused || ec == asio::error::connection_reset)) {
+                    // ICMP port unreachable for a probe: no reply will come; the deadline counts it.
+                    if (m_reported++ == 0)
+                        m_live->addProblem(target() + " reported port unreachable (nothing listens there)");
+                } else {
+                    fail("receiving from " + target() + " failed: " + describeError(ec));
+                    return false;
+                }
+            }
+            const auto now = std::chrono::steady_clock::now();
+            if (m_live->stopRequested.load(std::memory_order_relaxed) || now >= endAt) {
+                end(GeneratorPhase::Finished);
+                return false;
+            }
+            if (now < deadline) continue;
+            if (!udpMode()) {
+                fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
+                     std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
+                return false;
+            }
+            m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
+            ++m_sequence;
+        }
+        return true;
+    }
+
+    void completeRoundTrip() {
+        m_live->recordRtt(static_cast<std::uint64_t>(probeClockNs() - m_sentNs));
+        ++m_sequence;
     }
 
     void closeAll() override {
@@ -123,17 +234,6 @@ private:
         m_received = 0;
         m_outstanding = true;
         m_probeDeadline = std::chrono::steady_clock::now() + m_spec.probeTimeout;
-        if (udpMode()) {
-            std::error_code ec;
-            m_udp.send(asio::buffer(m_probe), 0, ec);
-            if (ec) {
-                m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
-                m_live->addProblem("probe " + std::to_string(m_sequence) + " to " + target() + ": " + describeError(ec));
-            } else {
-                m_live->addSent(0, m_probe.size());
-            }
-            return;
-        }
         // Written at once (no completion to wait for, as with UDP); only what the socket does not take goes async.
         // With TLS the probe's records go instead, and the probe counts once they have all left.
         std::string sealError;
@@ -173,15 +273,11 @@ private:
 
     void probeTimedOut() {
         m_outstanding = false;
-        if (!udpMode())
-            return fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
-                        std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
-        m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
-        ++m_sequence;
-        sendProbe();
+        fail("no echo of probe " + std::to_string(m_sequence) + " from " + target() + " within " +
+             std::to_string(m_spec.probeTimeout.count()) + " ms (is it an echo server?)");
     }
 
-    // Both receives wait for readiness, then read without blocking: no speculative read that finds nothing while
+    // The receive waits for readiness, then reads without blocking: no speculative read that finds nothing while
     // the reply is still on its way (one system call less per round trip).
     void receiveEcho() {
         m_tcp.async_wait(tcp::socket::wait_read, [self = shared(), this](std::error_code ec) {
@@ -230,27 +326,6 @@ private:
                 return false;
             }
         return true;
-    }
-
-    void receiveDatagram() {
-        m_udp.async_wait(udp::socket::wait_read, [self = shared(), this](std::error_code ec) {
-            if (ended()) return;
-            std::size_t n = 0;
-            if (!ec) n = m_udp.receive(asio::buffer(m_reply), 0, ec);
-            if (ec == asio::error::would_block || ec == asio::error::try_again) return receiveDatagram();
-            if (ec == asio::error::connection_refused || ec == asio::error::connection_reset) {
-                // ICMP port unreachable for a probe: no reply will come; the timeout counts it.
-                if (m_reported++ == 0)
-                    m_live->addProblem(target() + " reported port unreachable (nothing listens there)");
-                return receiveDatagram();
-            }
-            if (ec) return fail("receiving from " + target() + " failed: " + describeError(ec));
-            m_live->bytesReceived.fetch_add(n, std::memory_order_relaxed);
-            // A late reply to a probe already counted as lost, or a datagram not ours, is ignored.
-            const auto header = readProbeHeader(ByteView(m_reply.data(), n));
-            if (header && header->stream == m_stream && header->sequence == m_sequence) completeProbe();
-            receiveDatagram();
-        });
     }
 
     void completeProbe() {

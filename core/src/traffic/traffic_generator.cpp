@@ -222,6 +222,7 @@ public:
         });
     }
     ~Run() {
+        live->stopRequested.store(true, std::memory_order_relaxed);
         engine->closeLookups();
         worker.post([engine = engine] { engine->stop(); });
         worker.stop();
@@ -244,6 +245,7 @@ void TrafficGenerator::start() {
 }
 
 void TrafficGenerator::stop() {
+    m_run->live->stopRequested.store(true, std::memory_order_relaxed);
     if (!m_run->started) {
         m_run->live->finish(GeneratorPhase::Finished);
         return;
