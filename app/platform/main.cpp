@@ -25,6 +25,7 @@
 #include "fonts.hpp"
 #include "screenshot.hpp"
 #include "system_file_dialogs.hpp"
+#include "socketeer/core/net/open_file_limit.hpp"
 
 namespace {
 
@@ -202,6 +203,7 @@ void runFrameLoop(GLFWwindow* window, app::AppModel& model, ui::AppUi& ui, const
 int main(int argc, char** argv) {
     Options options;
     if (const auto done = parseArguments(argc, argv, options)) return *done;
+    socketeer::core::raiseOpenFileLimit(); // a server session may hold thousands of clients
     GLFWwindow* window = openWindow(options);
     if (!window) return 1;
     const std::string configDir = platform::configDirectory();

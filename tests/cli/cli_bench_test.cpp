@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <asio/connect.hpp>
+#include <asio/ip/tcp.hpp>
 #include <unistd.h>
 
 #include <csignal>
@@ -211,6 +213,30 @@ TEST(CliBench, ReportsFromSeveralProcessesMergeIntoOneExactSummary) {
     EXPECT_EQ(bad.err, "socketeer-cli: bench merge: " + brokenFile + ": rtt.histogram: the buckets hold 150 samples, "
                                                                      "count says 1\n");
     std::filesystem::remove_all(dir);
+}
+
+TEST(CliBench, AServerRaisesItsOpenFileLimitToHoldMoreClientsThanTheSoftLimit) {
+    // A soft limit of 64 and a hard one of 4096: 300 clients fit only if the server raised its soft limit at start-up.
+    Process server({"/usr/bin/prlimit", "--nofile=64:4096", socketeer::test::Cli, "tcp-server", "--bind", "127.0.0.1",
+                    "--port", "0", "--discard", "--format", "jsonl", "--report-interval", "0"});
+    const auto port = server.waitForListeningPort();
+    ASSERT_NE(port, 0) << server.stderrText();
+    asio::io_context io;
+    std::vector<asio::ip::tcp::socket> clients;
+    for (int i = 0; i < 300; ++i) {
+        clients.emplace_back(io);
+        std::error_code ec;
+        clients.back().connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+        ASSERT_FALSE(ec) << "client " << i << ": " << ec.message();
+    }
+    ASSERT_TRUE(socketeer::test::eventually(
+        [&] { return socketeer::test::occurrences(server.stdoutText(), "\"event\":\"accepted\"") == 300; }, 10s))
+        << socketeer::test::occurrences(server.stdoutText(), "\"event\":\"accepted\"") << " accepted; "
+        << server.stderrText();
+    EXPECT_EQ(server.stdoutText().find("\"event\":\"error\""), std::string::npos) << server.stdoutText();
+    clients.clear();
+    server.signal(SIGINT);
+    EXPECT_EQ(server.wait(), 0);
 }
 
 TEST(CliBench, RoundTripsPrintPercentilesInMicroseconds) {

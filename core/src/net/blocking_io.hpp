@@ -12,8 +12,9 @@
 
 namespace socketeer::core::blocking {
 
-using Handle = asio::ip::tcp::socket::native_handle_type;
-static_assert(std::is_same_v<Handle, asio::ip::udp::socket::native_handle_type>);
+/// A descriptor (int) or a SOCKET: what both TCP and UDP sockets' native_handle() convert to (on Windows a UDP socket's
+/// handle type is a class of its own).
+using Handle = asio::detail::socket_type;
 
 /// Sets a receive timeout of `slice` on a socket already in blocking mode (asio's non_blocking(false)).
 std::error_code setReceiveSlice(Handle socket, std::chrono::milliseconds slice);

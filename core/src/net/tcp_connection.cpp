@@ -30,7 +30,7 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endp
     : m_socket(std::move(socket)), m_tls(std::move(tls)), m_id(id), m_local(std::move(local)), m_peer(std::move(peer)),
       m_peerText(m_peer.toString()), m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
       m_owner(std::move(owner)) {
-    if (framing.enabled()) m_framer.emplace(framing);
+    if (framing.enabled()) m_framer = std::make_unique<Framer>(framing);
 }
 
 void TcpConnection::start() {
@@ -202,7 +202,7 @@ void TcpConnection::finishFraming() {
 
 void TcpConnection::armIdleTimer() {
     if (m_idleTimer && m_idleTimer->expiry() > std::chrono::steady_clock::now()) return; // armed already
-    if (!m_idleTimer) m_idleTimer.emplace(m_socket.get_executor());
+    if (!m_idleTimer) m_idleTimer = std::make_unique<asio::steady_timer>(m_socket.get_executor());
     // One wait per gap, not one per read: when it fires, it waits again for whatever is left of the gap.
     m_idleTimer->expires_at(m_lastByteAt + m_framer->spec().idleGap);
     m_idleTimer->async_wait([self = shared_from_this()](std::error_code ec) {
@@ -477,7 +477,7 @@ void TcpConnection::closeAfterWrites(CloseReason reason) {
 
 void TcpConnection::armFlushDeadline() {
     // A peer that never reads must not keep a closing connection alive forever.
-    m_lingerTimer.emplace(m_socket.get_executor());
+    m_lingerTimer = std::make_unique<asio::steady_timer>(m_socket.get_executor());
     m_lingerTimer->expires_after(FlushDeadline);
     m_lingerTimer->async_wait([self = shared_from_this()](std::error_code ec) {
         if (!ec) self->finish(self->m_closeWhenFlushed.value_or(CloseReason::Local), {}, "closed: the peer did not read the last data in time");
@@ -522,7 +522,7 @@ void TcpConnection::finishAfterFin(CloseReason reason) {
     }
     m_finishAfterFin = reason;
     if (!m_lingerTimer) { // a peer that stopped reading must not hold our close_notify, and this connection, forever
-        m_lingerTimer.emplace(m_socket.get_executor());
+        m_lingerTimer = std::make_unique<asio::steady_timer>(m_socket.get_executor());
         m_lingerTimer->expires_after(LingerTimeout);
         m_lingerTimer->async_wait([self = shared_from_this(), reason](std::error_code ec) {
             if (!ec) self->finish(reason, {}, {});
@@ -549,7 +549,7 @@ void TcpConnection::finishGracefully() {
     sendFin();
     m_sendShutdown = true;
     m_readPaused = false;
-    m_lingerTimer.emplace(m_socket.get_executor());
+    m_lingerTimer = std::make_unique<asio::steady_timer>(m_socket.get_executor());
     m_lingerTimer->expires_after(LingerTimeout);
     m_lingerTimer->async_wait([self = shared_from_this(), reason](std::error_code ec) {
         if (!ec) self->finish(reason, {}, {});
@@ -587,7 +587,7 @@ bool TcpConnection::answerByRules(const RuleSet& rules, ByteView received) {
             runRuleStep(step);
             continue;
         }
-        if (!m_ruleSteps) m_ruleSteps.emplace(m_socket.get_executor());
+        if (!m_ruleSteps) m_ruleSteps = std::make_unique<DelayedRuleSteps>(m_socket.get_executor());
         const std::int32_t rule = step.replies.empty() ? -1 : step.replies.front().rule;
         if (!m_ruleSteps->schedule(step.after, weak_from_this(), [this, step] { runRuleStep(step); }))
             m_out->emitError(m_id, std::make_error_code(std::errc::resource_unavailable_try_again),
