@@ -36,6 +36,8 @@ T = {
                      "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_bench_udp": ["{cli}", "bench", "udp", HOST, "{port}", "--rate", "{rate}", "--size", "{size}",
                      "--duration", "{dur}", "--format", "jsonl", "--report-interval", "0", "-q"],
+    "sk_bench_udp_count": ["{cli}", "bench", "udp", HOST, "{port}", "--rate", "{rate}", "--size", "64",
+                           "--count", "{count}", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_tcp_echo": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--echo", "--format", "hex"],
     "sk_udp_echo": ["{cli}", "udp-server", "--bind", HOST, "--port", "0", "--echo", "--format", "hex"],
     "sk_rtt_tcp": ["{cli}", "bench", "rtt", HOST, "{port}", "--size", "64", "--duration", "{dur}",
@@ -413,6 +415,34 @@ def socketeer_udp(size, rate, dur):
             # loss-free: the sequence check saw no gap AND everything sent arrived (stricter than
             # iperf3's own check, which cannot see datagrams still in flight when its test ends)
             "loss_free": lost == 0 and received == sent and sent > 0}
+
+
+def socketeer_pacing(rate, count):
+    """bench udp --rate RATE --count COUNT into udp-server --discard: how exactly the sender paces, seen by the
+    receiver (its first-to-last arrival rate over the asked rate) and whether exactly COUNT datagrams left and arrived."""
+    server, port = procs.start_announcing("sk-udp-sink", argv("sk_udp_sink"))
+    try:
+        expected = (count - 1) / float(rate)
+        gen = procs.run("sk-bench-udp", argv("sk_bench_udp_count", port=port, rate=rate, count=count),
+                        timeout=expected + 15)
+        if gen.rc != 0:
+            raise TrialError("bench udp exit %s: %s" % (gen.rc, gen.tail()))
+        time.sleep(0.3)
+        s = _stop_server_summary(server, "udp-server --discard")
+    finally:
+        server.stop()
+    g = procs.summary_of(gen.out())
+    if g is None:
+        raise TrialError("bench udp printed no summary: %s" % gen.tail())
+    seq = s.get("sequence") or {}
+    received = int(seq.get("received", 0))
+    return {"value": float(seq.get("datagrams_per_second", 0.0)) / rate, "sent": int(g.get("messages_sent", 0)),
+            "received": received, "lost": int(seq.get("lost", 0)), "span_s": float(seq.get("seconds", 0.0)),
+            "expected_s": expected}
+
+
+def socketeer_pacing_cmds(rate, count):
+    return [show("sk_udp_sink"), show("sk_bench_udp_count", rate=rate, count=count)]
 
 
 def socketeer_udp_cmds(size, rate, dur):
