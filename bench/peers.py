@@ -12,7 +12,10 @@ import select
 import shlex
 import shutil
 import signal
+import socket
+import subprocess
 import sys
+import tempfile
 import time
 
 import procs
@@ -79,6 +82,11 @@ T = {
     "socat_fork": ["socat", "TCP-LISTEN:{port},bind=%s,fork,reuseaddr" % HOST, "OPEN:/dev/null"],
     "socat_listen": ["socat", "-d", "-d", "TCP-LISTEN:0,bind=%s" % HOST, "OPEN:/dev/null"],
     "socat_file_send": ["socat", "-u", "OPEN:{file}", "TCP:%s:{port}" % HOST],
+    # -- one-shot sends: the payload, and the whole process from spawn to exit -------------------
+    "sk_oneshot_udp": ["{cli}", "udp-client", HOST, "{port}", "--send", "{payload}"],
+    "sk_oneshot_tcp": ["{cli}", "tcp-client", HOST, "{port}", "--send", "{payload}", "--wait", "0"],
+    "nc_oneshot_udp": ["nc", "-u", "-q0", HOST, "{port}"],
+    "nc_oneshot_tcp": ["nc", "-N", HOST, "{port}"],
     # -- sockperf --------------------------------------------------------------------------
     "sockperf_sr_tcp": ["sockperf", "sr", "--tcp", "-i", HOST, "-p", "{port}"],
     "sockperf_sr_udp": ["sockperf", "sr", "-i", HOST, "-p", "{port}"],
@@ -659,3 +667,90 @@ def time_to_listening(key, timeout=5.0):
         c.stop(signal.SIGTERM, grace=2.0)
         c.p.stderr.close()
     return {"value": ms}
+
+
+# ===== 6b. One-shot sends =====================================================================
+ONESHOT_PAYLOAD = "hello device 0123456789"
+
+
+def oneshot(key, udp):
+    """One send as a script makes it: the whole process from spawn to exit (ms, GNU time's own start included, the
+    same for both) and its peak RSS (KiB, GNU time's %M). The receiver, in this process, checks the
+    payload; over TCP it reads to the end and closes (nc -N waits for that, Socketeer --wait 0 does not)."""
+    import threading
+    rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM if udp else socket.SOCK_STREAM)
+    got, failure = [], []
+
+    def serve():
+        try:
+            conn, _ = rx.accept()
+            conn.settimeout(5.0)
+            data = b""
+            while True:
+                chunk = conn.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            got.append(data)
+            conn.close()
+        except OSError as e:
+            failure.append(str(e))
+
+    try:
+        rx.bind((HOST, 0))
+        rx.settimeout(5.0)
+        port = rx.getsockname()[1]
+        server = None
+        if not udp:
+            rx.listen(16)
+            server = threading.Thread(target=serve, daemon=True)
+            server.start()
+        with tempfile.TemporaryFile() as stdin, tempfile.TemporaryFile() as stderr:
+            if key.startswith("nc_"):
+                stdin.write(ONESHOT_PAYLOAD.encode())
+                stdin.flush()
+                stdin.seek(0)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            words = argv(key, port=port, payload=ONESHOT_PAYLOAD)
+            words[0] = shutil.which(words[0]) or words[0]
+            # GNU time reports its child's peak RSS: spawned from this Python the figure would be this Python's (the
+            # high-water mark passes through exec); time's own few hundred KiB are the same for both contenders.
+            rss_file = tempfile.NamedTemporaryFile(delete=False)
+            rss_file.close()
+            words = ["/usr/bin/time", "-f", "%M", "-o", rss_file.name] + words
+            path = words[0]
+            try:
+                t0 = time.perf_counter()
+                pid = os.posix_spawn(path, words, os.environ, file_actions=[
+                    (os.POSIX_SPAWN_DUP2, stdin.fileno(), 0), (os.POSIX_SPAWN_DUP2, devnull, 1),
+                    (os.POSIX_SPAWN_DUP2, stderr.fileno(), 2)])
+                _, status = os.waitpid(pid, 0)
+                ms = (time.perf_counter() - t0) * 1e3
+            finally:
+                os.close(devnull)
+            with open(rss_file.name) as f:
+                rss_text = f.read().strip().splitlines()
+            os.unlink(rss_file.name)
+            code = os.waitstatus_to_exitcode(status)
+            stderr.seek(0)
+            err = stderr.read().decode(errors="replace")
+        if code != 0:
+            raise TrialError("%s exit %s: %s" % (key, code, err[-300:]))
+        if udp:
+            got.append(rx.recv(65536))
+        else:
+            server.join(5.0)
+        if failure or not got or got[0] != ONESHOT_PAYLOAD.encode():
+            raise TrialError("%s: the receiver got %r %s" % (key, got[0][:100] if got else None, failure))
+    finally:
+        rx.close()
+    try:
+        rss = int(rss_text[-1])
+    except (IndexError, ValueError):
+        raise TrialError("%s: /usr/bin/time gave no peak RSS: %r" % (key, rss_text))
+    return {"value": ms, "rss_kib": rss}
+
+
+def oneshot_cmds(key):
+    shown = show(key, payload=ONESHOT_PAYLOAD)
+    return [shown if key.startswith("sk_") else "%s < FILE" % shown]

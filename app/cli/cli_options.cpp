@@ -502,106 +502,132 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
                  "socketeer-cli"};
     app.set_version_flag("--version", "socketeer-cli " + versionText());
     app.require_subcommand(1);
+    // Only the chosen command's options are made: CLI11 builds each option with checks against all its siblings,
+    // and making every command's (about 300) was most of a one-shot send's start-up. --help-all, or no command,
+    // makes them all.
+    std::string_view chosen;
+    bool everything = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view word = argv[i];
+        if (word == "--help-all") everything = true;
+        if (chosen.empty() && !word.empty() && word.front() != '-') chosen = word;
+    }
+    everything = everything || chosen.empty();
+    const auto wanted = [&](std::string_view command) { return everything || command == chosen; };
 
     auto* tcpServer = app.add_subcommand("tcp-server", "Listen for TCP clients");
-    tcpServer->add_option("--bind", raw.bind, "Address to listen on (default: all, IPv4 and IPv6)");
-    tcpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
-    tcpServer->add_option("--max-clients", raw.maxClients, "Refuse clients beyond N");
-    tcpServer->add_option("--allow", raw.allow, "Accept only peers in CIDR (repeatable), e.g. 127.0.0.0/8")->take_all();
-    tcpServer->add_option("--backlog", raw.backlog, "Listen backlog");
-    addReplyOptions(tcpServer, raw, true);
-    addRuleOptions(tcpServer, raw);
-    addDiscardOptions(tcpServer, raw);
-    addTlsOptions(tcpServer, raw.tls, TlsRole::Server);
-    addOutputOptions(tcpServer, raw);
+    if (wanted("tcp-server")) {
+        tcpServer->add_option("--bind", raw.bind, "Address to listen on (default: all, IPv4 and IPv6)");
+        tcpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
+        tcpServer->add_option("--max-clients", raw.maxClients, "Refuse clients beyond N");
+        tcpServer->add_option("--allow", raw.allow, "Accept only peers in CIDR (repeatable), e.g. 127.0.0.0/8")->take_all();
+        tcpServer->add_option("--backlog", raw.backlog, "Listen backlog");
+        addReplyOptions(tcpServer, raw, true);
+        addRuleOptions(tcpServer, raw);
+        addDiscardOptions(tcpServer, raw);
+        addTlsOptions(tcpServer, raw.tls, TlsRole::Server);
+        addOutputOptions(tcpServer, raw);
+    }
 
     auto* tcpClient = app.add_subcommand("tcp-client", "Connect to a TCP server; stdin or --send goes out");
-    addSendOptions(tcpClient, raw);
-    tcpClient->add_option("--connect-timeout", raw.connectTimeoutMs, "Milliseconds to wait for the connection");
-    tcpClient->add_option("--local-address", raw.localAddress, "Connect from this local address");
-    tcpClient->add_option("--local-port", raw.localPort, "Connect from this local port");
-    tcpClient->add_flag("--reconnect", raw.reconnect, "Reconnect with backoff when the connection fails or drops");
-    addRuleOptions(tcpClient, raw);
-    addTlsOptions(tcpClient, raw.tls, TlsRole::Client);
-    addOutputOptions(tcpClient, raw);
+    if (wanted("tcp-client")) {
+        addSendOptions(tcpClient, raw);
+        tcpClient->add_option("--connect-timeout", raw.connectTimeoutMs, "Milliseconds to wait for the connection");
+        tcpClient->add_option("--local-address", raw.localAddress, "Connect from this local address");
+        tcpClient->add_option("--local-port", raw.localPort, "Connect from this local port");
+        tcpClient->add_flag("--reconnect", raw.reconnect, "Reconnect with backoff when the connection fails or drops");
+        addRuleOptions(tcpClient, raw);
+        addTlsOptions(tcpClient, raw.tls, TlsRole::Client);
+        addOutputOptions(tcpClient, raw);
+    }
 
     auto* udpServer = app.add_subcommand("udp-server", "Receive UDP datagrams (optionally from multicast groups)");
-    udpServer->add_option("--bind", raw.bind, "Address to bind (default: all, IPv4 and IPv6)");
-    udpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
-    udpServer->add_option("--group", raw.groups, "Join multicast group MADDR (repeatable)")->take_all();
-    udpServer->add_option("--iface", raw.iface, "Interface for --group: IPv4 address, or IPv6 interface name/index");
-    udpServer->add_option("--ttl", raw.ttl, "TTL / hop limit of multicast replies");
-    udpServer->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
-    addReplyOptions(udpServer, raw, false);
-    addRuleOptions(udpServer, raw);
-    addDiscardOptions(udpServer, raw);
-    addOutputOptions(udpServer, raw);
+    if (wanted("udp-server")) {
+        udpServer->add_option("--bind", raw.bind, "Address to bind (default: all, IPv4 and IPv6)");
+        udpServer->add_option("--port", raw.port, "Port (0 = any free port; the real one is printed)")->required();
+        udpServer->add_option("--group", raw.groups, "Join multicast group MADDR (repeatable)")->take_all();
+        udpServer->add_option("--iface", raw.iface, "Interface for --group: IPv4 address, or IPv6 interface name/index");
+        udpServer->add_option("--ttl", raw.ttl, "TTL / hop limit of multicast replies");
+        udpServer->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
+        addReplyOptions(udpServer, raw, false);
+        addRuleOptions(udpServer, raw);
+        addDiscardOptions(udpServer, raw);
+        addOutputOptions(udpServer, raw);
+    }
 
     auto* udpClient = app.add_subcommand("udp-client", "Send UDP datagrams; stdin lines or --send go out");
-    addSendOptions(udpClient, raw);
-    udpClient->add_flag("--broadcast", raw.broadcast, "Allow sending to broadcast addresses");
-    udpClient->add_option("--local-address", raw.localAddress, "Bind to this local address");
-    udpClient->add_option("--local-port", raw.localPort, "Bind to this local port");
-    udpClient->add_option("--iface", raw.iface, "Outgoing interface for multicast destinations");
-    udpClient->add_option("--ttl", raw.ttl, "TTL / hop limit for multicast destinations");
-    udpClient->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
-    addRuleOptions(udpClient, raw);
-    addOutputOptions(udpClient, raw);
+    if (wanted("udp-client")) {
+        addSendOptions(udpClient, raw);
+        udpClient->add_flag("--broadcast", raw.broadcast, "Allow sending to broadcast addresses");
+        udpClient->add_option("--local-address", raw.localAddress, "Bind to this local address");
+        udpClient->add_option("--local-port", raw.localPort, "Bind to this local port");
+        udpClient->add_option("--iface", raw.iface, "Outgoing interface for multicast destinations");
+        udpClient->add_option("--ttl", raw.ttl, "TTL / hop limit for multicast destinations");
+        udpClient->add_flag("--no-loop", raw.noLoop, "Do not loop our own multicast back to this host");
+        addRuleOptions(udpClient, raw);
+        addOutputOptions(udpClient, raw);
+    }
 
     auto* run = app.add_subcommand("run", "Open every session of a workspace file and print their events");
-    run->add_option("WORKSPACE", raw.workspace, "Workspace file (JSON, as saved by the desktop app)")->required();
-    run->add_option("--sequence", raw.sequence, "Play the workspace's sequence NAME once its sessions are open; "
-                                                "exit 0 when every step passed, 4 when an expect failed");
-    run->add_option("--junit", raw.junit, "With --sequence: write a JUnit XML report to FILE (one test case per step)");
-    addOutputOptions(run, raw);
+    if (wanted("run")) {
+        run->add_option("WORKSPACE", raw.workspace, "Workspace file (JSON, as saved by the desktop app)")->required();
+        run->add_option("--sequence", raw.sequence, "Play the workspace's sequence NAME once its sessions are open; "
+                                                    "exit 0 when every step passed, 4 when an expect failed");
+        run->add_option("--junit", raw.junit, "With --sequence: write a JUnit XML report to FILE (one test case per step)");
+        addOutputOptions(run, raw);
+    }
 
     auto* proxy = app.add_subcommand("proxy", "Relay clients to a target, showing both directions (c>s, s>c), "
                                               "framed, captured and impaired as asked");
-    addProxyOptions(proxy, raw.proxy);
-    addProxyRuleOptions(proxy, raw);
-    addOutputOptions(proxy, raw, false);
+    if (wanted("proxy")) {
+        addProxyOptions(proxy, raw.proxy);
+        addProxyRuleOptions(proxy, raw);
+        addOutputOptions(proxy, raw, false);
+    }
 
     auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");
     bench->require_subcommand(1);
-    const auto addTarget = [&](CLI::App* command) {
-        command->add_option("HOST", raw.host, "Host name or address")->required();
-        command->add_option("PORT", raw.remotePort, "Port")->required();
-        command->add_option("--report-interval", raw.reportInterval, "Seconds between report lines (0 = summary only)");
-        command->add_option("--format", raw.format, "text, or jsonl (one JSON object per report)")
-            ->check(CLI::IsMember({"text", "jsonl"}));
-        command->add_flag("-q,--quiet", raw.quiet, "Summary only: no header line on stderr");
-    };
     auto* benchTcp = bench->add_subcommand("tcp", "N connections streaming as fast as the peer takes it (a --discard "
                                                   "server, or any sink)");
-    addTarget(benchTcp);
-    benchTcp->add_option("--connections", raw.connections, "Concurrent connections (default 1)");
-    benchTcp->add_option("--size", raw.size, "Bytes per write (default 131072)");
-    benchTcp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
-    addTlsOptions(benchTcp, raw.tls, TlsRole::Client);
     auto* benchUdp = bench->add_subcommand("udp", "Numbered, timestamped datagrams at a rate; a udp-server --discard "
                                                   "reports loss, duplicates, reordering and jitter");
-    addTarget(benchUdp);
-    benchUdp->add_option("--rate", raw.rate, "Datagrams per second, or max (default 1000)");
-    benchUdp->add_option("--size", raw.size, "Bytes per datagram, 24 to 65507 (default 1400)");
-    benchUdp->add_option("--duration", raw.durationSeconds, "Seconds (default 10, none with --count; 0 = until Ctrl+C)");
-    benchUdp->add_option("--count", raw.probes, "Send exactly N datagrams, then end (with --duration: whichever "
-                                                "comes first)");
     auto* benchRtt = bench->add_subcommand("rtt", "Round trips against any echo server, one in flight; prints "
                                                   "p50, p90, p99 and max in microseconds");
-    addTarget(benchRtt);
-    benchRtt->add_option("--size", raw.size, "Bytes per probe, at least 24 (default 64)");
-    benchRtt->add_option("--count", raw.probes, "Round trips (default 1000; 0 with --duration = until it ends)");
-    benchRtt->add_option("--duration", raw.durationSeconds, "Stop after SEC seconds");
-    benchRtt->add_flag("--udp", raw.udp, "Over UDP (a probe without a reply within --probe-timeout counts as lost)");
-    benchRtt->add_option("--probe-timeout", raw.probeTimeoutMs, "Milliseconds to wait for each reply (default 1000)");
-    addTlsOptions(benchRtt, raw.tls, TlsRole::Client);
     auto* benchMerge = bench->add_subcommand("merge", "Combine the --format jsonl summaries of bench runs of one kind "
                                                       "(from many hosts) into one: counts and rates add up, "
                                                       "round-trip percentiles come from the merged histograms");
-    benchMerge->add_option("REPORT", raw.mergeFiles, "jsonl files written by bench ... --format jsonl (- = stdin)")
-        ->required();
-    benchMerge->add_option("--format", raw.format, "text, or jsonl (a summary line that merges again)")
-        ->check(CLI::IsMember({"text", "jsonl"}));
+    if (wanted("bench")) {
+        const auto addTarget = [&](CLI::App* command) {
+            command->add_option("HOST", raw.host, "Host name or address")->required();
+            command->add_option("PORT", raw.remotePort, "Port")->required();
+            command->add_option("--report-interval", raw.reportInterval, "Seconds between report lines (0 = summary only)");
+            command->add_option("--format", raw.format, "text, or jsonl (one JSON object per report)")
+                ->check(CLI::IsMember({"text", "jsonl"}));
+            command->add_flag("-q,--quiet", raw.quiet, "Summary only: no header line on stderr");
+        };
+        addTarget(benchTcp);
+        benchTcp->add_option("--connections", raw.connections, "Concurrent connections (default 1)");
+        benchTcp->add_option("--size", raw.size, "Bytes per write (default 131072)");
+        benchTcp->add_option("--duration", raw.durationSeconds, "Seconds (default 10; 0 = until Ctrl+C)");
+        addTlsOptions(benchTcp, raw.tls, TlsRole::Client);
+        addTarget(benchUdp);
+        benchUdp->add_option("--rate", raw.rate, "Datagrams per second, or max (default 1000)");
+        benchUdp->add_option("--size", raw.size, "Bytes per datagram, 24 to 65507 (default 1400)");
+        benchUdp->add_option("--duration", raw.durationSeconds, "Seconds (default 10, none with --count; 0 = until Ctrl+C)");
+        benchUdp->add_option("--count", raw.probes, "Send exactly N datagrams, then end (with --duration: whichever "
+                                                    "comes first)");
+        addTarget(benchRtt);
+        benchRtt->add_option("--size", raw.size, "Bytes per probe, at least 24 (default 64)");
+        benchRtt->add_option("--count", raw.probes, "Round trips (default 1000; 0 with --duration = until it ends)");
+        benchRtt->add_option("--duration", raw.durationSeconds, "Stop after SEC seconds");
+        benchRtt->add_flag("--udp", raw.udp, "Over UDP (a probe without a reply within --probe-timeout counts as lost)");
+        benchRtt->add_option("--probe-timeout", raw.probeTimeoutMs, "Milliseconds to wait for each reply (default 1000)");
+        addTlsOptions(benchRtt, raw.tls, TlsRole::Client);
+        benchMerge->add_option("REPORT", raw.mergeFiles, "jsonl files written by bench ... --format jsonl (- = stdin)")
+            ->required();
+        benchMerge->add_option("--format", raw.format, "text, or jsonl (a summary line that merges again)")
+            ->check(CLI::IsMember({"text", "jsonl"}));
+    }
 
     try {
         app.parse(argc, argv);
