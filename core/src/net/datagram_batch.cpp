@@ -8,7 +8,12 @@
 #include <cstring>
 
 #ifdef __linux__
+#include <netinet/in.h>
+#include <netinet/udp.h>
 #include <sys/socket.h>
+#ifndef UDP_SEGMENT
+#define UDP_SEGMENT 103 // linux/udp.h; older libc headers lack it
+#endif
 #endif
 
 namespace socketeer::core {
@@ -102,7 +107,47 @@ std::size_t sendDatagramBatch(asio::ip::udp::socket& socket, const std::vector<a
     return static_cast<std::size_t>(n);
 }
 
+std::size_t maxSegmentsPerSend(std::size_t segmentBytes) {
+    // The kernel's limit (UDP_MAX_SEGMENTS) and one UDP length field's worth of payload.
+    constexpr std::size_t MaxSegments = 64, MaxPayload = 65507;
+    return std::min(MaxSegments, MaxPayload / std::max<std::size_t>(segmentBytes, 1));
+}
+
+std::size_t sendSegmented(asio::ip::udp::socket& socket, const std::uint8_t* data, std::size_t segmentBytes,
+                          std::size_t count, std::error_code& ec) {
+    count = std::min(count, maxSegmentsPerSend(segmentBytes));
+    iovec vector{const_cast<std::uint8_t*>(data), segmentBytes * count};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(std::uint16_t))] = {};
+    msghdr message{};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    if (count > 1) {
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        cmsghdr* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_UDP;
+        header->cmsg_type = UDP_SEGMENT;
+        header->cmsg_len = CMSG_LEN(sizeof(std::uint16_t));
+        const auto size = static_cast<std::uint16_t>(segmentBytes);
+        std::memcpy(CMSG_DATA(header), &size, sizeof size);
+    }
+    if (::sendmsg(socket.native_handle(), &message, MSG_DONTWAIT) < 0) {
+        ec = lastSocketError();
+        return 0;
+    }
+    ec.clear();
+    return count;
+}
+
 #else
+
+std::size_t maxSegmentsPerSend(std::size_t) { return 1; }
+
+std::size_t sendSegmented(asio::ip::udp::socket& socket, const std::uint8_t* data, std::size_t segmentBytes,
+                          std::size_t, std::error_code& ec) {
+    socket.send(asio::buffer(data, segmentBytes), 0, ec);
+    return ec ? 0 : 1;
+}
 
 struct DatagramBatchReceiver::State {};
 DatagramBatchReceiver::DatagramBatchReceiver(std::size_t, std::size_t) {}

@@ -37,4 +37,12 @@ private:
 std::size_t sendDatagramBatch(asio::ip::udp::socket& socket, const std::vector<asio::const_buffer>& datagrams,
                               std::error_code& ec);
 
+/// Segmentation offload (Linux UDP_SEGMENT): `count` datagrams of `segmentBytes` each, laid end to end at `data`,
+/// handed to the kernel in one call as one buffer, which it cuts into datagrams as late as it can — far less work
+/// per datagram than one sendmmsg entry each. All of them go, or none (ec set; EIO or EINVAL where the route or
+/// the kernel cannot segment: use sendDatagramBatch then). Returns how many went: at most maxSegmentsPerSend().
+std::size_t sendSegmented(asio::ip::udp::socket& socket, const std::uint8_t* data, std::size_t segmentBytes,
+                          std::size_t count, std::error_code& ec);
+std::size_t maxSegmentsPerSend(std::size_t segmentBytes);
+
 } // namespace socketeer::core

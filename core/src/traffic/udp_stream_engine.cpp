@@ -43,6 +43,7 @@ protected:
         m_payloads.reserve(m_slots * filler.size());
         for (std::size_t i = 0; i < m_slots; ++i) m_payloads.insert(m_payloads.end(), filler.begin(), filler.end());
         m_stream = std::random_device{}();
+        m_segmenting = maxSegmentsPerSend(m_spec.payloadBytes) > 1;
         m_live->connectionsOpen.store(1, std::memory_order_relaxed);
         trafficStarted();
         m_start = std::chrono::steady_clock::now();
@@ -111,7 +112,16 @@ private:
             m_buffers.emplace_back(datagram, m_spec.payloadBytes);
         }
         std::error_code ec;
-        const std::size_t sent = sendDatagramBatch(m_socket, m_buffers, ec);
+        std::size_t sent = 0;
+        if (m_segmenting && count > 1) {
+            sent = sendSegmented(m_socket, m_payloads.data(), m_spec.payloadBytes, count, ec);
+            if (ec && ec != asio::error::would_block && ec != asio::error::try_again &&
+                ec != asio::error::connection_refused) {
+                m_segmenting = false; // this route or kernel cannot segment: one sendmmsg entry per datagram
+                ec.clear();
+            }
+        }
+        if (!m_segmenting || count == 1) sent = sendDatagramBatch(m_socket, m_buffers, ec);
         if (sent != 0) {
             m_sequence += sent; // only datagrams that left: a receiver's "lost" is then the network's loss alone
             m_attempts += sent;
@@ -138,6 +148,7 @@ private:
     std::uint64_t m_attempts = 0;
     std::chrono::steady_clock::time_point m_start;
     std::set<int> m_reported;
+    bool m_segmenting = true; // UDP segmentation offload, until the kernel refuses it
 };
 
 } // namespace
