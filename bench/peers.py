@@ -395,11 +395,11 @@ def file_send_cmds(sender_key, shown_path):
 
 
 # ===== 2. UDP =================================================================================
-def socketeer_udp(size, rate, dur):
+def _bench_udp_into_sink(gen_argv, timeout):
+    """Runs a `bench udp` command line into a fresh `udp-server --discard`: (the generator's summary, the receiver's)."""
     server, port = procs.start_announcing("sk-udp-sink", argv("sk_udp_sink"))
     try:
-        gen = procs.run("sk-bench-udp", argv("sk_bench_udp", port=port, rate=rate, size=size, dur=dur),
-                        timeout=dur + 15)
+        gen = procs.run("sk-bench-udp", gen_argv(port), timeout=timeout)
         if gen.rc != 0:
             raise TrialError("bench udp exit %s: %s" % (gen.rc, gen.tail()))
         time.sleep(0.3)         # let the receiver drain its buffer before it is stopped
@@ -409,6 +409,11 @@ def socketeer_udp(size, rate, dur):
     g = procs.summary_of(gen.out())
     if g is None:
         raise TrialError("bench udp printed no summary: %s" % gen.tail())
+    return g, s
+
+
+def socketeer_udp(size, rate, dur):
+    g, s = _bench_udp_into_sink(lambda port: argv("sk_bench_udp", port=port, rate=rate, size=size, dur=dur), dur + 15)
     seq = s.get("sequence") or {}
     sent = int(g.get("messages_sent", 0))
     received = int(seq.get("received", s.get("messages_received", 0)))
@@ -428,20 +433,9 @@ def socketeer_udp(size, rate, dur):
 def socketeer_pacing(rate, count):
     """bench udp --rate RATE --count COUNT into udp-server --discard: how exactly the sender paces, seen by the
     receiver (its first-to-last arrival rate over the asked rate) and whether exactly COUNT datagrams left and arrived."""
-    server, port = procs.start_announcing("sk-udp-sink", argv("sk_udp_sink"))
-    try:
-        expected = (count - 1) / float(rate)
-        gen = procs.run("sk-bench-udp", argv("sk_bench_udp_count", port=port, rate=rate, count=count),
-                        timeout=expected + 15)
-        if gen.rc != 0:
-            raise TrialError("bench udp exit %s: %s" % (gen.rc, gen.tail()))
-        time.sleep(0.3)
-        s = _stop_server_summary(server, "udp-server --discard")
-    finally:
-        server.stop()
-    g = procs.summary_of(gen.out())
-    if g is None:
-        raise TrialError("bench udp printed no summary: %s" % gen.tail())
+    expected = (count - 1) / float(rate)
+    g, s = _bench_udp_into_sink(lambda port: argv("sk_bench_udp_count", port=port, rate=rate, count=count),
+                                expected + 15)
     seq = s.get("sequence") or {}
     received = int(seq.get("received", 0))
     return {"value": float(seq.get("datagrams_per_second", 0.0)) / rate, "sent": int(g.get("messages_sent", 0)),
