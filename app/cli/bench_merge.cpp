@@ -17,6 +17,12 @@ namespace {
 
 using nlohmann::json;
 
+/// object[key] when it is a string, else "" (json::value throws on a field of another type).
+std::string stringField(const json& object, const char* key) {
+    const auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 /// The last line of a report that is a generator's summary, or an error naming the report (and the line).
 json lastSummary(const BenchReportText& report, std::string& error) {
     json found;
@@ -30,7 +36,7 @@ json lastSummary(const BenchReportText& report, std::string& error) {
             error = report.name + " line " + std::to_string(number) + ": not a JSON object (is it bench --format jsonl output?)";
             return {};
         }
-        if (parsed.value("event", "") != "summary") continue;
+        if (stringField(parsed, "event") != "summary") continue;
         if (!parsed.contains("mode")) {
             error = report.name + " line " + std::to_string(number) +
                     ": a receiver's summary (tcp-server/udp-server --discard); bench merge combines bench tcp|udp|rtt "
@@ -75,7 +81,11 @@ MergedBench mergeBenchReports(const std::vector<BenchReportText>& reports) {
     for (const auto& report : reports) {
         const json summary = lastSummary(report, error);
         if (!error.empty()) return merged;
-        const std::string reportMode = summary["mode"].is_string() ? summary["mode"].get<std::string>() : "";
+        const std::string reportMode = stringField(summary, "mode");
+        if (reportMode != "tcp" && reportMode != "udp" && !isRoundTrip(reportMode)) {
+            error = report.name + ": the summary's mode is not tcp, udp, rtt or rtt-udp";
+            return merged;
+        }
         if (mode.empty()) {
             mode = reportMode;
             firstName = report.name;
@@ -90,7 +100,7 @@ MergedBench mergeBenchReports(const std::vector<BenchReportText>& reports) {
             if (!addField(total, summary, field, false, report.name, error)) return merged;
         if (summary.contains("seconds") && summary["seconds"].is_number())
             total["seconds"] = std::max(total["seconds"].get<double>(), summary["seconds"].get<double>());
-        if (!summary.value("ok", false)) total["ok"] = false;
+        if (const auto ok = summary.find("ok"); ok == summary.end() || *ok != true) total["ok"] = false;
         if (summary.contains("problems") && summary["problems"].is_array())
             for (const auto& problem : summary["problems"])
                 if (problem.is_string()) total["problems"].push_back(report.name + ": " + problem.get<std::string>());
