@@ -107,13 +107,17 @@ protected:
             if (m_live->stopRequested.load(std::memory_order_relaxed) || std::chrono::steady_clock::now() >= endAt ||
                 (m_spec.probeCount != 0 && m_sequence == m_spec.probeCount))
                 return end(GeneratorPhase::Finished);
-            if (!sendProbeBlocking(socket)) return;
+            const ProbeSent sent = sendProbeBlocking(socket);
+            if (sent == ProbeSent::RunEnded) return;
+            if (sent == ProbeSent::Refused) continue; // counted lost already: no reply to wait for
             if (!awaitReplyBlocking(socket, endAt)) return;
         }
     }
 
-    /// The probe, whole. False when the run has ended.
-    bool sendProbeBlocking(blocking::Handle socket) {
+    enum class ProbeSent : std::uint8_t { Sent, Refused, RunEnded };
+
+    /// The probe, whole; Refused when the OS refused a UDP probe (counted lost).
+    ProbeSent sendProbeBlocking(blocking::Handle socket) {
         m_sentNs = probeClockNs();
         writeProbeHeader({m_stream, m_sequence, m_sentNs}, m_probe.data());
         m_received = 0;
@@ -129,17 +133,17 @@ protected:
             if (ec == asio::error::interrupted) continue;
             if (!udpMode()) {
                 fail("sending to " + target() + " failed: " + describeError(ec));
-                return false;
+                return ProbeSent::RunEnded;
             }
             // A datagram the OS refused: counted and named once per kind; the probe is lost.
             m_live->sendErrors.fetch_add(1, std::memory_order_relaxed);
             m_live->addProblem("probe " + std::to_string(m_sequence) + " to " + target() + ": " + describeError(ec));
             m_live->probesLost.fetch_add(1, std::memory_order_relaxed);
             ++m_sequence;
-            return true;
+            return ProbeSent::Refused;
         }
         m_live->addSent(0, written);
-        return true;
+        return ProbeSent::Sent;
     }
 
     /// Waits for the probe's reply (or its deadline). False when the run has ended.
