@@ -64,7 +64,7 @@ TEST(CliProxy, UdpImpairmentsWithASeedAreExactlyWhatTheReceiverCounted) {
     Server proxy(cli({"proxy", "--udp", "--listen", "127.0.0.1:0", "--to", "127.0.0.1:" + std::to_string(receiverPort),
                       "--loss", "5", "--reorder", "5", "--duplicate", "5", "--seed", "1", "--format", "jsonl", "-q"}));
     ASSERT_NE(proxy.port, 0) << proxy.process.stderrText();
-    const auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(proxy.port), "--rate", "3000",
+    const auto bench = runProcess(cli({"bench", "udp", "127.0.0.1", std::to_string(proxy.port), "--rate", "1500",
                                        "--size", "64", "--duration", "1", "--format", "jsonl", "-q"}));
     ASSERT_EQ(bench.code, 0) << bench.err;
     const auto sent = lastEvent(bench.out, "summary")["messages_sent"].get<std::uint64_t>();
@@ -86,11 +86,16 @@ TEST(CliProxy, UdpImpairmentsWithASeedAreExactlyWhatTheReceiverCounted) {
     ASSERT_EQ(receiver.wait(), 0) << receiver.stderrText();
     const auto counted = lastEvent(receiver.stdoutText(), "summary")["sequence"];
     ASSERT_TRUE(counted.is_object()) << receiver.stdoutText();
-    EXPECT_EQ(injected["unitsIn"].get<std::uint64_t>(), sent) << "nothing lost on the way to the proxy";
+    // Loopback loses datagrams only when a receive buffer overflows: a loaded machine can stall the proxy long enough
+    // (net.core.rmem_max caps its buffer). Those few never reached the impairments; every other one is accounted for.
+    const auto reachedProxy = injected["unitsIn"].get<std::uint64_t>();
+    ASSERT_LE(reachedProxy, sent);
+    const auto lostBeforeProxy = sent - reachedProxy;
+    EXPECT_LE(lostBeforeProxy, sent / 20) << "the proxy lost more than 5 % before impairing anything";
     EXPECT_EQ(counted["duplicated"].get<std::uint64_t>(), injected["duplicated"].get<std::uint64_t>());
     EXPECT_EQ(counted["reordered"].get<std::uint64_t>(), injected["reordered"].get<std::uint64_t>());
     EXPECT_EQ(counted["lost"].get<std::uint64_t>() + (sent - counted["expected"].get<std::uint64_t>()),
-              injected["dropped"].get<std::uint64_t>());
+              injected["dropped"].get<std::uint64_t>() + lostBeforeProxy);
     EXPECT_EQ(counted["received"].get<std::uint64_t>(), injected["unitsOut"].get<std::uint64_t>());
     EXPECT_GT(injected["dropped"].get<std::uint64_t>(), 0u);
 }
