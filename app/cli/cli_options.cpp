@@ -38,6 +38,7 @@ struct RawOptions {
     std::optional<double> timeoutSeconds;
     std::string capturePath;
     std::string captureFormat = "raw";
+    std::string pcapPath;
     bool force = false;
     std::optional<std::string> frame;
     std::optional<std::size_t> maxFrame;
@@ -155,7 +156,9 @@ void addOutputOptions(CLI::App* command, RawOptions& raw, bool frameOption = tru
     command->add_option("--capture-format", raw.captureFormat, "raw (payload bytes of what is received) or records "
                                                                "(timestamped records of both directions)")
         ->check(CLI::IsMember({"raw", "records"}));
-    command->add_flag("--force", raw.force, "Let --capture replace an existing file");
+    command->add_option("--pcap", raw.pcapPath, "Write the traffic to FILE as pcapng for Wireshark (\"-\": standard "
+                                                "output, live: `... --pcap - | wireshark -k -i -`)");
+    command->add_flag("--force", raw.force, "Let --capture and --pcap replace an existing file");
     command->add_flag("--hex", raw.hex, "Every DATA argument is hex (\"48 65 6c\", 48656c, 0x48,0x65)");
     if (frameOption)
         command->add_option("--frame", raw.frame, "Cut the received TCP stream into messages: " + std::string(core::FrameSpecSyntax) +
@@ -337,7 +340,15 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
         capture.format = raw.captureFormat == "records" ? core::CaptureFormat::Records : core::CaptureFormat::Raw;
         capture.captureTx = capture.format == core::CaptureFormat::Records;
         capture.overwrite = raw.force;
-        options.capture = capture;
+        options.captures.push_back(capture);
+    }
+    if (!raw.pcapPath.empty()) {
+        if (raw.pcapPath == raw.capturePath) throw UsageError{"--capture and --pcap name the same file '" + raw.pcapPath + "'"};
+        core::CaptureSpec pcap;
+        pcap.path = raw.pcapPath;
+        pcap.format = core::CaptureFormat::Pcapng;
+        pcap.overwrite = raw.force;
+        options.captures.push_back(pcap);
     }
     (void)app;
     if (!(raw.reportInterval >= 0) || raw.reportInterval > 86400)
@@ -354,8 +365,8 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
     }
     if (raw.discard && (raw.echo || raw.reply || raw.prefix || raw.welcome || raw.relay || !raw.rules.empty()))
         throw UsageError{"--discard never answers: it excludes --echo, --reply, --prefix, --welcome, --relay and --rule"};
-    if (raw.discard && raw.capturePath.size())
-        throw UsageError{"--discard stores nothing: it excludes --capture"};
+    if (raw.discard && (raw.capturePath.size() || raw.pcapPath.size()))
+        throw UsageError{"--discard stores nothing: it excludes --capture and --pcap"};
     if (raw.discard && raw.check)
         throw UsageError{"--discard looks at nothing it receives: it excludes --check"};
 

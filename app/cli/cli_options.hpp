@@ -59,7 +59,14 @@ struct CliOptions {
     std::optional<std::uint64_t> count;
     std::optional<std::chrono::milliseconds> timeout;
 
-    std::optional<core::CaptureSpec> capture;
+    /// --capture and --pcap: each a file the session's worker writes (both may be given).
+    std::vector<core::CaptureSpec> captures;
+    /// `--pcap -`: standard output carries the pcapng stream, so nothing else is printed there.
+    [[nodiscard]] bool stdoutIsCapture() const {
+        for (const auto& capture : captures)
+            if (capture.path == "-") return true;
+        return false;
+    }
 
     /// `proxy --control PATH`: commands that change the running proxy, one per line ("-" = stdin); "" = none.
     std::string proxyControl;

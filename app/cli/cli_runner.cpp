@@ -87,7 +87,7 @@ void startStdinReader(std::shared_ptr<Inbox> inbox, std::FILE* in, bool tcp) {
 class Runner {
 public:
     Runner(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* err)
-        : m_options(options), m_in(in), m_printer(options, out, err, options.command == CliOptions::Command::Run),
+        : m_options(options), m_in(in), m_printer(options, options.stdoutIsCapture() ? nullptr : out, err, options.command == CliOptions::Command::Run),
           m_inbox(std::make_shared<Inbox>()) {}
 
     ~Runner() {
@@ -101,8 +101,8 @@ public:
     }
 
     int run() {
-        if (m_options.capture && m_options.sessions.size() != 1) {
-            m_printer.errorLine("socketeer-cli: --capture works with one session");
+        if (!m_options.captures.empty() && m_options.sessions.size() != 1) {
+            m_printer.errorLine("socketeer-cli: --capture and --pcap work with one session");
             return ExitUsage;
         }
         for (const auto& spec : m_options.sessions) {
@@ -126,8 +126,8 @@ public:
             m_player = std::make_unique<SequencePlayer>(*m_options.sequence, m_options, m_printer);
             for (auto& running : m_sessions) m_player->addSession(running.name, *running.session);
         }
-        if (m_options.capture) {
-            const std::string error = m_sessions.front().session->startCapture(*m_options.capture);
+        for (const auto& capture : m_options.captures) {
+            const std::string error = m_sessions.front().session->startCapture(capture);
             if (!error.empty()) {
                 m_printer.errorLine("socketeer-cli: " + error);
                 return ExitUsage;

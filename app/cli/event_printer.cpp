@@ -148,7 +148,7 @@ std::string EventPrinter::jsonLine(const std::string& session, SessionKind kind,
 }
 
 void EventPrinter::writeOut(const std::string& text, bool receivedBytes) {
-    if (m_broken) return;
+    if (m_broken || !m_out) return; // no stdout: it carries a capture (--pcap -)
     // Received bytes go out exactly as they came; our own lines on stdout get the console's line ends.
     std::string converted;
     const std::string* out = &text;

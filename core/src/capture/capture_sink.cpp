@@ -40,17 +40,38 @@ std::string eventLine(const SessionEvent& event) {
 } // namespace
 
 std::variant<std::unique_ptr<CaptureSink>, std::string> CaptureSink::open(const CaptureSpec& spec) {
-    // A file created meanwhile is never replaced without consent: the check is part of the creation.
-    std::FILE* file = openForWriting(spec.path, spec.overwrite);
-    if (!file && errno == EEXIST)
-        return "capture file '" + spec.path + "' already exists (choose another name or allow overwriting)";
-    if (!file) return "cannot open capture file '" + spec.path + "': " + std::strerror(errno);
+    std::FILE* file = nullptr;
+    if (spec.path == "-") {
+        file = stdout; // the CLI put it in binary mode on Windows
+    } else {
+        // A file created meanwhile is never replaced without consent: the check is part of the creation.
+        file = openForWriting(spec.path, spec.overwrite);
+        if (!file && errno == EEXIST)
+            return "capture file '" + spec.path + "' already exists (choose another name or allow overwriting)";
+        if (!file) return "cannot open capture file '" + spec.path + "': " + std::strerror(errno);
+    }
     return std::unique_ptr<CaptureSink>(new CaptureSink(spec, file));
 }
 
+bool CaptureSink::begin(CaptureScene scene) {
+    if (m_spec.format != CaptureFormat::Pcapng || m_pcapng || !m_error.empty()) return m_error.empty();
+    m_pcapng = std::make_unique<PcapngRecorder>([this](ByteView bytes) { return put(bytes.data(), bytes.size()); },
+                                                std::move(scene));
+    return m_pcapng->start(nowUs()) && flushIfLive();
+}
+
 CaptureSink::CaptureSink(CaptureSpec spec, std::FILE* file)
-    : m_spec(std::move(spec)), m_file(file), m_buffer(new char[CaptureBufferSize]) {
-    std::setvbuf(m_file, m_buffer.get(), _IOFBF, CaptureBufferSize);
+    : m_spec(std::move(spec)), m_file(file), m_buffer(new char[CaptureBufferSize]), m_live(file == stdout) {
+    if (!m_live) std::setvbuf(m_file, m_buffer.get(), _IOFBF, CaptureBufferSize);
+}
+
+bool CaptureSink::flushIfLive() {
+    if (!m_live || !m_error.empty()) return m_error.empty();
+    if (std::fflush(m_file) != 0) {
+        m_error = "writing the capture to standard output failed: " + std::string(std::strerror(errno));
+        return false;
+    }
+    return true;
 }
 
 CaptureSink::~CaptureSink() { close(); }
@@ -58,7 +79,8 @@ CaptureSink::~CaptureSink() { close(); }
 bool CaptureSink::put(const void* data, std::size_t size) {
     if (!m_error.empty() || !m_file) return false;
     if (size != 0 && std::fwrite(data, 1, size, m_file) != size) {
-        m_error = "writing capture file '" + m_spec.path + "' failed: " + std::strerror(errno);
+        m_error = (m_live ? std::string("writing the capture to standard output") : "writing capture file '" + m_spec.path + "'") +
+                  " failed: " + std::strerror(errno);
         return false;
     }
     return true;
@@ -68,6 +90,15 @@ bool CaptureSink::putLine(const std::string& line) { return put(line.data(), lin
 
 bool CaptureSink::write(const SessionEvent& event) {
     if (!m_error.empty()) return true; // already reported
+    if (m_spec.format == CaptureFormat::Pcapng) {
+        if (!m_pcapng && !begin({})) return false;
+        if (const auto* data = std::get_if<EventData>(&event.body); data && data->frame == FrameStatus::Unframed && data->bytes) {
+            const bool wanted = data->direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
+            if (!wanted) return true;
+            m_payloadBytes += data->bytes->size();
+        }
+        return m_pcapng->record(event) && flushIfLive();
+    }
     if (const auto* data = std::get_if<EventData>(&event.body)) {
         if (data->frame != FrameStatus::Unframed || !data->bytes) return true; // a message: written as it was read
         return writeData(event.timeUs, data->direction, data->id, data->peer, *data->bytes);
@@ -83,6 +114,11 @@ bool CaptureSink::writeData(std::int64_t timeUs, Direction direction, Connection
     if (!m_error.empty()) return true; // already reported
     const bool wanted = direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
     if (!wanted) return true;
+    if (m_spec.format == CaptureFormat::Pcapng) {
+        if (!m_pcapng && !begin({})) return false;
+        m_payloadBytes += bytes.size();
+        return m_pcapng->recordData(timeUs, direction, id, peer, bytes) && flushIfLive();
+    }
     if (m_spec.format == CaptureFormat::Records) {
         std::string header = "# " + formatIsoTimeUs(timeUs) + (direction == Direction::Rx ? " RX " : " TX ") +
                              peer.toString() + " conn=" + std::to_string(id) + " size=" + std::to_string(bytes.size()) + "\n";
@@ -96,8 +132,12 @@ bool CaptureSink::writeData(std::int64_t timeUs, Direction direction, Connection
 
 std::string CaptureSink::close() {
     if (!m_file) return {};
-    if (std::fclose(m_file) != 0 && m_error.empty())
+    if (m_live) {
+        if (std::fflush(m_file) != 0 && m_error.empty())
+            m_error = "writing the capture to standard output failed: " + std::string(std::strerror(errno));
+    } else if (std::fclose(m_file) != 0 && m_error.empty()) {
         m_error = "closing capture file '" + m_spec.path + "' failed: " + std::strerror(errno);
+    }
     m_file = nullptr;
     return m_error;
 }

@@ -130,6 +130,16 @@ public:
         if (m_udp) m_udp->resumeAfterQueueRoom();
     }
 
+    CaptureScene captureScene() const override {
+        // The client's side of the relay: what the clients sent (c>s) arrives, what goes back (s>c) leaves.
+        CaptureScene scene;
+        scene.datagrams = m_config.udp;
+        scene.description = m_config.udp ? "UDP proxy, its clients' side" : "TCP proxy, its clients' side";
+        if (m_acceptor.is_open() || m_udp) scene.local = m_local;
+        for (const auto& [id, link] : m_links) scene.connections.push_back({id, link->local(), link->client(), false});
+        return scene;
+    }
+
     void kick(ConnectionId id) override {
         if (m_udp)
             return m_out->emitError(id, std::make_error_code(std::errc::operation_not_supported),

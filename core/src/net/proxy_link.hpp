@@ -60,6 +60,8 @@ public:
     /// Queues bytes for the client as if the target had sent them (after the impairments). False once closing.
     bool sendToClient(const SharedBytes& bytes);
     [[nodiscard]] ConnectionId id() const { return m_setup.id; }
+    [[nodiscard]] const Endpoint& client() const { return m_setup.client; }
+    [[nodiscard]] const Endpoint& local() const { return m_setup.local; }
 
 private:
     struct Side {

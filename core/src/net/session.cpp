@@ -147,7 +147,7 @@ std::string Session::startCapture(const CaptureSpec& spec) {
     if (auto* error = std::get_if<std::string>(&opened)) return *error;
     // The handler must be copyable; the shared_ptr carries the move-only sink across.
     auto sink = std::make_shared<std::unique_ptr<CaptureSink>>(std::move(std::get<0>(opened)));
-    m_worker->post([output = m_output, sink] { output->setCapture(std::move(*sink)); });
+    m_worker->post([output = m_output, impl = m_impl, sink] { output->addCapture(std::move(*sink), impl->captureScene()); });
     return {};
 }
 

@@ -48,6 +48,10 @@ public:
     void startRepeat(RepeatSpec spec);
     void stopRepeat();
 
+    /// What a capture starting now needs to know: UDP or TCP, who opens connections, the local endpoint and the
+    /// connections already open.
+    [[nodiscard]] virtual CaptureScene captureScene() const = 0;
+
     /// Before the worker stops: stop timers, close everything (the capture is closed after the worker joined).
     void shutdown();
     /// Any thread: lookups still running will not deliver (called before the worker stops).

@@ -8,18 +8,23 @@ namespace socketeer::core {
 
 void SessionOutput::record(SessionEvent&& event) {
     assertOwnerThread();
-    std::optional<SessionEvent> captureFailure;
-    if (m_capture && !m_capture->write(event)) {
-        captureFailure = SessionEvent{nowUs(), EventError{0, std::make_error_code(std::errc::io_error),
-                                                          m_capture->errorText() + "; capture stopped"}};
-        m_capture.reset();
-    }
+    std::vector<SessionEvent> captureFailures;
+    for (std::size_t i = 0; i < m_captures.size();)
+        if (!m_captures[i]->write(event)) captureFailures.push_back(*dropFailedCapture(i));
+        else ++i;
     const auto push = [this](SessionEvent&& next) {
         if (m_quietScopes > 0) queue.pushQuietly(std::move(next));
         else queue.push(std::move(next));
     };
     push(std::move(event));
-    if (captureFailure) push(std::move(*captureFailure));
+    for (SessionEvent& failure : captureFailures) push(std::move(failure));
+}
+
+std::optional<SessionEvent> SessionOutput::dropFailedCapture(std::size_t index) {
+    SessionEvent failure{nowUs(), EventError{0, std::make_error_code(std::errc::io_error),
+                                             m_captures[index]->errorText() + "; capture stopped"}};
+    m_captures.erase(m_captures.begin() + static_cast<std::ptrdiff_t>(index));
+    return failure;
 }
 
 void SessionOutput::emit(SessionEventBody body) { record({nowUs(), std::move(body)}); }
@@ -63,11 +68,12 @@ void SessionOutput::receiveFramed(ConnectionId id, const Endpoint& peer, ByteVie
     if (problems.malformed) counters.framesMalformed.fetch_add(problems.malformed, std::memory_order_relaxed);
     if (!wire.empty()) counters.noteReceive(time);
     peers.recordRx(id, wire.size(), time, messages);
-    if (m_capture && !wire.empty() && !m_capture->writeData(time, Direction::Rx, id, peer, wire)) {
-        const std::string error = m_capture->errorText() + "; capture stopped";
-        m_capture.reset();
-        emit(EventError{0, std::make_error_code(std::errc::io_error), error});
-    }
+    if (wire.empty()) return;
+    std::vector<SessionEvent> captureFailures;
+    for (std::size_t i = 0; i < m_captures.size();)
+        if (!m_captures[i]->writeData(time, Direction::Rx, id, peer, wire)) captureFailures.push_back(*dropFailedCapture(i));
+        else ++i;
+    for (SessionEvent& failure : captureFailures) record(std::move(failure));
 }
 
 void SessionOutput::emitMessage(ConnectionId id, const Endpoint& peer, SharedBytes bytes, FrameStatus status) {
@@ -93,20 +99,25 @@ void SessionOutput::emitError(ConnectionId id, std::error_code code, std::string
     emit(EventError{id, code, std::move(message)});
 }
 
-void SessionOutput::setCapture(std::unique_ptr<CaptureSink> sink) {
-    closeCapture();
-    m_capture = std::move(sink);
+void SessionOutput::addCapture(std::unique_ptr<CaptureSink> sink, CaptureScene scene) {
+    if (!sink->begin(std::move(scene))) {
+        emit(EventError{0, std::make_error_code(std::errc::io_error), sink->errorText() + "; capture stopped"});
+        return;
+    }
+    m_captures.push_back(std::move(sink));
 }
 
 void SessionOutput::closeCapture() {
-    if (!m_capture) return;
-    std::string error = m_capture->close();
-    const std::string path = m_capture->spec().path;
-    const std::uint64_t bytes = m_capture->payloadBytesWritten();
-    m_capture.reset();
-    if (!error.empty()) emit(EventError{0, std::make_error_code(std::errc::io_error), error});
-    // The file is complete only now (and on Windows, only now can it be moved or deleted): say so.
-    else emit(EventNotice{"capture saved: '" + path + "', " + std::to_string(bytes) + " bytes of payload"});
+    auto closing = std::move(m_captures);
+    m_captures.clear();
+    for (auto& sink : closing) {
+        std::string error = sink->close();
+        const std::string path = sink->spec().path == "-" ? "standard output" : "'" + sink->spec().path + "'";
+        const std::uint64_t bytes = sink->payloadBytesWritten();
+        if (!error.empty()) emit(EventError{0, std::make_error_code(std::errc::io_error), error});
+        // The file is complete only now (and on Windows, only now can it be moved or deleted): say so.
+        else emit(EventNotice{"capture saved: " + path + ", " + std::to_string(bytes) + " bytes of payload"});
+    }
 }
 
 } // namespace socketeer::core

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "socketeer/core/capture/capture_sink.hpp"
 #include "socketeer/core/event/event_queue.hpp"
@@ -91,11 +92,15 @@ public:
                "a worker-side function was called from another thread");
     }
 
-    void setCapture(std::unique_ptr<CaptureSink> sink);
+    /// Adds a capture (the CLI may write a record file and a pcapng at once); the scene is what the session holds now.
+    void addCapture(std::unique_ptr<CaptureSink> sink, CaptureScene scene);
+    /// Closes every capture, each saying where it was saved.
     void closeCapture();
 
 private:
     void record(SessionEvent&& event);
+    /// A capture failed to write: it is dropped, and the error follows the event that failed.
+    std::optional<SessionEvent> dropFailedCapture(std::size_t index);
     /// The check of a received message, counted.
     CheckStatus checkReceived(const SharedBytes& bytes);
 
@@ -103,7 +108,7 @@ private:
     std::atomic<std::uint64_t> m_payloadCounter{0};
     mutable std::mutex m_sequenceMutex;
     SequenceTracker m_sequence;             // written on the worker, read by any thread
-    std::unique_ptr<CaptureSink> m_capture; // worker thread only
+    std::vector<std::unique_ptr<CaptureSink>> m_captures; // worker thread only
     int m_quietScopes = 0;                  // worker thread only
 };
 

@@ -118,6 +118,17 @@ public:
         if (auto connection = m_connection) connection->resumeAfterQueueRoom();
     }
 
+    CaptureScene captureScene() const override {
+        CaptureScene scene;
+        scene.description = "TCP client";
+        scene.localOpens = true;
+        if (m_connection) {
+            scene.local = m_connection->local();
+            scene.connections.push_back({m_connection->id(), m_connection->local(), m_connection->peer(), true});
+        }
+        return scene;
+    }
+
     void onConnectionClosing(TcpConnection&, CloseReason reason) override {
         m_out->setState(willReconnect(reason) ? SessionState::Reconnecting : SessionState::Closed);
     }

@@ -197,6 +197,15 @@ public:
         for (auto& [id, connection] : connections) connection->resumeAfterQueueRoom();
     }
 
+    CaptureScene captureScene() const override {
+        CaptureScene scene;
+        scene.description = "TCP server";
+        if (m_acceptor.is_open()) scene.local = m_local;
+        for (const auto& [id, connection] : m_connections)
+            scene.connections.push_back({id, connection->local(), connection->peer(), false});
+        return scene;
+    }
+
 private:
     void announceCertificate() {
         const auto& own = m_tls->ownCertificate();

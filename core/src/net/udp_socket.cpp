@@ -167,6 +167,14 @@ public:
         sendTo(target, std::move(datagram), record);
     }
 
+    CaptureScene captureScene() const override {
+        CaptureScene scene;
+        scene.datagrams = true;
+        scene.description = "UDP socket";
+        if (m_socket.is_open()) scene.local = m_local;
+        return scene;
+    }
+
     void onEventQueueRoom() override {
         if (!m_waitingForQueueRoom || !m_socket.is_open()) return;
         m_waitingForQueueRoom = false;
