@@ -83,6 +83,9 @@ struct RawOptions {
     std::string rate = "1000";
     std::optional<std::uint64_t> probes;
     std::vector<std::string> mergeFiles;
+    // import-packetsender
+    std::string importFile;
+    std::string importOutput;
     bool udp = false;
     std::uint64_t probeTimeoutMs = 1000;
     RawTlsOptions tls;
@@ -354,6 +357,13 @@ CliOptions buildOptions(CLI::App& app, CLI::App* tcpServer, CLI::App* tcpClient,
     if (!(raw.reportInterval >= 0) || raw.reportInterval > 86400)
         throw UsageError{"--report-interval must be 0 (at exit only) or a number of seconds"};
     options.reportInterval = raw.reportInterval;
+    if (app.got_subcommand("import-packetsender")) {
+        options.command = CliOptions::Command::ImportPacketSender;
+        options.importFile = raw.importFile;
+        options.importOutput = raw.importOutput;
+        options.overwrite = raw.force;
+        return options;
+    }
     if (bench->parsed()) {
         if (bench->get_subcommand("merge")->parsed()) {
             options.command = CliOptions::Command::BenchMerge;
@@ -594,6 +604,14 @@ std::variant<CliOptions, CliExit> parseCommandLine(int argc, const char* const* 
         addProxyOptions(proxy, raw.proxy);
         addProxyRuleOptions(proxy, raw);
         addOutputOptions(proxy, raw, false);
+    }
+
+    auto* importPs = app.add_subcommand("import-packetsender", "Turn Packet Sender's exported packets (its JSON) into a "
+                                                               "workspace: saved payloads and a client session per target");
+    if (wanted("import-packetsender")) {
+        importPs->add_option("FILE", raw.importFile, "Packet Sender's export (File > Export Packets, JSON)")->required();
+        importPs->add_option("-o,--output", raw.importOutput, "The workspace file to write")->required();
+        importPs->add_flag("--force", raw.force, "Replace an existing workspace file");
     }
 
     auto* bench = app.add_subcommand("bench", "Traffic generator: throughput, datagram rate and loss, round-trip times");

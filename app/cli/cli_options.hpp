@@ -37,7 +37,7 @@ struct SendItem {
 };
 
 struct CliOptions {
-    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench, BenchMerge, Proxy };
+    enum class Command { TcpServer, TcpClient, UdpServer, UdpClient, Run, Bench, BenchMerge, Proxy, ImportPacketSender };
     Command command = Command::TcpClient;
 
     /// The sessions to open: one for the single-session commands, the workspace's for `run`.
@@ -76,6 +76,10 @@ struct CliOptions {
     core::GeneratorSpec generator;
     /// `bench merge`: the jsonl reports to combine.
     std::vector<std::string> mergeFiles;
+    /// `import-packetsender FILE -o WORKSPACE [--force]`.
+    std::string importFile;
+    std::string importOutput;
+    bool overwrite = false;
     /// `bench` and discard-mode servers: seconds between report lines (0 = summary only).
     double reportInterval = 1.0;
 };

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "bench_merge.hpp"
+#include "import_command.hpp"
 #include "bench_report.hpp"
 #include "bench_runner.hpp"
 #include "console_text.hpp"
@@ -602,6 +603,7 @@ int runCli(const CliOptions& options, std::FILE* in, std::FILE* out, std::FILE* 
     if (options.command == CliOptions::Command::Bench) return runBench(options, out, err);
     if (options.command == CliOptions::Command::BenchMerge)
         return runBenchMerge(options.mergeFiles, options.format == OutputFormat::Jsonl, out, err);
+    if (options.command == CliOptions::Command::ImportPacketSender) return runImportPacketSender(options, out, err);
     Runner runner(options, in, out, err);
     return runner.run();
 }

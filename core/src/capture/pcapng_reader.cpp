@@ -113,7 +113,7 @@ ReadFile readPcapng(ByteView bytes) {
                     else if (code == IfDescription) interface.description = text(value);
                     else if (code == IfTimestampResolution && value.size() == 1) interface.timestampResolution = value[0];
                 });
-                file.interfaces.push_back(std::move(interface));
+                if (error.empty()) file.interfaces.push_back(std::move(interface));
             }
         } else if (type == EnhancedPacketBlock) {
             if (need(20)) {
@@ -136,7 +136,7 @@ ReadFile readPcapng(ByteView bytes) {
                         if (code == OptComment) packet.comments.push_back(text(value));
                         else if (code == EpbFlags && value.size() == 4) packet.flags = cursor.u32(static_cast<std::size_t>(value.data() - bytes.data()));
                     });
-                    file.packets.push_back(std::move(packet));
+                    if (error.empty()) file.packets.push_back(std::move(packet));
                 }
             }
         } else if (type == DecryptionSecretsBlock) {

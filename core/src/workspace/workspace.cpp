@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -557,10 +558,16 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
         for (std::size_t i = 0; !in.failed() && i < payloads.size(); ++i) {
             const std::string path = "payloads[" + std::to_string(i) + "]";
             SavedPayload payload;
-            if (in.expectObject(payloads[i], path) && in.onlyKeys(payloads[i], path, {"name", "data", "showAsHex"})) {
+            if (in.expectObject(payloads[i], path) && in.onlyKeys(payloads[i], path, {"name", "data", "showAsHex", "session", "repeatIntervalMs"})) {
                 in.string(payloads[i], path, "name", payload.name);
                 in.payloadTemplate(payloads[i], path, "data", payload.payload);
                 in.boolean(payloads[i], path, "showAsHex", payload.showAsHex);
+                in.string(payloads[i], path, "session", payload.session);
+                in.number(payloads[i], path, "repeatIntervalMs", payload.repeatIntervalMs, 0, 86'400'000);
+                const bool named = std::any_of(workspace.sessions.begin(), workspace.sessions.end(),
+                                               [&](const SessionSpec& spec) { return spec.name == payload.session; });
+                if (!in.failed() && !payload.session.empty() && !named)
+                    in.fail(path + ".session", "no session is named '" + payload.session + "'");
             }
             workspace.payloads.push_back(std::move(payload));
         }
@@ -580,8 +587,12 @@ std::string serializeWorkspace(const Workspace& workspace) {
     json sessions = json::array();
     for (const auto& spec : workspace.sessions) sessions.push_back(sessionJson(spec));
     json payloads = json::array();
-    for (const auto& payload : workspace.payloads)
-        payloads.push_back({{"name", payload.name}, {"data", templateText(payload.payload)}, {"showAsHex", payload.showAsHex}});
+    for (const auto& payload : workspace.payloads) {
+        json saved = {{"name", payload.name}, {"data", templateText(payload.payload)}, {"showAsHex", payload.showAsHex}};
+        if (!payload.session.empty()) saved["session"] = payload.session;
+        if (payload.repeatIntervalMs) saved["repeatIntervalMs"] = payload.repeatIntervalMs;
+        payloads.push_back(std::move(saved));
+    }
     json root = {{"format", FormatTag},
                  {"version", Workspace::CurrentVersion},
                  {"sessions", sessions},

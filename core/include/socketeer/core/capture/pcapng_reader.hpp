@@ -45,7 +45,7 @@ struct ReadFile {
     std::string error;         ///< empty: the whole input read; else what is wrong and at which byte
 };
 
-/// Reads every block of `bytes`; stops at the first problem, keeping what came before it.
+/// Reads every block of `bytes`; stops at the first problem, keeping what the whole blocks before it held.
 ReadFile readPcapng(ByteView bytes);
 
 } // namespace socketeer::core::pcapng

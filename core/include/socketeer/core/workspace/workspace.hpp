@@ -18,6 +18,8 @@ struct SavedPayload {
     std::string name;
     PayloadTemplate payload; ///< resolved at each send: its counter steps, its checksums follow
     bool showAsHex = false;  ///< how the send pane shows it
+    std::string session{};   ///< the session it is sent through, by name ("": the one in front)
+    std::uint32_t repeatIntervalMs = 0; ///< resent every so many milliseconds once started (0: sent once)
 };
 
 /// What the desktop app keeps of its view in a workspace ("frontEnd" in the file). Keys a newer Socketeer wrote and
