@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "socketeer/core/workspace/packet_sender_import.hpp"
+
 namespace socketeer::app {
 
 using namespace core;
@@ -181,6 +183,40 @@ std::string AppModel::openWorkspace(const std::string& path) {
     loadWorkspace(loaded.value());
     workspacePath = path;
     return {};
+}
+
+std::string AppModel::importPacketSender(const std::string& path) {
+    auto imported = core::importPacketSenderFile(path);
+    if (!imported) return imported.error().describe();
+    core::PacketSenderImport& result = imported.value();
+    std::vector<std::string> notes = std::move(result.notes);
+    // A session for the same protocol and target is there already (an earlier import): its payloads go to it.
+    std::size_t added = 0;
+    for (auto& spec : result.workspace.sessions) {
+        const bool present = std::any_of(m_sessions.begin(), m_sessions.end(),
+                                         [&](const auto& session) { return session->name() == spec.name; });
+        if (!present) {
+            addSession(spec);
+            ++added;
+        }
+    }
+    for (auto& payload : result.workspace.payloads) {
+        const auto taken = [&](const std::string& name) {
+            return std::any_of(payloads.begin(), payloads.end(), [&](const auto& p) { return p.name == name; });
+        };
+        if (taken(payload.name)) {
+            std::string unique;
+            for (int n = 2; unique.empty() || taken(unique); ++n) unique = payload.name + " (" + std::to_string(n) + ")";
+            notes.push_back("payload '" + payload.name + "' is already saved here: this one is '" + unique + "'");
+            payload.name = unique;
+        }
+        payloads.push_back(std::move(payload));
+    }
+    std::string report = "imported " + std::to_string(result.workspace.payloads.size()) + " of " +
+                         std::to_string(result.packetsRead) + " packets from " + path + " (" + std::to_string(added) +
+                         " new client sessions, not opened)";
+    for (const auto& note : notes) report += "\n- " + note;
+    return report;
 }
 
 std::string AppModel::saveWorkspace(const std::string& path, bool overwrite) {

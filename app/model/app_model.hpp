@@ -40,6 +40,9 @@ public:
     void loadWorkspace(const core::Workspace& workspace);
     /// Reads a workspace file and replaces the sessions by its own: "" or why not (nothing changes then).
     std::string openWorkspace(const std::string& path);
+    /// Adds Packet Sender's exported packets (sessions and saved payloads) to what is open; returns the report: how
+    /// many came across and what did not, or why the file was refused.
+    std::string importPacketSender(const std::string& path);
     /// Writes the workspace to path (an existing file only with `overwrite`) and remembers path: "" or why not (a
     /// sequence that does not parse is never dropped: the save is refused, naming it).
     std::string saveWorkspace(const std::string& path, bool overwrite);

@@ -284,8 +284,41 @@ void SessionModel::saveReceived(FileTarget& target) const {
     target.message = error.empty() ? "saved to " + target.path : error;
 }
 
+void SessionModel::saveHistoryAs(FileTarget& target, HistoryFileFormat format) const {
+    HistoryFileSpec spec;
+    spec.path = target.path;
+    spec.format = format;
+    spec.overwrite = target.replaceExisting;
+    spec.encoding = m_composer.encoding;
+    spec.sessionName = name();
+    spec.kind = m_spec.kind;
+    spec.scene.datagrams = m_spec.kind == SessionKind::Udp || (m_spec.kind == SessionKind::Proxy && m_spec.proxy.udp);
+    spec.scene.localOpens = m_spec.kind == SessionKind::TcpClient;
+    spec.scene.local = m_localEndpoint;
+    spec.scene.description = std::string(sessionKindName(m_spec.kind)) + " '" + name() + "', from its history";
+    const HistoryFileResult result = writeHistoryFile(m_history, spec);
+    if (!result.error.empty()) {
+        target.message = result.error;
+        return;
+    }
+    target.message = "saved " + std::to_string(result.records) + " records to " + target.path;
+    if (result.evicted)
+        target.message += " (" + std::to_string(result.evicted) + " older records had already left the history; a "
+                          "capture keeps everything)";
+}
+
 void SessionModel::saveLog(FileTarget& target) const {
     const std::string error = writeNewFile(target.path, m_log.toText(), target.replaceExisting);
+    target.message = error.empty() ? "saved to " + target.path : error;
+}
+
+void SessionModel::saveLogCsv(FileTarget& target) const {
+    std::string csv = "time,level,message\r\n";
+    for (const LogLine& line : m_log.lines()) {
+        const char* level = line.level == LogLine::Level::Error ? "error" : line.level == LogLine::Level::Warning ? "warning" : "info";
+        csv += formatIsoTimeUs(line.timeUs) + "," + level + "," + csvField(line.text) + "\r\n";
+    }
+    const std::string error = writeNewFile(target.path, csv, target.replaceExisting);
     target.message = error.empty() ? "saved to " + target.path : error;
 }
 

@@ -15,6 +15,7 @@
 #include "rule_table.hpp"
 #include "send_composer.hpp"
 #include "session_ui_state.hpp"
+#include "socketeer/core/history/history_files.hpp"
 #include "socketeer/core/history/session_history.hpp"
 #include "socketeer/core/net/session_spec.hpp"
 
@@ -121,8 +122,11 @@ public:
     [[nodiscard]] std::string exportReceived(bool hex, std::size_t limit) const;
     /// Writes exportReceived(text) to target.path (never over an existing file without consent); sets target.message.
     void saveReceived(FileTarget& target) const;
-    /// Writes the connection log to target.path, likewise.
+    /// Every record of the history (not only the rows shown) as CSV, JSON Lines or pcapng, likewise.
+    void saveHistoryAs(FileTarget& target, core::HistoryFileFormat format) const;
+    /// Writes the connection log to target.path, likewise: as text, or as CSV (time, level, message).
     void saveLog(FileTarget& target) const;
+    void saveLogCsv(FileTarget& target) const;
 
 private:
     bool m_holding[2] = {false, false}; // a proxy's Hold, c>s and s>c

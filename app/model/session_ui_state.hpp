@@ -45,6 +45,7 @@ struct SessionUiState {
     // Capture.
     std::string capturePath;
     bool captureRecords = true;    ///< timestamped records of both directions, else the raw received bytes
+    bool capturePcapng = false;    ///< pcapng (over captureRecords)
     bool captureOverwrite = false;
 
     // Settings.

@@ -47,6 +47,11 @@ void AppUi::drawMenuBar() {
                                                          : configDir + "/workspace.json";
         }
         UiProbe::mark("menu/save-as");
+        if (ImGui::MenuItem("Import Packet Sender packets...")) {
+            m_pathAction = PathAction::ImportPacketSender;
+            m_pathInput.clear();
+        }
+        UiProbe::mark("menu/import-packetsender");
         ImGui::Separator();
         if (ImGui::MenuItem("Loopback demo")) m_model.addDemo();
         ImGui::Separator();
@@ -161,10 +166,13 @@ void AppUi::drawSessionTree(float width) {
 void AppUi::drawPathPopup() {
     if (m_pathAction != PathAction::None && !ImGui::IsPopupOpen("Workspace file")) ImGui::OpenPopup("Workspace file");
     if (!ImGui::BeginPopupModal("Workspace file", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) return;
-    ImGui::TextUnformatted(m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:" : "Save workspace to:");
-    const bool open = m_pathAction == PathAction::OpenWorkspace;
+    const bool importing = m_pathAction == PathAction::ImportPacketSender;
+    ImGui::TextUnformatted(importing ? "Import Packet Sender's exported packets (JSON) from:"
+                           : m_pathAction == PathAction::OpenWorkspace ? "Open workspace from:"
+                                                                       : "Save workspace to:");
+    const bool open = m_pathAction == PathAction::OpenWorkspace || importing;
     // One field per action: an answer meant for Open never lands in the next Save.
-    const std::string key = open ? "workspace/open" : "workspace/save";
+    const std::string key = importing ? "workspace/import" : open ? "workspace/open" : "workspace/save";
     app::PathChooser& paths = m_model.paths();
     if (auto chosen = paths.take(key)) m_pathInput = std::move(*chosen);
     ImGui::SetNextItemWidth(em(width::Path));
@@ -175,7 +183,8 @@ void AppUi::drawPathPopup() {
         ImGui::BeginDisabled(paths.busy());
         if (ImGui::SmallButton(paths.waiting(key) ? "choosing..." : "browse..."))
             paths.choose(key, {open ? app::FileDialogKind::Open : app::FileDialogKind::Save,
-                               open ? "Open a workspace" : "Save the workspace", m_pathInput});
+                               importing ? "Import Packet Sender packets" : open ? "Open a workspace" : "Save the workspace",
+                               m_pathInput});
         ImGui::EndDisabled();
         UiProbe::mark("path-browse");
     }
@@ -190,7 +199,9 @@ void AppUi::drawPathPopup() {
     const bool cancel = ImGui::Button("Cancel");
     UiProbe::mark("path-cancel");
     if (ok) {
-        if (m_pathAction == PathAction::OpenWorkspace) {
+        if (importing) {
+            modalMessage = m_model.importPacketSender(m_pathInput);
+        } else if (m_pathAction == PathAction::OpenWorkspace) {
             modalMessage = m_model.openWorkspace(m_pathInput);
         } else {
             // Saving over the workspace that is open is what Save does; any other existing file needs consent.

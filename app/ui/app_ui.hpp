@@ -29,7 +29,7 @@ private:
 
     app::AppModel& m_model;
     bool m_quit = false;
-    enum class PathAction { None, OpenWorkspace, SaveWorkspace } m_pathAction = PathAction::None;
+    enum class PathAction { None, OpenWorkspace, SaveWorkspace, ImportPacketSender } m_pathAction = PathAction::None;
     std::string m_pathInput;
     bool m_replaceExisting = false; ///< Save As: consent to replace an existing file
     bool m_showSequences = false;   ///< the panel shows the sequences instead of the selected session

@@ -25,15 +25,21 @@ void drawCaptureControls(app::AppModel& model, app::SessionModel& session) {
     app::SessionUiState& ui = session.ui();
     pathField(model.paths(), "capture/" + std::to_string(session.uiId()), "capture/path", "file", ui.capturePath,
               app::FileDialogKind::Save, "Capture to");
-    ImGui::Checkbox("timestamped records of both directions (else raw received bytes)", &ui.captureRecords);
-    UiProbe::mark("capture/records");
+    ImGui::Checkbox("pcapng for Wireshark (both directions as packets, notices as comments)", &ui.capturePcapng);
+    UiProbe::mark("capture/pcapng");
+    if (!ui.capturePcapng) {
+        ImGui::Checkbox("timestamped records of both directions (else raw received bytes)", &ui.captureRecords);
+        UiProbe::mark("capture/records");
+    }
     ImGui::Checkbox("replace an existing file", &ui.captureOverwrite);
     UiProbe::mark("capture/overwrite");
     const bool start = ImGui::Button("Start capture");
     UiProbe::mark("capture/start");
     if (start) {
-        const CaptureSpec spec{ui.capturePath, ui.captureRecords ? CaptureFormat::Records : CaptureFormat::Raw, true,
-                               ui.captureRecords, ui.captureOverwrite};
+        const CaptureFormat format = ui.capturePcapng    ? CaptureFormat::Pcapng
+                                     : ui.captureRecords ? CaptureFormat::Records
+                                                         : CaptureFormat::Raw;
+        const CaptureSpec spec{ui.capturePath, format, true, format != CaptureFormat::Raw, ui.captureOverwrite};
         session.startCapture(spec); // a refusal (file exists, cannot open) lands in the status line and the log
         ImGui::CloseCurrentPopup();
     }

@@ -29,6 +29,9 @@ void drawLogToolbar(app::AppModel& model, app::SessionModel& session) {
         ImGui::Checkbox("replace an existing file", &save.replaceExisting);
         if (ImGui::Button("Save")) session.saveLog(save);
         UiProbe::mark("log/save/ok");
+        ImGui::SameLine();
+        if (ImGui::Button("Save as CSV")) session.saveLogCsv(save);
+        UiProbe::mark("log/save/csv");
         if (!save.message.empty()) ImGui::TextUnformatted(save.message.c_str());
         ImGui::EndPopup();
     }

@@ -72,6 +72,16 @@ void drawViewToolbar(app::AppModel& model, app::SessionModel& session) {
         ImGui::Checkbox("replace an existing file", &save.replaceExisting);
         if (ImGui::Button("Save as text")) session.saveReceived(save);
         UiProbe::mark("receive/save/ok");
+        // Every record the history holds, for other tools (the filter above applies to text only).
+        ImGui::SameLine();
+        if (ImGui::Button("CSV")) session.saveHistoryAs(save, core::HistoryFileFormat::Csv);
+        UiProbe::mark("receive/save/csv");
+        ImGui::SameLine();
+        if (ImGui::Button("JSON Lines")) session.saveHistoryAs(save, core::HistoryFileFormat::JsonLines);
+        UiProbe::mark("receive/save/jsonl");
+        ImGui::SameLine();
+        if (ImGui::Button("pcapng")) session.saveHistoryAs(save, core::HistoryFileFormat::Pcapng);
+        UiProbe::mark("receive/save/pcapng");
         if (!save.message.empty()) ImGui::TextUnformatted(save.message.c_str());
         ImGui::EndPopup();
     }

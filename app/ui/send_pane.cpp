@@ -253,19 +253,33 @@ void drawPayloadButtons(app::AppModel& model, app::SessionModel& session, const 
         }
         ImGui::EndPopup();
     }
-    const std::size_t quick = std::min<std::size_t>(model.payloads.size(), 9);
-    for (std::size_t i = 0; i < model.payloads.size(); ++i) {
-        const auto& payload = model.payloads[i];
-        const std::string label = (i < quick ? "F" + std::to_string(i + 1) + " " : std::string()) + payload.name;
+    // A payload saved for one session (an imported Packet Sender packet names its target's) shows in that
+    // session's pane only; F1..F9 are the first nine shown.
+    std::vector<std::size_t> shown;
+    for (std::size_t i = 0; i < model.payloads.size(); ++i)
+        if (model.payloads[i].session.empty() || model.payloads[i].session == session.name()) shown.push_back(i);
+    const std::size_t quick = std::min<std::size_t>(shown.size(), 9);
+    for (std::size_t n = 0; n < shown.size(); ++n) {
+        const auto& payload = model.payloads[shown[n]];
+        std::string label = (n < quick ? "F" + std::to_string(n + 1) + " " : std::string()) + payload.name;
+        if (payload.repeatIntervalMs) label += " (every " + formatSeconds(std::chrono::milliseconds(payload.repeatIntervalMs)) + ")";
         row.next(WrapRow::button(label.c_str()));
-        ImGui::PushID(static_cast<int>(i));
+        ImGui::PushID(static_cast<int>(shown[n]));
         // Ctrl+F1… run sequences: a payload's key is F1… alone.
-        const bool key = i < quick && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl && isFunctionKeyPressed(static_cast<int>(i));
+        const bool key = n < quick && !ImGui::GetIO().WantTextInput && !ImGui::GetIO().KeyCtrl && isFunctionKeyPressed(static_cast<int>(n));
         if ((ImGui::SmallButton(label.c_str()) || key) && state.target && state.connected) {
-            auto bytes = payload.payload.resolve(sendContext(session));
-            composer.sendError = bytes ? std::string() : payload.name + ": " + bytes.error().describe();
-            if (bytes) session.send(std::move(bytes).value(), *state.target);
+            if (payload.repeatIntervalMs && !session.repeating()) {
+                // Sent now and then every interval until "stop repeat", as Packet Sender resends a packet.
+                RepeatSpec spec{{}, *state.target, std::chrono::milliseconds(payload.repeatIntervalMs), 0,
+                                std::make_shared<const PayloadTemplate>(payload.payload)};
+                session.session()->startRepeat(std::move(spec));
+            } else {
+                auto bytes = payload.payload.resolve(sendContext(session));
+                composer.sendError = bytes ? std::string() : payload.name + ": " + bytes.error().describe();
+                if (bytes) session.send(std::move(bytes).value(), *state.target);
+            }
         }
+        UiProbe::mark("payload/" + payload.name);
         ImGui::PopID();
     }
 }
