@@ -49,6 +49,8 @@ T = {
                    "--count", "0", "--format", "jsonl", "--report-interval", "0", "-q"],
     "sk_listen": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0"],
     "sk_file_send": ["{cli}", "tcp-client", HOST, "{port}", "--send", "@{file}", "--wait", "0", "-q"],
+    "sk_file_send_pcap": ["{cli}", "tcp-client", HOST, "{port}", "--send", "@{file}", "--wait", "0", "-q",
+                          "--pcap", "{pcap}", "--force"],
     "sk_tls_sink": ["{cli}", "tcp-server", "--bind", HOST, "--port", "0", "--tls", "--cert", "{tlscert}", "--key", "{tlskey}",
                     "--discard", "--format", "jsonl", "--report-interval", "0"],
     "sk_bench_tls": ["{cli}", "bench", "tcp", HOST, "{port}", "--tls", "--ca", "{tlscert}", "--connections", "1",
@@ -335,7 +337,23 @@ def tls_bulk_cmds(sink, dur=None, nbytes=None):
 
 
 # ===== 1b. A file sent whole ==================================================================
-def file_send(sender_key, path, nbytes):
+def file_send_captured(path, nbytes):
+    """file_send with the sender writing a pcapng of the transfer to disk (the scratch directory): the capture must
+    hold every byte, and is removed after the round."""
+    pcap = os.path.join(procs.WORKDIR, "file-send.pcapng")
+    try:
+        result = file_send("sk_file_send_pcap", path, nbytes, pcap=pcap)
+        size = os.path.getsize(pcap)
+        if size < nbytes:
+            raise TrialError("the pcapng holds %d bytes, less than the %d sent" % (size, nbytes))
+        result["pcap_bytes"] = size
+        return result
+    finally:
+        if os.path.exists(pcap):
+            os.remove(pcap)
+
+
+def file_send(sender_key, path, nbytes, **extra):
     """One file into a fresh socat sink: the rate over the wall time from spawning the sender to the sink's exit
     (every byte received), and the sender's peak RSS: its VmHWM, read every 2 ms until it exits. (Not ru_maxrss:
     Linux counts the forking parent's resident set into a child's maximum at exec.)"""
@@ -343,7 +361,7 @@ def file_send(sender_key, path, nbytes):
     try:
         import subprocess
         t0 = time.perf_counter()
-        sender = subprocess.Popen(argv(sender_key, port=port, file=path), stdin=subprocess.DEVNULL,
+        sender = subprocess.Popen(argv(sender_key, port=port, file=path, **extra), stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         peak = None
         deadline = time.monotonic() + 120

@@ -12,6 +12,7 @@
 
 #include "cli_command.hpp"
 #include "socketeer/core/capture/pcapng_reader.hpp"
+#include "socketeer/core/tls/tls_settings.hpp"
 #include "process.hpp"
 #include "wait.hpp"
 
@@ -191,6 +192,29 @@ TEST_F(CliPcap, NoticesAndRuleRepliesBecomeCommentsAndTheProxyWritesItsClientsSi
     const auto [fromClient, fromProxy] = followTcp(relay, 0);
     EXPECT_EQ(fromClient, "ping");
     EXPECT_EQ(fromProxy, "pong");
+}
+
+TEST_F(CliPcap, OverTlsTheRecordsAreCapturedWithTheirKeysAndTsharkDecryptsThemInOnePass) {
+    if (!socketeer::core::tlsAvailable()) GTEST_SKIP() << "this build has no OpenSSL";
+    const std::string capture = file("tls.pcapng");
+    Server server(tcpServer({"--tls", "--echo", "--pcap", capture}));
+    ASSERT_NE(server.port, 0) << server.process.stderrText();
+    const std::string request = "GET /status HTTP/1.1\r\nHost: device\r\n\r\n";
+    const auto client = runProcess(cli({"tcp-client", "127.0.0.1", std::to_string(server.port), "--tls", "--insecure",
+                                        "--send", request, "--wait", "300", "-q"}));
+    ASSERT_EQ(client.code, 0) << client.err;
+    server.process.signal(SIGINT);
+    ASSERT_EQ(server.process.wait(), 0) << server.process.stderrText();
+    // The packets hold TLS records, not the plaintext; the keys travel in the file (no key log file given).
+    const auto records = splitLines(tshark(capture, {"-Y", "tls.handshake.type == 1 || tls.handshake.type == 2", "-T",
+                                                     "fields", "-e", "tls.handshake.type"}));
+    // The client's hello, then the server's flight: its hello and, encrypted under TLS 1.3, encrypted extensions (8),
+    // certificate (11), certificate verify (15) and finished (20) — readable only because the keys came first.
+    EXPECT_EQ(records, (std::vector<std::string>{"1", "2,8,11,15,20"}));
+    const std::string followed = tshark(capture, {"-q", "-z", "follow,tls,ascii,0"});
+    EXPECT_EQ(socketeer::test::occurrences(followed, "GET /status HTTP/1.1"), 2u) << "the request and its echo, decrypted:\n" << followed;
+    const std::string http = tshark(capture, {"-Y", "http.request.uri", "-T", "fields", "-e", "http.request.uri"});
+    EXPECT_EQ(http, "/status\n/status\n") << "dissected as HTTP inside TLS";
 }
 
 TEST_F(CliPcap, PcapOnStdoutIsLiveAndIsAllThatStdoutCarries) {

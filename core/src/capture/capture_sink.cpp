@@ -130,6 +130,21 @@ bool CaptureSink::writeData(std::int64_t timeUs, Direction direction, Connection
     return true;
 }
 
+bool CaptureSink::writeWire(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer,
+                            ByteView ciphertext) {
+    if (!m_error.empty() || m_spec.format != CaptureFormat::Pcapng) return true;
+    const bool wanted = direction == Direction::Rx ? m_spec.captureRx : m_spec.captureTx;
+    if (!wanted) return true;
+    if (!m_pcapng && !begin({})) return false;
+    return m_pcapng->recordWire(timeUs, direction, id, peer, ciphertext) && flushIfLive();
+}
+
+bool CaptureSink::writeSecret(std::string_view keyLogLine) {
+    if (!m_error.empty() || m_spec.format != CaptureFormat::Pcapng) return true;
+    if (!m_pcapng && !begin({})) return false;
+    return m_pcapng->recordSecret(keyLogLine) && flushIfLive();
+}
+
 std::string CaptureSink::close() {
     if (!m_file) return {};
     if (m_live) {

@@ -70,7 +70,7 @@ bool PcapngRecorder::start(std::int64_t timeUs) {
                                          "Socketeer's notices: connections, errors, rules that fired", 0};
     if (!m_writer.interfaceDescription(packets, id) || !m_writer.interfaceDescription(notices, id)) return false;
     for (const CapturedConnection& open : m_scene.connections)
-        openStream(timeUs, open.id, open.local, open.remote, open.localOpened, "already open when the capture started");
+        openStream(timeUs, open.id, open.local, open.remote, open.localOpened, open.tls, "already open when the capture started");
     return !m_writer.failed();
 }
 
@@ -91,8 +91,10 @@ bool PcapngRecorder::recordNotice(std::int64_t timeUs, std::string_view text, Ev
 }
 
 PcapngRecorder::TcpStream& PcapngRecorder::openStream(std::int64_t timeUs, ConnectionId id, const Endpoint& local,
-                                                      const Endpoint& remote, bool localOpened, std::string_view comment) {
+                                                      const Endpoint& remote, bool localOpened, bool tls,
+                                                      std::string_view comment) {
     TcpStream stream;
+    stream.tls = tls;
     stream.remote = wire(remote);
     stream.local = local.address.empty() ? localFor(stream.remote) : wire(local);
     matchFamilies(stream.local, stream.remote);
@@ -173,9 +175,32 @@ bool PcapngRecorder::recordData(std::int64_t timeUs, Direction direction, Connec
                                 ByteView bytes, std::string_view comment) {
     if (m_scene.datagrams) return datagram(timeUs, direction, peer, bytes, comment);
     auto found = m_streams.find(id);
+    if (found != m_streams.end() && found->second.tls) return true; // its ciphertext is what the packets carry
     TcpStream& stream = found != m_streams.end()
                             ? found->second
-                            : openStream(timeUs, id, {}, peer, m_scene.localOpens, "opened before the capture saw it");
+                            : openStream(timeUs, id, {}, peer, m_scene.localOpens, false, "opened before the capture saw it");
+    return segments(timeUs, stream, direction, bytes, comment);
+}
+
+bool PcapngRecorder::recordWire(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer,
+                                ByteView ciphertext) {
+    auto found = m_streams.find(id);
+    TcpStream& stream = found != m_streams.end()
+                            ? found->second
+                            : openStream(timeUs, id, {}, peer, m_scene.localOpens, true, "opened before the capture saw it");
+    if (!stream.tls) return true; // a capture that began mid-connection wrote its plaintext: it goes on so
+    return segments(timeUs, stream, direction, ciphertext, {});
+}
+
+bool PcapngRecorder::recordSecret(std::string_view keyLogLine) {
+    std::string line(keyLogLine);
+    line += '\n';
+    return m_writer.decryptionSecrets(pcapng::TlsKeyLogSecrets,
+                                      {reinterpret_cast<const std::uint8_t*>(line.data()), line.size()});
+}
+
+bool PcapngRecorder::segments(std::int64_t timeUs, TcpStream& stream, Direction direction, ByteView bytes,
+                              std::string_view comment) {
     const From from = direction == Direction::Tx ? From::Local : From::Remote;
     const std::size_t most = maxSegmentPayload(stream.local.v6, true);
     for (std::size_t at = 0; at < bytes.size();) {
@@ -203,7 +228,7 @@ bool PcapngRecorder::record(const SessionEvent& event) {
                 return recordNotice(event.timeUs, describeEvent(event), eventSeverity(event));
             } else if constexpr (std::is_same_v<T, EventConnected> || std::is_same_v<T, EventAccepted>) {
                 if (m_scene.datagrams) return true;
-                openStream(event.timeUs, body.id, body.local, body.remote, std::is_same_v<T, EventConnected>, {});
+                openStream(event.timeUs, body.id, body.local, body.remote, std::is_same_v<T, EventConnected>, body.tls, {});
                 return !m_writer.failed();
             } else if constexpr (std::is_same_v<T, EventClosed>) {
                 if (body.id != 0 && !m_scene.datagrams) return closeStream(event.timeUs, body.id, body);

@@ -69,11 +69,7 @@ void SessionOutput::receiveFramed(ConnectionId id, const Endpoint& peer, ByteVie
     if (!wire.empty()) counters.noteReceive(time);
     peers.recordRx(id, wire.size(), time, messages);
     if (wire.empty()) return;
-    std::vector<SessionEvent> captureFailures;
-    for (std::size_t i = 0; i < m_captures.size();)
-        if (!m_captures[i]->writeData(time, Direction::Rx, id, peer, wire)) captureFailures.push_back(*dropFailedCapture(i));
-        else ++i;
-    for (SessionEvent& failure : captureFailures) record(std::move(failure));
+    eachCapture([&](CaptureSink& sink) { return sink.writeData(time, Direction::Rx, id, peer, wire); });
 }
 
 void SessionOutput::emitMessage(ConnectionId id, const Endpoint& peer, SharedBytes bytes, FrameStatus status) {
@@ -97,6 +93,17 @@ std::optional<SequenceStats> SessionOutput::sequenceStats() const {
 
 void SessionOutput::emitError(ConnectionId id, std::error_code code, std::string message) {
     emit(EventError{id, code, std::move(message)});
+}
+
+void SessionOutput::captureWire(Direction direction, ConnectionId id, const Endpoint& peer, ByteView ciphertext) {
+    if (m_captures.empty() || ciphertext.empty()) return;
+    const std::int64_t time = nowUs();
+    eachCapture([&](CaptureSink& sink) { return sink.writeWire(time, direction, id, peer, ciphertext); });
+}
+
+void SessionOutput::captureSecret(std::string_view keyLogLine) {
+    if (m_captures.empty()) return;
+    eachCapture([&](CaptureSink& sink) { return sink.writeSecret(keyLogLine); });
 }
 
 void SessionOutput::addCapture(std::unique_ptr<CaptureSink> sink, CaptureScene scene) {

@@ -92,6 +92,11 @@ public:
                "a worker-side function was called from another thread");
     }
 
+    /// A TLS connection's ciphertext as it crossed the socket, and a key log line of it, for pcapng captures.
+    void captureWire(Direction direction, ConnectionId id, const Endpoint& peer, ByteView ciphertext);
+    void captureSecret(std::string_view keyLogLine);
+    /// Worker only: some capture is running (TLS connections then copy what they read for it).
+    [[nodiscard]] bool capturing() const { return !m_captures.empty(); }
     /// Adds a capture (the CLI may write a record file and a pcapng at once); the scene is what the session holds now.
     void addCapture(std::unique_ptr<CaptureSink> sink, CaptureScene scene);
     /// Closes every capture, each saying where it was saved.
@@ -101,6 +106,15 @@ private:
     void record(SessionEvent&& event);
     /// A capture failed to write: it is dropped, and the error follows the event that failed.
     std::optional<SessionEvent> dropFailedCapture(std::size_t index);
+    /// Runs write on every capture, dropping (and reporting) those that fail.
+    template <typename Write>
+    void eachCapture(Write write) {
+        std::vector<SessionEvent> failures;
+        for (std::size_t i = 0; i < m_captures.size();)
+            if (!write(*m_captures[i])) failures.push_back(*dropFailedCapture(i));
+            else ++i;
+        for (SessionEvent& failure : failures) record(std::move(failure));
+    }
     /// The check of a received message, counted.
     CheckStatus checkReceived(const SharedBytes& bytes);
 

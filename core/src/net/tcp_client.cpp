@@ -124,7 +124,8 @@ public:
         scene.localOpens = true;
         if (m_connection) {
             scene.local = m_connection->local();
-            scene.connections.push_back({m_connection->id(), m_connection->local(), m_connection->peer(), true});
+            scene.connections.push_back({m_connection->id(), m_connection->local(), m_connection->peer(), true,
+                                          m_connection->encrypted()});
         }
         return scene;
     }
@@ -287,7 +288,7 @@ private:
         m_failures = 0; // a success resets the backoff
         m_out->setState(SessionState::Open);
         m_connection->start();
-        m_out->emit(EventConnected{id, local, remote});
+        m_out->emit(EventConnected{id, local, remote, m_tls != nullptr});
     }
 
     std::shared_ptr<TcpClientImpl> shared() { return std::static_pointer_cast<TcpClientImpl>(shared_from_this()); }

@@ -31,6 +31,8 @@ TcpConnection::TcpConnection(asio::ip::tcp::socket socket, ConnectionId id, Endp
       m_peerText(m_peer.toString()), m_out(std::move(output)), m_readBuffer(std::move(readBuffer)), m_sendBudget(sendBudget),
       m_owner(std::move(owner)) {
     if (framing.enabled()) m_framer = std::make_unique<Framer>(framing);
+    // Called inside the channel's calls, which this connection makes on its worker.
+    if (m_tls) m_tls->onKeyLogLine([this](std::string_view line) { m_out->captureSecret(line); });
 }
 
 void TcpConnection::start() {
@@ -108,7 +110,19 @@ void TcpConnection::deliver(ByteView received) {
     if (auto owner = m_owner.lock()) owner->onConnectionData(*this, bytes);
 }
 
+void TcpConnection::releaseHeldCiphertext() {
+    if (!m_heldCiphertext) return;
+    const auto held = std::move(m_heldCiphertext);
+    m_out->captureWire(Direction::Rx, m_id, m_peer, *held);
+}
+
 bool TcpConnection::receiveTls(ByteView ciphertext) {
+    // Copied: the plaintext is read into the same shared buffer.
+    if (m_out->capturing()) m_heldCiphertext = std::make_unique<Bytes>(ciphertext.begin(), ciphertext.end());
+    struct Release {
+        TcpConnection& connection;
+        ~Release() { connection.releaseHeldCiphertext(); }
+    } release{*this};
     m_tls->pushCiphertext(ciphertext);
     if (!m_tlsReady) {
         advanceHandshake();
@@ -401,6 +415,10 @@ bool TcpConnection::sealQueued() {
         }
     }
     m_tls->takeCiphertext(*m_cipherOut, SIZE_MAX);
+    if (m_out->capturing() && !m_cipherOut->empty()) {
+        releaseHeldCiphertext(); // what was read comes before what answers it
+        m_out->captureWire(Direction::Tx, m_id, m_peer, *m_cipherOut);
+    }
     return true;
 }
 
@@ -634,6 +652,7 @@ void TcpConnection::resumeReading() {
 
 void TcpConnection::finish(CloseReason reason, const std::error_code& ec, std::string detail) {
     if (m_closed) return;
+    releaseHeldCiphertext(); // the bytes before the close
     auto self = shared_from_this(); // the owner's callback below may drop the last other reference
     m_closed = true;
     std::error_code ignored;

@@ -81,6 +81,7 @@ public:
     [[nodiscard]] ConnectionId id() const { return m_id; }
     [[nodiscard]] const Endpoint& peer() const { return m_peer; }
     [[nodiscard]] const Endpoint& local() const { return m_local; }
+    [[nodiscard]] bool encrypted() const { return m_tls != nullptr; }
     /// False once closing or half-closed: relay and send-to-all skip such connections instead of failing on them.
     [[nodiscard]] bool acceptsSends() const {
         return !m_closed && !m_closeWhenFlushed && !m_sendShutdown && !m_halfCloseWhenFlushed;
@@ -140,6 +141,8 @@ private:
     /// With TLS a close also waits for the handshake: what was sent meanwhile goes first, and a session ended early
     /// never writes its handshake after its FIN.
     [[nodiscard]] bool flushed() const { return m_queue.empty() && m_streams.empty() && (!m_tls || m_tlsReady); }
+    /// Writes the held ciphertext to the captures (see m_heldCiphertext).
+    void releaseHeldCiphertext();
     /// Tops the write queue up from the front stream leg; ends legs that are done.
     void pumpStreams();
 
@@ -148,6 +151,9 @@ private:
     bool m_tlsReady = false;           // the handshake completed
     bool m_tlsCloseNotified = false;   // our close_notify is made: no more plaintext
     std::shared_ptr<Bytes> m_cipherOut; // the ciphertext being written (reused while no asynchronous write holds it)
+    // A pcapng capture's copy of the ciphertext just read, written once OpenSSL has logged the keys it derived from
+    // it and before what it answers: Wireshark then decrypts in one pass. Null when not capturing.
+    std::unique_ptr<Bytes> m_heldCiphertext;
     bool m_finPending = false;         // our FIN goes once what is being written is out
     std::optional<CloseReason> m_finishAfterFin; // and then the connection closes
     bool m_peerCloseNotified = false;  // the peer's close_notify arrived

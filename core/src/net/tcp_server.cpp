@@ -202,7 +202,7 @@ public:
         scene.description = "TCP server";
         if (m_acceptor.is_open()) scene.local = m_local;
         for (const auto& [id, connection] : m_connections)
-            scene.connections.push_back({id, connection->local(), connection->peer(), false});
+            scene.connections.push_back({id, connection->local(), connection->peer(), false, connection->encrypted()});
         return scene;
     }
 
@@ -292,7 +292,7 @@ private:
                                                           std::move(tls));
         m_connections.emplace(id, connection);
         connection->start(); // registers it in the peer table first: whoever sees the event sees the client listed
-        m_out->emit(EventAccepted{id, local, remote});
+        m_out->emit(EventAccepted{id, local, remote, m_tls != nullptr});
         connection->sendWelcome(m_autoReply);
     }
 

@@ -17,6 +17,11 @@ public:
         : m_context(std::move(context)), m_ssl(ssl), m_in(in), m_out(out) {}
     ~OpenSslChannel() override { SSL_free(m_ssl); } // frees both BIOs
 
+    void onKeyLogLine(std::function<void(std::string_view line)> sink) override {
+        m_keyLogSink = std::move(sink);
+        SSL_set_ex_data(m_ssl, TlsContext::keyLogSinkSlot(), &m_keyLogSink);
+    }
+
     void pushCiphertext(ByteView ciphertext) override {
         // A memory BIO takes everything (it grows); what is pushed is at most one socket read.
         if (!ciphertext.empty()) BIO_write(m_in, ciphertext.data(), static_cast<int>(ciphertext.size()));
@@ -87,6 +92,7 @@ private:
     SSL* m_ssl;
     BIO* m_in;
     BIO* m_out;
+    TlsContext::KeyLogSink m_keyLogSink; // the SSL points at it (ex_data): it lives as long as the channel
 };
 
 class OpenSslEndpoint final : public TlsEndpoint {

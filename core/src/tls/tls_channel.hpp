@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -44,6 +45,9 @@ public:
 
     /// After the handshake.
     [[nodiscard]] virtual TlsSessionInfo describe() const = 0;
+
+    /// Each key log line (NSS format) of this connection as it is derived, during the calls above.
+    virtual void onKeyLogLine(std::function<void(std::string_view line)> sink) = 0;
 };
 
 /// A session's TLS, made once per open from its settings: one channel per connection.

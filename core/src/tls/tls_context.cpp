@@ -29,6 +29,8 @@ std::mutex& keyLogMutex() {
 }
 
 void writeKeyLogLine(const SSL* ssl, const char* line) {
+    if (auto* sink = static_cast<TlsContext::KeyLogSink*>(SSL_get_ex_data(ssl, TlsContext::keyLogSinkSlot())); sink && *sink)
+        (*sink)(line); // on the connection's worker: the SSL call that derived the key runs there
     auto* file = static_cast<std::FILE*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), keyLogSlot()));
     if (!file) return;
     std::lock_guard lock(keyLogMutex());
@@ -147,9 +149,14 @@ std::string TlsContext::configure(bool server, const std::string& commonName) {
         m_keyLog = openForWriting(m_settings.keyLogFile, true);
         if (!m_keyLog) return "key log '" + m_settings.keyLogFile + "': " + std::strerror(errno);
         SSL_CTX_set_ex_data(ctx, keyLogSlot(), m_keyLog);
-        SSL_CTX_set_keylog_callback(ctx, writeKeyLogLine);
     }
+    SSL_CTX_set_keylog_callback(ctx, writeKeyLogLine);
     return {};
+}
+
+int TlsContext::keyLogSinkSlot() {
+    static const int slot = SSL_get_ex_new_index(0, nullptr, nullptr, nullptr, nullptr);
+    return slot;
 }
 
 std::string TlsContext::prepareClient(SSL* ssl, const std::string& host) const {

@@ -44,6 +44,10 @@ public:
     bool begin(CaptureScene scene);
     /// Records bytes as they crossed the socket: what a framed session read, before it was cut into messages.
     bool writeData(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView bytes);
+    /// A TLS connection's records as they crossed the socket, and the key log lines that decrypt them: only pcapng
+    /// keeps them (the other formats keep the plaintext).
+    bool writeWire(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView ciphertext);
+    bool writeSecret(std::string_view keyLogLine);
     /// Flushes and closes; returns the error text if the final flush failed, else empty.
     std::string close();
 

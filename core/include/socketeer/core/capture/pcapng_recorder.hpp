@@ -20,6 +20,7 @@ struct CapturedConnection {
     Endpoint local;
     Endpoint remote;
     bool localOpened = false; ///< this side connected (a client); else the peer did (a server's client)
+    bool tls = false;         ///< its packets carry the ciphertext (recordWire), not the plaintext events
 };
 
 /// What a session is, for a capture that starts now: how its bytes travel and what is already open.
@@ -52,6 +53,12 @@ public:
     /// Bytes as they crossed the socket; cut into segments of at most 64 KiB (an IP packet's limit).
     bool recordData(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView bytes,
                     std::string_view comment = {});
+    /// TLS records as they crossed the socket, for a connection that said it carries TLS (its plaintext events are
+    /// not written); cut into segments like recordData.
+    bool recordWire(std::int64_t timeUs, Direction direction, ConnectionId id, const Endpoint& peer, ByteView ciphertext);
+    /// A key log line (NSS format) as OpenSSL derived it: a decryption secrets block, so Wireshark decrypts what
+    /// follows with no key log file of its own.
+    bool recordSecret(std::string_view keyLogLine);
     /// A line for the notice interface, shown by Wireshark as a syslog message of that severity.
     bool recordNotice(std::int64_t timeUs, std::string_view text, EventSeverity severity = EventSeverity::Info);
 
@@ -65,11 +72,13 @@ private:
         std::uint32_t remoteNext = 0; ///< the next the peer sends
         std::uint64_t unackedFromLocal = 0;
         std::uint64_t unackedFromRemote = 0;
+        bool tls = false;
     };
     enum class From : std::uint8_t { Local, Remote };
 
     TcpStream& openStream(std::int64_t timeUs, ConnectionId id, const Endpoint& local, const Endpoint& remote,
-                          bool localOpened, std::string_view comment);
+                          bool localOpened, bool tls, std::string_view comment);
+    bool segments(std::int64_t timeUs, TcpStream& stream, Direction direction, ByteView bytes, std::string_view comment);
     bool handshake(std::int64_t timeUs, TcpStream& stream, bool localOpened, std::string_view comment);
     bool segment(std::int64_t timeUs, TcpStream& stream, From from, std::uint8_t flags, ByteView payload,
                  std::string_view comment = {});

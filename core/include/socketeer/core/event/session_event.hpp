@@ -49,6 +49,7 @@ struct EventConnected {
     ConnectionId id = 0;
     Endpoint local;
     Endpoint remote;
+    bool tls = false; ///< over TLS: its data events are plaintext, a pcapng capture holds the ciphertext
 };
 
 /// A server accepted a client.
@@ -56,6 +57,7 @@ struct EventAccepted {
     ConnectionId id = 0;
     Endpoint local;
     Endpoint remote;
+    bool tls = false; ///< as EventConnected's
 };
 
 /// Whether a received message ended in the checksum the session checks for (--check).

@@ -5,9 +5,11 @@
 
 #include <asio/ssl.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "socketeer/core/tls/certificate.hpp"
@@ -36,6 +38,11 @@ public:
     /// Before a client's handshake on `ssl`: SNI and the name the certificate must carry (`host`, or the settings'
     /// server name), an IP address checked as one. "" or why not.
     [[nodiscard]] std::string prepareClient(SSL* ssl, const std::string& host) const;
+
+    /// Each connection's key log lines go, besides the key log file, to the KeyLogSink an SSL holds in this ex_data
+    /// slot (a pcapng capture embeds them): every context logs keys, to whoever listens.
+    using KeyLogSink = std::function<void(std::string_view line)>;
+    static int keyLogSinkSlot();
 
 private:
     TlsContext(TlsSettings settings, asio::ssl::context::method method);
