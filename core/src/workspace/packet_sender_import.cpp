@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "socketeer/core/codec/hex_codec.hpp"
+#include "workspace/workspace_reader.hpp"
 
 namespace socketeer::core {
 namespace {
@@ -71,6 +72,11 @@ const std::set<std::string> KnownKeys{"name",        "hexstring", "fromip",     
 } // namespace
 
 Parsed<PacketSenderImport> importPacketSender(std::string_view jsonText) {
+    const WorkspaceLimits limits;
+    if (jsonText.size() > limits.maxFileBytes)
+        return ParseError{0, 0, std::to_string(jsonText.size()) + " bytes is larger than the " +
+                                    std::to_string(limits.maxFileBytes) + " a workspace may be"};
+    if (auto nesting = checkNesting(jsonText, limits.maxDepth)) return *nesting;
     json root;
     try {
         root = json::parse(jsonText.begin(), jsonText.end());
@@ -86,13 +92,17 @@ Parsed<PacketSenderImport> importPacketSender(std::string_view jsonText) {
             }
         }
         return ParseError{line, column, "not JSON (Packet Sender exports a JSON list of packets)"};
+    } catch (const json::exception& error) {
+        // Found by fuzzing: a number too large for a double ("1e999") is out_of_range, not a parse error.
+        std::string message = error.what();
+        if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
+        return ParseError{0, 0, "not a Packet Sender export: " + message};
     }
     if (!root.is_array())
         return ParseError{1, 0, "a Packet Sender export is a JSON list of packets; this file holds a JSON " +
                                     std::string(root.type_name())};
 
     PacketSenderImport result;
-    const WorkspaceLimits limits;
     std::map<Target, std::size_t> sessions; // target → index in workspace.sessions
     std::set<std::string> names, unknownKeys;
     for (std::size_t i = 0; i < root.size(); ++i) {

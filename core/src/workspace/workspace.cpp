@@ -25,32 +25,6 @@ using nlohmann::json;
 
 constexpr std::string_view FormatTag = "socketeer-workspace";
 
-/// Nesting is checked before nlohmann's recursive parser sees the text, so a hostile file cannot exhaust the stack.
-std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDepth) {
-    std::size_t depth = 0, line = 1, column = 0;
-    bool inString = false, escaped = false;
-    for (char c : text) {
-        ++column;
-        if (c == '\n') {
-            ++line;
-            column = 0;
-        }
-        if (inString) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') inString = false;
-            continue;
-        }
-        if (c == '"') inString = true;
-        else if (c == '[' || c == '{') {
-            if (++depth > maxDepth)
-                return ParseError{line, column, "nesting deeper than " + std::to_string(maxDepth) + " levels"};
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return std::nullopt;
-}
 
 ParseError positionedError(std::string_view text, std::size_t byteOffset, std::string message) {
     std::size_t line = 1, column = 1;
@@ -503,6 +477,33 @@ json frontEndJson(const FrontEndState& state) {
 }
 
 } // namespace
+
+// Nesting is checked before nlohmann's recursive parser sees the text, so a hostile file cannot exhaust the stack.
+std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDepth) {
+    std::size_t depth = 0, line = 1, column = 0;
+    bool inString = false, escaped = false;
+    for (char c : text) {
+        ++column;
+        if (c == '\n') {
+            ++line;
+            column = 0;
+        }
+        if (inString) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') inString = false;
+            continue;
+        }
+        if (c == '"') inString = true;
+        else if (c == '[' || c == '{') {
+            if (++depth > maxDepth)
+                return ParseError{line, column, "nesting deeper than " + std::to_string(maxDepth) + " levels"};
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            --depth;
+        }
+    }
+    return std::nullopt;
+}
 
 Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& limits) {
     if (text.size() > limits.maxFileBytes)

@@ -14,6 +14,10 @@
 
 namespace socketeer::core {
 
+/// Nesting deeper than maxDepth (with its line and column), found before nlohmann's recursive parser sees the text,
+/// so a hostile file cannot exhaust the stack. For every JSON file Socketeer reads.
+std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDepth);
+
 class WorkspaceReader {
     using json = nlohmann::json;
 
