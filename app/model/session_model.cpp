@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "history_export.hpp"
+#include "socketeer/core/event/event_json.hpp"
 #include "socketeer/core/file_output.hpp"
 
 #include "socketeer/core/units_format.hpp"
@@ -309,6 +310,18 @@ void SessionModel::saveHistoryAs(FileTarget& target, HistoryFileFormat format) c
 
 void SessionModel::saveLog(FileTarget& target) const {
     const std::string error = writeNewFile(target.path, m_log.toText(), target.replaceExisting);
+    target.message = error.empty() ? "saved to " + target.path : error;
+}
+
+void SessionModel::saveLogJsonLines(FileTarget& target) const {
+    std::string lines;
+    for (const LogLine& line : m_log.lines()) {
+        const SessionEventBody body = line.level == LogLine::Level::Error
+                                          ? SessionEventBody{EventError{0, {}, line.text}}
+                                          : SessionEventBody{EventNotice{line.text}};
+        lines += eventJsonLine(name(), m_spec.kind, {line.timeUs, body}, m_composer.encoding) + "\n";
+    }
+    const std::string error = writeNewFile(target.path, lines, target.replaceExisting);
     target.message = error.empty() ? "saved to " + target.path : error;
 }
 

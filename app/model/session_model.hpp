@@ -127,6 +127,9 @@ public:
     /// Writes the connection log to target.path, likewise: as text, or as CSV (time, level, message).
     void saveLog(FileTarget& target) const;
     void saveLogCsv(FileTarget& target) const;
+    /// The connection log as JSON Lines in socketeer-cli's shape for such lines: {"time", "event": "notice" (or
+    /// "error"), "session", "message"}.
+    void saveLogJsonLines(FileTarget& target) const;
 
 private:
     bool m_holding[2] = {false, false}; // a proxy's Hold, c>s and s>c

@@ -32,6 +32,9 @@ void drawLogToolbar(app::AppModel& model, app::SessionModel& session) {
         ImGui::SameLine();
         if (ImGui::Button("Save as CSV")) session.saveLogCsv(save);
         UiProbe::mark("log/save/csv");
+        ImGui::SameLine();
+        if (ImGui::Button("JSON Lines")) session.saveLogJsonLines(save);
+        UiProbe::mark("log/save/jsonl");
         if (!save.message.empty()) ImGui::TextUnformatted(save.message.c_str());
         ImGui::EndPopup();
     }

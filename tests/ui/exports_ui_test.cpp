@@ -119,6 +119,13 @@ TEST(ExportsUi, PcapngCaptureAndTheWholeHistoryAsCsvAndPcapng) {
     const std::string logRows = readAll(log);
     EXPECT_EQ(logRows.rfind("time,level,message\r\n", 0), 0u) << logRows;
     EXPECT_NE(logRows.find(",info,capturing every byte to " + capture + "\r\n"), std::string::npos) << logRows;
+    const std::string logJson = tempPath("log.jsonl");
+    retype(h, "log/save/path", logJson);
+    ASSERT_TRUE(h.click("log/save/jsonl"));
+    const std::string jsonText = readAll(logJson);
+    EXPECT_NE(jsonText.find(R"("event":"notice","message":"capturing every byte to )"), std::string::npos) << jsonText;
+    EXPECT_NE(jsonText.find(R"("session":"server")"), std::string::npos) << jsonText;
+    std::filesystem::remove(logJson);
     for (const auto& path : {capture, csv, packets, log}) std::filesystem::remove(path);
 }
 
