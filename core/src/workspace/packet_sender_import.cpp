@@ -226,7 +226,8 @@ Parsed<PacketSenderImport> importPacketSenderFile(const std::string& path) {
     const std::filesystem::path native(std::u8string(path.begin(), path.end()));
     std::error_code ec;
     const auto status = std::filesystem::status(native, ec);
-    if (ec) return ParseError{0, 0, "cannot read '" + path + "': " + ec.message()};
+    if (ec || status.type() == std::filesystem::file_type::not_found)
+        return ParseError{0, 0, "cannot read '" + path + "': " + (ec ? ec.message() : std::string("no such file"))};
     if (!std::filesystem::is_regular_file(status)) return ParseError{0, 0, "'" + path + "' is not a regular file"};
     const auto size = std::filesystem::file_size(native, ec);
     const std::size_t most = WorkspaceLimits{}.maxFileBytes;
