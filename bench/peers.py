@@ -337,10 +337,10 @@ def tls_bulk_cmds(sink, dur=None, nbytes=None):
 
 
 # ===== 1b. A file sent whole ==================================================================
-def file_send_captured(path, nbytes):
-    """file_send with the sender writing a pcapng of the transfer to disk (the scratch directory): the capture must
-    hold every byte, and is removed after the round."""
-    pcap = os.path.join(procs.WORKDIR, "file-send.pcapng")
+def file_send_captured(path, nbytes, directory):
+    """file_send with the sender writing a pcapng of the transfer into `directory` (tmpfs: the capture's own cost;
+    the scratch directory on disk: the disk's too): the capture must hold every byte, and is removed after the round."""
+    pcap = os.path.join(directory, "socketeer-bench-file-send.pcapng")
     try:
         result = file_send("sk_file_send_pcap", path, nbytes, pcap=pcap)
         size = os.path.getsize(pcap)
