@@ -190,17 +190,29 @@ std::string AppModel::importPacketSender(const std::string& path) {
     if (!imported) return imported.error().describe();
     core::PacketSenderImport& result = imported.value();
     std::vector<std::string> notes = std::move(result.notes);
-    // A session for the same protocol and target is there already (an earlier import): its payloads go to it.
-    std::size_t added = 0;
+    // A session for the same protocol and target is there already (an earlier import): its payloads go to it. What
+    // goes past a workspace's limits is left out, or the workspace could not be loaded again once saved.
+    const WorkspaceLimits limits;
+    std::size_t added = 0, payloadsAdded = 0;
+    std::vector<std::string> sessionsLeftOut;
     for (auto& spec : result.workspace.sessions) {
         const bool present = std::any_of(m_sessions.begin(), m_sessions.end(),
                                          [&](const auto& session) { return session->name() == spec.name; });
-        if (!present) {
-            addSession(spec);
-            ++added;
+        if (present) continue;
+        if (m_sessions.size() >= limits.maxSessions) {
+            sessionsLeftOut.push_back(spec.name);
+            continue;
         }
+        addSession(spec);
+        ++added;
     }
     for (auto& payload : result.workspace.payloads) {
+        const bool orphan = std::find(sessionsLeftOut.begin(), sessionsLeftOut.end(), payload.session) != sessionsLeftOut.end();
+        if (orphan || payloads.size() >= limits.maxPayloads) {
+            notes.push_back("payload '" + payload.name + "' left out: a workspace holds at most " +
+                            (orphan ? std::to_string(limits.maxSessions) + " sessions" : std::to_string(limits.maxPayloads) + " payloads"));
+            continue;
+        }
         const auto taken = [&](const std::string& name) {
             return std::any_of(payloads.begin(), payloads.end(), [&](const auto& p) { return p.name == name; });
         };
@@ -211,8 +223,9 @@ std::string AppModel::importPacketSender(const std::string& path) {
             payload.name = unique;
         }
         payloads.push_back(std::move(payload));
+        ++payloadsAdded;
     }
-    std::string report = "imported " + std::to_string(result.workspace.payloads.size()) + " of " +
+    std::string report = "imported " + std::to_string(payloadsAdded) + " of " +
                          std::to_string(result.packetsRead) + " packets from " + path + " (" + std::to_string(added) +
                          " new client sessions, not opened)";
     for (const auto& note : notes) report += "\n- " + note;

@@ -61,8 +61,7 @@ TEST(CliImport, AFileThatIsNotAnExportIsRefusedAndNothingIsWritten) {
     std::filesystem::remove(output);
     const auto run = runProcess(cli({"import-packetsender", std::string(SOCKETEER_TESTS_DIR) + "/CMakeLists.txt", "-o", output}));
     EXPECT_EQ(run.code, 2);
-    EXPECT_NE(run.err.find("CMakeLists.txt: not JSON (Packet Sender exports a JSON list of packets) at column 1"),
-              std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("CMakeLists.txt: invalid JSON: "), std::string::npos) << run.err;
     EXPECT_FALSE(std::filesystem::exists(output));
 }
 

@@ -161,6 +161,37 @@ TEST(PcapngReader, NamesWhatIsWrongAndWhere) {
     EXPECT_EQ(readPcapng(hugeCapture).error, "a packet's captured length 200 runs past its block at byte " + std::to_string(packetAt));
 }
 
+TEST(PcapngReader, ABigEndianSectionIsReadInItsOwnByteOrder) {
+    Bytes file;
+    const auto be32 = [&](std::uint32_t v) {
+        for (int shift = 24; shift >= 0; shift -= 8) file.push_back(static_cast<std::uint8_t>(v >> shift));
+    };
+    be32(SectionHeaderBlock), be32(28), be32(ByteOrderMagic), be32(0x00010000), be32(0xffffffff), be32(0xffffffff), be32(28);
+    be32(InterfaceDescriptionBlock), be32(20), be32(0x00010000), be32(0), be32(20); // Ethernet, no snap limit
+    be32(EnhancedPacketBlock), be32(36), be32(0), be32(0), be32(1'000'000), be32(4), be32(4);
+    file.insert(file.end(), {'w', 'x', 'y', 'z'});
+    be32(36);
+    const ReadFile read = readPcapng(file);
+    ASSERT_EQ(read.error, "");
+    EXPECT_TRUE(read.bigEndian);
+    ASSERT_EQ(read.interfaces.size(), 1u);
+    EXPECT_EQ(read.interfaces[0].linkType, 1);
+    ASSERT_EQ(read.packets.size(), 1u);
+    EXPECT_EQ(read.packets[0].timestamp, 1'000'000u);
+    EXPECT_EQ(read.packets[0].data, toBytes("wxyz"));
+}
+
+TEST(PcapngBlocks, AnOptionLongerThanItsSixteenBitLengthIsCutNotCorrupted) {
+    Collected out;
+    PcapngWriter writer(out.output());
+    writer.sectionHeader("t", "");
+    std::uint32_t id = 0;
+    ASSERT_TRUE(writer.interfaceDescription({LinkType::Ethernet, "eth", std::string(70'000, 'd'), 0}, id));
+    const ReadFile read = readPcapng(out.bytes);
+    ASSERT_EQ(read.error, "");
+    EXPECT_EQ(read.interfaces[0].description.size(), 0xffffu);
+}
+
 TEST(PacketHeaders, TheChecksumIsRfc1071s) {
     // RFC 1071 §3's example: the sum of 0001 f203 f4f5 f6f7 is ddf2.
     const Bytes example{0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};

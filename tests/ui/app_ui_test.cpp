@@ -11,6 +11,8 @@
 
 using namespace socketeer;
 using namespace socketeer::core;
+using socketeer::test::connectLoopback;
+using socketeer::test::LoopbackNetwork;
 using socketeer::test::UiHarness;
 
 namespace {
@@ -24,34 +26,6 @@ bool receivedBytes(app::SessionModel& session, const Bytes& wanted, Direction di
     return false;
 }
 
-/// A loopback server and `count` clients connected to it, made through the model (the tests' subject is elsewhere).
-struct Network {
-    app::SessionModel* server = nullptr;
-    std::vector<app::SessionModel*> clients;
-};
-
-Network connect(UiHarness& h, std::size_t count) {
-    Network net;
-    SessionSpec server;
-    server.kind = SessionKind::TcpServer;
-    server.name = "server";
-    server.tcpServer.bindAddress = "127.0.0.1";
-    net.server = &h.model.addSession(server);
-    net.server->open();
-    EXPECT_TRUE(h.frameUntil([&] { return net.server->localEndpoint().has_value(); }));
-    for (std::size_t i = 0; i < count; ++i) {
-        SessionSpec client;
-        client.kind = SessionKind::TcpClient;
-        client.name = "client " + std::to_string(i);
-        client.tcpClient.host = "127.0.0.1";
-        client.tcpClient.port = net.server->localEndpoint()->port;
-        net.clients.push_back(&h.model.addSession(client));
-        net.clients.back()->open();
-    }
-    EXPECT_TRUE(h.frameUntil([&] { return net.server->peers().size() == count; }));
-    for (auto* client : net.clients) EXPECT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; }));
-    return net;
-}
 
 } // namespace
 
@@ -114,7 +88,7 @@ bool typeHexInto(UiHarness& h, app::SessionModel& client) {
 
 TEST(AppUi, BadHexIsPointedAtAndDisablesSend) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     app::SessionModel& client = *net.clients[0];
     ASSERT_TRUE(typeHexInto(h, client));
     h.type("0A 1G");
@@ -129,7 +103,7 @@ TEST(AppUi, BadHexIsPointedAtAndDisablesSend) {
 
 TEST(AppUi, TemplatesShowTheirComputedBytesAndResolveAtEachSend) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     app::SessionModel& client = *net.clients[0];
     ASSERT_TRUE(typeHexInto(h, client));
     h.type("01 03 00 00 00 0a {crc16/modbus} {counter:u8}");
@@ -179,7 +153,7 @@ TEST(AppUi, TheFramingSettingTakesEffectAndABadSpecNeverReplacesIt) {
 
 TEST(AppUi, ServerSendsToAllThenKicksOneClient) {
     UiHarness h;
-    Network net = connect(h, 2);
+    LoopbackNetwork net = connectLoopback(h, 2);
     h.model.selected = net.server->uiId();
     h.frame();
     ASSERT_TRUE(h.click("send/editor"));
@@ -197,7 +171,7 @@ TEST(AppUi, ServerSendsToAllThenKicksOneClient) {
 
 TEST(AppUi, PauseKeepsCountingAndShowsEverythingAfterwards) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     h.model.selected = net.server->uiId();
     h.frame();
     ASSERT_TRUE(h.click("pause"));
@@ -217,7 +191,7 @@ TEST(AppUi, PauseKeepsCountingAndShowsEverythingAfterwards) {
 
 TEST(AppUi, FilterShowsOnlyMatchingRecords) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     h.model.selected = net.server->uiId();
     for (const char* text : {"alpha", "beta", "alphabet"}) {
         net.clients[0]->send(toBytes(text), SendTarget::toDefault());
@@ -284,7 +258,7 @@ TEST(AppUi, SaveAsOnANeverSavedWorkspaceProposesTheConfigDirectory) {
 
 TEST(AppUi, FunctionKeySendsASavedPayload) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     h.model.payloads.push_back({"greeting", PayloadTemplate::literal(toBytes("hi there")), false});
     h.model.selected = net.clients[0]->uiId();
     h.frame();
@@ -308,7 +282,7 @@ TEST(AppUi, DemoShowsTrafficWithinSeconds) {
 
 TEST(AppUi, RepeatSendsOnTheWorkerTheNumberOfTimesAsked) {
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     app::SessionModel& client = *net.clients[0];
     h.model.selected = client.uiId();
     ASSERT_TRUE(h.click("send/editor"));
@@ -342,7 +316,7 @@ TEST(AppUi, CaptureFromThePanelKeepsEveryByteAndClosingManySessionsIsQuick) {
     const std::string path = (std::filesystem::temp_directory_path() / ("socketeer-ui-cap-" + std::to_string(::getpid()))).string();
     std::filesystem::remove(path);
     auto h = std::make_unique<UiHarness>();
-    Network net = connect(*h, 1);
+    LoopbackNetwork net = connectLoopback(*h, 1);
     h->model.selected = net.server->uiId();
     ASSERT_TRUE(h->click("capture"));
     ASSERT_TRUE(h->click("capture/path"));
@@ -388,7 +362,7 @@ TEST(AppUi, SendsAFileLargerThanTheSendBudgetInPieces) {
     for (std::size_t i = 0; i < content.size(); ++i) content[i] = static_cast<std::uint8_t>((i * 2654435761u) >> 13);
     std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(content.data()), static_cast<std::streamsize>(content.size()));
     UiHarness h;
-    Network net = connect(h, 1);
+    LoopbackNetwork net = connectLoopback(h, 1);
     h.model.selected = net.clients[0]->uiId();
     ASSERT_TRUE(h.click("file"));
     ASSERT_TRUE(h.click("file/path"));

@@ -44,34 +44,11 @@ void retype(UiHarness& h, const std::string& field, const std::string& text) {
     h.type(text);
 }
 
-struct Pair {
-    app::SessionModel* server = nullptr;
-    app::SessionModel* client = nullptr;
-};
-
-Pair connectedPair(UiHarness& h) {
-    Pair pair;
-    SessionSpec server;
-    server.kind = SessionKind::TcpServer;
-    server.name = "server";
-    server.tcpServer.bindAddress = "127.0.0.1";
-    pair.server = &h.model.addSession(server);
-    pair.server->open();
-    EXPECT_TRUE(h.frameUntil([&] { return pair.server->localEndpoint().has_value(); }));
-    SessionSpec client;
-    client.kind = SessionKind::TcpClient;
-    client.name = "client";
-    client.tcpClient.host = "127.0.0.1";
-    client.tcpClient.port = pair.server->localEndpoint()->port;
-    pair.client = &h.model.addSession(client);
-    pair.client->open();
-    EXPECT_TRUE(h.frameUntil([&] { return pair.client->state() == SessionState::Open && !pair.server->peers().empty(); }));
-    return pair;
-}
 
 TEST(ExportsUi, PcapngCaptureAndTheWholeHistoryAsCsvAndPcapng) {
     UiHarness h;
-    Pair net = connectedPair(h);
+    const auto net = socketeer::test::connectLoopback(h, 1);
+    app::SessionModel* client = net.clients[0];
     h.model.selected = net.server->uiId();
     h.frame();
     const std::string capture = tempPath("capture.pcapng");
@@ -81,7 +58,7 @@ TEST(ExportsUi, PcapngCaptureAndTheWholeHistoryAsCsvAndPcapng) {
     EXPECT_FALSE(drawn("capture/records")) << "pcapng holds both directions: the records choice goes away";
     ASSERT_TRUE(h.click("capture/start"));
     ASSERT_TRUE(net.server->capturing()) << net.server->lastError();
-    net.client->send(toBytes("a,\"b\"\n"), SendTarget::toDefault());
+    client->send(toBytes("a,\"b\"\n"), SendTarget::toDefault());
     ASSERT_TRUE(h.frameUntil([&] { return net.server->traffic().rxBytes == 6; }));
 
     const std::string csv = tempPath("history.csv"), packets = tempPath("history.pcapng");
@@ -91,7 +68,7 @@ TEST(ExportsUi, PcapngCaptureAndTheWholeHistoryAsCsvAndPcapng) {
     EXPECT_EQ(net.server->ui().saveReceived.message, "saved 1 records to " + csv);
     const std::string rows = readAll(csv);
     EXPECT_EQ(rows.rfind("time,direction,peer,connection,size,hex,text\r\n", 0), 0u) << rows;
-    EXPECT_NE(rows.find(",RX,127.0.0.1:" + std::to_string(net.client->localEndpoint()->port) +
+    EXPECT_NE(rows.find(",RX,127.0.0.1:" + std::to_string(client->localEndpoint()->port) +
                         ",1,6,612c2262220a,\"a,\"\"b\"\"\\n\"\r\n"), std::string::npos) << rows;
     retype(h, "receive/save/path", packets);
     ASSERT_TRUE(h.click("receive/save/pcapng"));

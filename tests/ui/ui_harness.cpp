@@ -1,6 +1,8 @@
 // UiHarness: headless ImGui frames over the app's model and UI code.
 #include "ui_harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -128,6 +130,30 @@ void UiHarness::pressFunctionKey(int n, bool ctrl) {
     io.AddKeyEvent(ImGuiMod_Ctrl, false);
 #endif
     frame();
+}
+
+LoopbackNetwork connectLoopback(UiHarness& h, std::size_t count) {
+    using namespace core;
+    LoopbackNetwork net;
+    SessionSpec server;
+    server.kind = SessionKind::TcpServer;
+    server.name = "server";
+    server.tcpServer.bindAddress = "127.0.0.1";
+    net.server = &h.model.addSession(server);
+    net.server->open();
+    EXPECT_TRUE(h.frameUntil([&] { return net.server->localEndpoint().has_value(); }));
+    for (std::size_t i = 0; i < count; ++i) {
+        SessionSpec client;
+        client.kind = SessionKind::TcpClient;
+        client.name = "client " + std::to_string(i);
+        client.tcpClient.host = "127.0.0.1";
+        client.tcpClient.port = net.server->localEndpoint()->port;
+        net.clients.push_back(&h.model.addSession(client));
+        net.clients.back()->open();
+    }
+    EXPECT_TRUE(h.frameUntil([&] { return net.server->peers().size() == count; }));
+    for (auto* client : net.clients) EXPECT_TRUE(h.frameUntil([&] { return client->state() == SessionState::Open; }));
+    return net;
 }
 
 } // namespace socketeer::test

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "app_model.hpp"
 #include "app_ui.hpp"
@@ -43,5 +44,13 @@ public:
 private:
     void setKeyDown(int index, bool down);
 };
+
+/// A loopback TCP server ("server", on 127.0.0.1) and `count` clients ("client 0"...) connected to it, made through
+/// the model (for tests whose subject is elsewhere); each step is waited for with a deadline.
+struct LoopbackNetwork {
+    app::SessionModel* server = nullptr;
+    std::vector<app::SessionModel*> clients;
+};
+LoopbackNetwork connectLoopback(UiHarness& h, std::size_t count);
 
 } // namespace socketeer::test

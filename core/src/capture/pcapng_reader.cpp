@@ -6,7 +6,8 @@
 namespace socketeer::core::pcapng {
 namespace {
 
-constexpr std::size_t padded(std::size_t size) { return (size + 3) & ~std::size_t{3}; }
+/// 64-bit so that a hostile 32-bit length cannot wrap to a small one, whatever size_t is.
+constexpr std::uint64_t padded(std::uint64_t size) { return (size + 3) & ~std::uint64_t{3}; }
 
 class Cursor {
 public:
@@ -58,7 +59,9 @@ ReadFile readPcapng(ByteView bytes) {
             file.error = "the file is cut short: " + std::to_string(left) + " bytes of a block header" + at(offset);
             return file;
         }
+        // A section header's type reads the same in both byte orders; every other block is in its section's.
         std::uint32_t type = Cursor(bytes, false).u32(offset);
+        if (type != SectionHeaderBlock) type = cursor.u32(offset);
         if (type == SectionHeaderBlock) {
             const std::uint32_t magic = Cursor(bytes, false).u32(offset + 8);
             if (magic != ByteOrderMagic && magic != 0x4D3C2B1A) {

@@ -27,6 +27,7 @@ void PcapngWriter::put32(std::uint32_t value) {
 void PcapngWriter::putPadding(std::size_t size) { m_block.insert(m_block.end(), padded(size) - size, 0); }
 
 void PcapngWriter::putOption(std::uint16_t code, ByteView value) {
+    value = value.first(std::min<std::size_t>(value.size(), 0xffff)); // an option's length is 16 bits
     put16(code);
     put16(static_cast<std::uint16_t>(value.size()));
     m_block.insert(m_block.end(), value.begin(), value.end());
@@ -95,7 +96,7 @@ bool PcapngWriter::enhancedPacket(std::uint32_t interfaceId, std::int64_t timeUs
     const std::size_t captured = headers.size() + payload.size();
     std::size_t optionsSize = 0;
     if (direction != PacketDirection::Unknown) optionsSize += optionSize(4);
-    if (!comment.empty()) optionsSize += optionSize(std::min<std::size_t>(comment.size(), 0xffff));
+    if (!comment.empty()) optionsSize += optionSize(std::min<std::size_t>(comment.size(), 0xffff)); // putOption cuts it
     if (optionsSize) optionsSize += 4; // opt_endofopt
     const auto total = static_cast<std::uint32_t>(28 + padded(captured) + optionsSize + 4);
     const auto stamp = static_cast<std::uint64_t>(timeUs);
@@ -118,8 +119,7 @@ bool PcapngWriter::enhancedPacket(std::uint32_t interfaceId, std::int64_t timeUs
         put16(4);
         put32(static_cast<std::uint32_t>(direction));
     }
-    // An option's length is 16 bits: a longer comment is cut (comments are one notice, never that long).
-    if (!comment.empty()) putOption(OptComment, comment.substr(0, 0xffff));
+    if (!comment.empty()) putOption(OptComment, comment);
     if (optionsSize) put32(0); // opt_endofopt
     put32(total);
     return emit(m_block);

@@ -95,8 +95,12 @@ public:
     /// A TLS connection's ciphertext as it crossed the socket, and a key log line of it, for pcapng captures.
     void captureWire(Direction direction, ConnectionId id, const Endpoint& peer, ByteView ciphertext);
     void captureSecret(std::string_view keyLogLine);
-    /// Worker only: some capture is running (TLS connections then copy what they read for it).
-    [[nodiscard]] bool capturing() const { return !m_captures.empty(); }
+    /// Worker only: a pcapng capture is running (TLS connections then keep the ciphertext they read for it).
+    [[nodiscard]] bool capturingWire() const {
+        for (const auto& sink : m_captures)
+            if (sink->spec().format == CaptureFormat::Pcapng) return true;
+        return false;
+    }
     /// Adds a capture (the CLI may write a record file and a pcapng at once); the scene is what the session holds now.
     void addCapture(std::unique_ptr<CaptureSink> sink, CaptureScene scene);
     /// Closes every capture, each saying where it was saved.

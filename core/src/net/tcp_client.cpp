@@ -124,8 +124,8 @@ public:
         scene.localOpens = true;
         if (m_connection) {
             scene.local = m_connection->local();
-            scene.connections.push_back({m_connection->id(), m_connection->local(), m_connection->peer(), true,
-                                          m_connection->encrypted()});
+            // A TLS connection already open keeps its plaintext: its keys were logged before the capture began.
+            scene.connections.push_back({m_connection->id(), m_connection->local(), m_connection->peer(), true, false});
         }
         return scene;
     }

@@ -118,7 +118,7 @@ void TcpConnection::releaseHeldCiphertext() {
 
 bool TcpConnection::receiveTls(ByteView ciphertext) {
     // Copied: the plaintext is read into the same shared buffer.
-    if (m_out->capturing()) m_heldCiphertext = std::make_unique<Bytes>(ciphertext.begin(), ciphertext.end());
+    if (m_out->capturingWire()) m_heldCiphertext = std::make_unique<Bytes>(ciphertext.begin(), ciphertext.end());
     struct Release {
         TcpConnection& connection;
         ~Release() { connection.releaseHeldCiphertext(); }
@@ -415,7 +415,7 @@ bool TcpConnection::sealQueued() {
         }
     }
     m_tls->takeCiphertext(*m_cipherOut, SIZE_MAX);
-    if (m_out->capturing() && !m_cipherOut->empty()) {
+    if (m_out->capturingWire() && !m_cipherOut->empty()) {
         releaseHeldCiphertext(); // what was read comes before what answers it
         m_out->captureWire(Direction::Tx, m_id, m_peer, *m_cipherOut);
     }

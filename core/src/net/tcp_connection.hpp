@@ -81,7 +81,6 @@ public:
     [[nodiscard]] ConnectionId id() const { return m_id; }
     [[nodiscard]] const Endpoint& peer() const { return m_peer; }
     [[nodiscard]] const Endpoint& local() const { return m_local; }
-    [[nodiscard]] bool encrypted() const { return m_tls != nullptr; }
     /// False once closing or half-closed: relay and send-to-all skip such connections instead of failing on them.
     [[nodiscard]] bool acceptsSends() const {
         return !m_closed && !m_closeWhenFlushed && !m_sendShutdown && !m_halfCloseWhenFlushed;

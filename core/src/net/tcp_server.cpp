@@ -202,7 +202,8 @@ public:
         scene.description = "TCP server";
         if (m_acceptor.is_open()) scene.local = m_local;
         for (const auto& [id, connection] : m_connections)
-            scene.connections.push_back({id, connection->local(), connection->peer(), false, connection->encrypted()});
+            // A TLS connection already open keeps its plaintext: its keys were logged before the capture began.
+            scene.connections.push_back({id, connection->local(), connection->peer(), false, false});
         return scene;
     }
 

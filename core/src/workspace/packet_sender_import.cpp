@@ -4,11 +4,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -77,27 +74,9 @@ Parsed<PacketSenderImport> importPacketSender(std::string_view jsonText) {
         return ParseError{0, 0, std::to_string(jsonText.size()) + " bytes is larger than the " +
                                     std::to_string(limits.maxFileBytes) + " a workspace may be"};
     if (auto nesting = checkNesting(jsonText, limits.maxDepth)) return *nesting;
-    json root;
-    try {
-        root = json::parse(jsonText.begin(), jsonText.end());
-    } catch (const json::parse_error& error) {
-        // nlohmann counts bytes; report the line and column of that byte.
-        std::size_t line = 1, column = 1;
-        for (std::size_t i = 0; i + 1 < error.byte && i < jsonText.size(); ++i) {
-            if (jsonText[i] == '\n') {
-                ++line;
-                column = 1;
-            } else if ((static_cast<unsigned char>(jsonText[i]) & 0xC0) != 0x80) {
-                ++column;
-            }
-        }
-        return ParseError{line, column, "not JSON (Packet Sender exports a JSON list of packets)"};
-    } catch (const json::exception& error) {
-        // Found by fuzzing: a number too large for a double ("1e999") is out_of_range, not a parse error.
-        std::string message = error.what();
-        if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
-        return ParseError{0, 0, "not a Packet Sender export: " + message};
-    }
+    auto parsed = parseJsonText(jsonText);
+    if (!parsed) return parsed.error();
+    const json& root = parsed.value();
     if (!root.is_array())
         return ParseError{1, 0, "a Packet Sender export is a JSON list of packets; this file holds a JSON " +
                                     std::string(root.type_name())};
@@ -223,23 +202,9 @@ Parsed<PacketSenderImport> importPacketSender(std::string_view jsonText) {
 }
 
 Parsed<PacketSenderImport> importPacketSenderFile(const std::string& path) {
-    const std::filesystem::path native(std::u8string(path.begin(), path.end()));
-    std::error_code ec;
-    const auto status = std::filesystem::status(native, ec);
-    if (ec || status.type() == std::filesystem::file_type::not_found)
-        return ParseError{0, 0, "cannot read '" + path + "': " + (ec ? ec.message() : std::string("no such file"))};
-    if (!std::filesystem::is_regular_file(status)) return ParseError{0, 0, "'" + path + "' is not a regular file"};
-    const auto size = std::filesystem::file_size(native, ec);
-    const std::size_t most = WorkspaceLimits{}.maxFileBytes;
-    if (ec) return ParseError{0, 0, "cannot read '" + path + "': " + ec.message()};
-    if (size > most)
-        return ParseError{0, 0, "'" + path + "' (" + std::to_string(size) + " bytes) is larger than the " +
-                                    std::to_string(most) + " a workspace may be"};
-    std::ifstream in(native, std::ios::binary);
-    if (!in) return ParseError{0, 0, "cannot read '" + path + "'"};
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto imported = importPacketSender(text.str());
+    auto text = readJsonFile(path, "Packet Sender export", WorkspaceLimits{});
+    if (!text) return text.error();
+    auto imported = importPacketSender(text.value());
     if (!imported) {
         ParseError error = imported.error();
         error.message = path + ": " + error.message;

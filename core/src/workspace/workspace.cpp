@@ -505,14 +505,9 @@ std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDep
     return std::nullopt;
 }
 
-Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& limits) {
-    if (text.size() > limits.maxFileBytes)
-        return ParseError{0, 0, "workspace of " + std::to_string(text.size()) + " bytes is larger than the " +
-                                    std::to_string(limits.maxFileBytes) + " allowed"};
-    if (auto nesting = checkNesting(text, limits.maxDepth)) return *nesting;
-    json root;
+Parsed<nlohmann::json> parseJsonText(std::string_view text) {
     try {
-        root = json::parse(text);
+        return json::parse(text);
     } catch (const json::parse_error& e) {
         std::string message = e.what();
         // nlohmann's text is "[json.exception.parse_error.101] parse error at line 1, column 2: ..."; keep the reason.
@@ -524,6 +519,37 @@ Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& l
         if (auto bracket = message.find("] "); bracket != std::string::npos) message = message.substr(bracket + 2);
         return ParseError{0, 0, "invalid JSON: " + message};
     }
+}
+
+Parsed<std::string> readJsonFile(const std::string& path, std::string_view what, const WorkspaceLimits& limits) {
+    const std::string named = std::string(what) + " '" + path + "'";
+    const std::filesystem::path native(std::u8string(path.begin(), path.end()));
+    std::error_code ec;
+    const auto status = std::filesystem::status(native, ec);
+    if (ec || status.type() == std::filesystem::file_type::not_found)
+        return ParseError{0, 0, "cannot read " + named + ": " + (ec ? ec.message() : std::string("no such file"))};
+    // A device or pipe has no size to check and may never end: only regular files are read.
+    if (!std::filesystem::is_regular_file(status)) return ParseError{0, 0, named + " is not a regular file"};
+    const auto size = std::filesystem::file_size(native, ec);
+    if (ec) return ParseError{0, 0, "cannot read " + named + ": " + ec.message()};
+    if (size > limits.maxFileBytes)
+        return ParseError{0, 0, named + " (" + std::to_string(size) + " bytes) is larger than the " +
+                                    std::to_string(limits.maxFileBytes) + " allowed"};
+    std::ifstream in(native, std::ios::binary);
+    if (!in) return ParseError{0, 0, "cannot read " + named};
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+Parsed<Workspace> parseWorkspace(std::string_view text, const WorkspaceLimits& limits) {
+    if (text.size() > limits.maxFileBytes)
+        return ParseError{0, 0, "workspace of " + std::to_string(text.size()) + " bytes is larger than the " +
+                                    std::to_string(limits.maxFileBytes) + " allowed"};
+    if (auto nesting = checkNesting(text, limits.maxDepth)) return *nesting;
+    auto parsed = parseJsonText(text);
+    if (!parsed) return parsed.error();
+    const json& root = parsed.value();
     WorkspaceReader in(limits);
     if (!root.is_object()) return ParseError{0, 0, "a workspace is a JSON object"};
     if (!in.onlyKeys(root, "", {"format", "version", "sessions", "payloads", "sequences", "frontEnd"})) return in.error();
@@ -605,21 +631,9 @@ std::string serializeWorkspace(const Workspace& workspace) {
 }
 
 Parsed<Workspace> loadWorkspaceFile(const std::string& path, const WorkspaceLimits& limits) {
-    std::error_code ec;
-    const auto status = std::filesystem::status(path, ec);
-    if (ec) return ParseError{0, 0, "cannot read workspace '" + path + "': " + ec.message()};
-    // A device or pipe has no size to check and may never end: only regular files are workspaces.
-    if (!std::filesystem::is_regular_file(status)) return ParseError{0, 0, "workspace '" + path + "' is not a regular file"};
-    const auto size = std::filesystem::file_size(path, ec);
-    if (ec) return ParseError{0, 0, "cannot read workspace '" + path + "': " + ec.message()};
-    if (size > limits.maxFileBytes)
-        return ParseError{0, 0, "workspace '" + path + "' (" + std::to_string(size) + " bytes) is larger than the " +
-                                    std::to_string(limits.maxFileBytes) + " allowed"};
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return ParseError{0, 0, "cannot read workspace '" + path + "'"};
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = parseWorkspace(text.str(), limits);
+    auto text = readJsonFile(path, "workspace", limits);
+    if (!text) return text.error();
+    auto parsed = parseWorkspace(text.value(), limits);
     if (!parsed) {
         ParseError error = parsed.error();
         error.message = path + ": " + error.message;

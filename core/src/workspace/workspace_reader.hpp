@@ -17,6 +17,11 @@ namespace socketeer::core {
 /// Nesting deeper than maxDepth (with its line and column), found before nlohmann's recursive parser sees the text,
 /// so a hostile file cannot exhaust the stack. For every JSON file Socketeer reads.
 std::optional<ParseError> checkNesting(std::string_view text, std::size_t maxDepth);
+/// JSON text parsed, or "invalid JSON: <nlohmann's reason>" at its line and column (check the nesting first).
+Parsed<nlohmann::json> parseJsonText(std::string_view text);
+/// The text of a JSON file the user named: a regular file of at most limits.maxFileBytes; errors say "cannot read
+/// <what> 'path': ...", "<what> 'path' is not a regular file".
+Parsed<std::string> readJsonFile(const std::string& path, std::string_view what, const WorkspaceLimits& limits);
 
 class WorkspaceReader {
     using json = nlohmann::json;

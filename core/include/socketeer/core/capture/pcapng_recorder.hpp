@@ -20,7 +20,8 @@ struct CapturedConnection {
     Endpoint local;
     Endpoint remote;
     bool localOpened = false; ///< this side connected (a client); else the peer did (a server's client)
-    bool tls = false;         ///< its packets carry the ciphertext (recordWire), not the plaintext events
+    bool tls = false;         ///< its packets carry the ciphertext (recordWire), not the plaintext events (false
+                              ///< for a TLS connection open before the capture: its keys were logged already)
 };
 
 /// What a session is, for a capture that starts now: how its bytes travel and what is already open.
