@@ -13,6 +13,7 @@
 
 #include "cli_command.hpp"
 #include "process.hpp"
+#include "socketeer/core/workspace/packet_sender_import.hpp"
 #include "socketeer/core/workspace/workspace.hpp"
 
 using socketeer::test::cli;
@@ -272,6 +273,10 @@ TEST_F(CliSequence, TheDocumentedSchemaAcceptsTheExampleAndWhatSocketeerWritesAn
         "rules":["c2s:prefix:Host: => rewrite:Host: staging\r\n",{"rule":"s2c:hex:01 ?? => drop","hex":true}]}]})");
     ASSERT_TRUE(proxy) << proxy.error().describe();
     std::ofstream(path("proxy.json")) << socketeer::core::serializeWorkspace(proxy.value());
+    // Saved payloads with a session and a repeat, as the Packet Sender import writes them.
+    auto imported = socketeer::core::importPacketSenderFile(std::string(SOCKETEER_TESTS_DIR) + "/cli/fixtures/packetsender-export.json");
+    ASSERT_TRUE(imported) << imported.error().describe();
+    std::ofstream(path("imported.json")) << socketeer::core::serializeWorkspace(imported.value().workspace);
     const std::string script = R"(
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
@@ -282,11 +287,12 @@ for name in sys.argv[2:]:
     print(name.rsplit('/', 1)[-1] + ' ' + ('valid' if not errors else 'invalid'))
 )";
     const auto result = runProcess({"/usr/bin/python3", "-c", script, schemaFile, exampleFile, writtenFile, bad[0], bad[1],
-                                    bad[2], bad[3], path("hotkey.json"), path("proxy.json")},
+                                    bad[2], bad[3], path("hotkey.json"), path("proxy.json"), path("imported.json")},
                                    "", 60s);
     ASSERT_EQ(result.code, 0) << result.err;
     EXPECT_EQ(result.out, "example.json valid\nwritten.json valid\nmisspelt.json invalid\nno-within.json invalid\n"
-                          "two-lines.json invalid\nrepeat-zero.json invalid\nhotkey.json invalid\nproxy.json valid\n");
+                          "two-lines.json invalid\nrepeat-zero.json invalid\nhotkey.json invalid\nproxy.json valid\n"
+                          "imported.json valid\n");
 }
 
 } // namespace
