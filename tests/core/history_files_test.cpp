@@ -60,9 +60,11 @@ TEST(HistoryFiles, JsonLinesAreTheClisDataEvents) {
     HistoryFileSpec spec{path, HistoryFileFormat::JsonLines};
     spec.sessionName = "device";
     ASSERT_EQ(writeHistoryFile(history, spec).error, "");
-    std::ifstream in(path);
     std::vector<nlohmann::json> lines;
-    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    {
+        std::ifstream in(path); // closed before the file is removed (Windows will not remove an open file)
+        for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line));
+    }
     ASSERT_EQ(lines.size(), 3u);
     EXPECT_EQ(lines[0]["event"], "data");
     EXPECT_EQ(lines[0]["session"], "device");
