@@ -14,6 +14,7 @@
 #include "socketeer/core/capture/pcapng_reader.hpp"
 #include "socketeer/core/tls/tls_settings.hpp"
 #include "process.hpp"
+#include "random_bytes.hpp"
 #include "wait.hpp"
 
 namespace {
@@ -84,16 +85,6 @@ std::vector<std::string> splitLines(const std::string& text) {
     return lines;
 }
 
-std::string pattern(std::size_t size) {
-    std::string bytes(size, '\0');
-    std::uint32_t state = 12345;
-    for (auto& byte : bytes) {
-        state = state * 1103515245u + 12345u;
-        byte = static_cast<char>(state >> 24);
-    }
-    return bytes;
-}
-
 class CliPcap : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -113,7 +104,8 @@ private:
 };
 
 TEST_F(CliPcap, TsharkFollowsTheTcpStreamByteForByteBothWaysWithoutAWarning) {
-    const std::string payload = pattern(300'000); // several 64 KiB segments each way
+    const auto bytes = socketeer::test::randomBytes(300'000, 12345); // several 64 KiB segments each way
+    const std::string payload(bytes.begin(), bytes.end());
     const std::string source = file("payload.bin");
     std::ofstream(source, std::ios::binary) << payload;
     const std::string serverPcap = file("server.pcapng"), clientPcap = file("client.pcapng");
